@@ -1,0 +1,35 @@
+# vcio: `make run` renders the sample clients; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The review date of the sample exports in inputs/: their stories stay true whatever today is.
+SAMPLE_AS_OF := 2026-11-20
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install preview bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/vcio run --inputs inputs --out outputs --as-of $(SAMPLE_AS_OF) --all
+	@echo "Documents are in outputs/$$($(BIN)/python -c 'from pipeline.quarters import Quarter; from datetime import date; print(Quarter.of(date.fromisoformat("$(SAMPLE_AS_OF)")).label)')/<client>/ (manifest.json lists every file)."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+preview: $(STAMP)
+	$(BIN)/python tools/preview.py --inputs inputs --as-of $(SAMPLE_AS_OF) --out preview
+
+bench: $(STAMP)
+	$(BIN)/python bench/harness.py
+
+clean:
+	rm -rf outputs/20* preview bench/out

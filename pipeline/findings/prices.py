@@ -1,0 +1,61 @@
+"""Prices the findings use: device replacement by type, licences per seat per month."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import Config
+from ..model import ClientData
+from ..model.skus import product_key
+
+SKU_PRICES = Path(__file__).resolve().parent.parent / "data" / "sku_prices.csv"
+
+
+@lru_cache(maxsize=1)
+def list_prices() -> dict[str, float]:
+    """Published per-seat monthly list prices (data/sku_prices.csv), keyed by product key."""
+    prices: dict[str, float] = {}
+    if SKU_PRICES.is_file():
+        with SKU_PRICES.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                try:
+                    prices[product_key(row["product_name"])] = float(row["monthly_price_usd"])
+                except (KeyError, TypeError, ValueError):
+                    continue
+    return prices
+
+
+@dataclass
+class PriceBook:
+    replacement: dict[str, float]
+    feature_update: float
+    default_license_monthly: float
+    client_license: dict[str, float] = field(default_factory=dict)  # product key -> the client's own price
+
+    @classmethod
+    def for_client(cls, config: Config, client: ClientData) -> "PriceBook":
+        prices = config.get("prices")
+        own = {product_key(s.product): s.price for s in client.subscriptions if s.price is not None and s.active}
+        return cls(
+            replacement={k: float(v) for k, v in prices.items() if k not in {"feature_update", "default_license_monthly"}},
+            feature_update=float(prices.get("feature_update", 0)),
+            default_license_monthly=float(prices.get("default_license_monthly", 0)),
+            client_license=own,
+        )
+
+    def device(self, device_type: str) -> float:
+        return self.replacement.get(device_type, self.replacement.get("other", 0.0))
+
+    def license_monthly(self, product: str) -> tuple[float, str]:
+        """(price per seat per month, where the price comes from)."""
+        key = product_key(product)
+        if any(word in key.split() for word in ("free", "trial", "exploratory", "viral")):
+            return 0.0, "free licence"
+        if key in self.client_license:
+            return self.client_license[key], "subscription price"
+        if key in list_prices():
+            return list_prices()[key], "list price"
+        return self.default_license_monthly, "default price (configuration)"

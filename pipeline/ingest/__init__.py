@@ -1,0 +1,7 @@
+"""Ingest: detect each export's format, decode, map columns, validate, reject with reasons."""
+
+from .folder import FileReport, IngestOptions, IngestResult, Reject, Unrecognised, discover, ingest_folder
+from .profiles import Profile, ProfileError, load_profiles
+
+__all__ = ["FileReport", "IngestOptions", "IngestResult", "Reject", "Unrecognised", "discover",
+           "ingest_folder", "Profile", "ProfileError", "load_profiles"]

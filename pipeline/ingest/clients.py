@@ -1,0 +1,117 @@
+"""Client identity: which roster client a row belongs to.
+
+The same client is spelled differently by every tool (``Acme Dental, Inc.`` in the
+PSA, ``ACME DENTAL`` at the distributor, ``Acme Dental - Main`` as an RMM site).
+The roster (clients.csv) decides; normalised-name matching is a fallback whose every
+guess is reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+_LEGAL_SUFFIXES = (
+    "incorporated", "inc", "llc", "llp", "ltd", "limited", "gmbh", "corp", "corporation",
+    "co", "company", "plc", "pc", "pllc", "pty", "ag", "sa", "bv", "lp",
+)
+_SITE_SUFFIX = re.compile(r"\s+[-–|:]\s+[^-–|:]+$")
+
+
+def normalise_name(name: str) -> str:
+    """Case, punctuation, '&'/'and' and legal suffixes do not distinguish two clients."""
+    text = name.lower().replace("&", " and ").replace("+", " and ")
+    text = re.sub(r"[^\w\s]", " ", text)
+    words = text.split()
+    while words and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def strip_site_suffix(name: str) -> str:
+    """``Acme Dental - Main`` -> ``Acme Dental`` (RMM sites name the client and the site)."""
+    return _SITE_SUFFIX.sub("", name).strip()
+
+
+@dataclass
+class Match:
+    client: str
+    guessed: bool  # True when only normalisation made the names equal: reported in the manifest
+    how: str
+
+
+@dataclass
+class ClientResolver:
+    """Resolves names, e-mail domains and folder names to roster client names."""
+
+    exact: dict[str, str] = field(default_factory=dict)  # case-folded name/alias -> client
+    normalised: dict[str, str] = field(default_factory=dict)  # normalised name/alias -> client
+    domains: dict[str, str] = field(default_factory=dict)  # domain -> client
+    psa_ids: dict[str, str] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    from_roster: bool = True
+
+    @classmethod
+    def from_roster_rows(cls, rows: list[dict]) -> "ClientResolver":
+        resolver = cls()
+        for row in rows:
+            resolver.add(row["name"], row.get("aliases") or [], row.get("domains") or [], row.get("psa_id"))
+        return resolver
+
+    def add(self, name: str, aliases: list[str] = (), domains: list[str] = (), psa_id: str | None = None) -> None:
+        if name not in self.names:
+            self.names.append(name)
+        for spelling in [name, *aliases]:
+            self.exact.setdefault(spelling.strip().casefold(), name)
+            self.normalised.setdefault(normalise_name(spelling), name)
+        for domain in domains:
+            self.domains.setdefault(domain.strip().lower(), name)
+        if psa_id:
+            self.exact.setdefault(psa_id.strip().casefold(), name)
+            self.psa_ids[psa_id.strip().casefold()] = name
+
+    def by_name(self, raw: str) -> Match | None:
+        key = raw.strip().casefold()
+        if key in self.exact:
+            return Match(self.exact[key], False, "roster")
+        normal = normalise_name(raw)
+        if normal in self.normalised:
+            return Match(self.normalised[normal], True, "normalised name")
+        site_less = strip_site_suffix(raw)
+        if site_less != raw.strip():
+            inner = self.by_name(site_less)
+            if inner:
+                return Match(inner.client, True, "site suffix removed")
+        return None
+
+    def by_upn(self, upn: str) -> Match | None:
+        if "@" not in upn:
+            return None
+        domain = upn.rsplit("@", 1)[1].strip().lower()
+        while domain:
+            if domain in self.domains:
+                return Match(self.domains[domain], False, "tenant domain")
+            if "." not in domain:
+                break
+            domain = domain.split(".", 1)[1]
+        return None
+
+    def by_folder(self, parts: tuple[str, ...]) -> Match | None:
+        for part in reversed(parts):
+            if part.lower() in self.domains:
+                return Match(self.domains[part.lower()], False, "folder named after a tenant domain")
+            match = self.by_name(part)
+            if match:
+                return Match(match.client, True, f"folder name {part!r}")
+        return None
+
+    def suggestions(self, raw: str, n: int = 3) -> list[str]:
+        normal = normalise_name(raw)
+        scored = difflib.get_close_matches(normal, list(self.normalised), n=n * 2, cutoff=0.3)
+        seen: list[str] = []
+        for key in scored:
+            name = self.normalised[key]
+            if name not in seen:
+                seen.append(name)
+        return seen[:n]

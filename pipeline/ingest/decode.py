@@ -1,0 +1,130 @@
+"""Turn an export file's bytes into a header and rows with their physical line numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
+_DELIMITERS = (",", ";", "\t", "|")
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class DecodeError(ValueError):
+    """The file cannot be read as a table; the message says why, for a person."""
+
+
+@dataclass
+class Table:
+    header: list[str]
+    # (physical line where the record starts, 1-based; header is line 1 for a simple file) -> cells
+    rows: list[tuple[int, list[str]]]
+    encoding: str
+    delimiter: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode_bytes(raw: bytes) -> tuple[str, str]:
+    """Return (text, encoding name).  UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing is lost.
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            return raw.decode("latin-1"), "latin-1"
+
+
+def looks_binary(raw: bytes) -> bool:
+    sample = raw[:4096]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return b"\x00" in sample
+
+
+def sniff_delimiter(first_line: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    counts = {d: _count_outside_quotes(first_line, d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    n, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            n += 1
+    return n
+
+
+def read_table(path: Path) -> Table:
+    """Read a delimited text file or the first sheet of an .xlsx workbook."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DecodeError("the file is empty")
+    if looks_binary(raw):
+        raise DecodeError("the file is binary, not a text export (NUL bytes found)")
+    text, encoding = decode_bytes(raw)
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    header_line = next((line for line in lines if line.strip()), "")
+    delimiter = sniff_delimiter(header_line, path.suffix.lower())
+    return _parse_delimited(text, delimiter, encoding)
+
+
+def _parse_delimited(text: str, delimiter: str, encoding: str) -> Table:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    warnings: list[str] = []
+    previous_end = 0
+    for cells in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if not cells or all(not c.strip() for c in cells):
+            continue  # blank line: not a record, nothing to accept or reject
+        if header is None:
+            header = [c.replace("\ufeff", "").strip() for c in cells]
+            continue
+        rows.append((start, cells))
+    if header is None:
+        raise DecodeError("the file has no header row")
+    if text and text.count('"') % 2 == 1:
+        warnings.append("unbalanced quotes: a quoted cell is not closed, the last record may have absorbed the rest of the file")
+    return Table(header=header, rows=rows, encoding=encoding, delimiter=delimiter, warnings=warnings)
+
+
+def _read_xlsx(path: Path) -> Table:
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a corrupt workbook raises many different types
+        raise DecodeError(f"the workbook cannot be opened: {exc}") from None
+    sheet = workbook.worksheets[0]
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values]
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        rows.append((number, cells))
+    workbook.close()
+    if header is None:
+        raise DecodeError("the workbook's first sheet has no header row")
+    return Table(header=header, rows=rows, encoding="xlsx", delimiter="")

@@ -1,0 +1,155 @@
+"""Declarative ingest profiles: loading, validation and detection by header signature."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .schema import ENTITIES
+from .values import PARSERS
+
+BUILTIN_DIR = Path(__file__).parent / "profiles"
+REFERENCE_ENTITIES = {"sku_reference"}
+
+
+class ProfileError(ValueError):
+    """A profile file is malformed; the message names the file and the problem."""
+
+
+def header_key(text: str) -> str:
+    """Compare headers case-, whitespace- and BOM-insensitively."""
+    return re.sub(r"[\s\u00a0\ufeff_]+", " ", text).strip().lower()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    entity: str
+    title: str
+    required: tuple[str, ...]
+    columns: dict[str, tuple[str, ...]]
+    types: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    verified: str = "no"
+    verified_note: str = ""
+    dayfirst: bool = False
+    client_from: str = "column"
+    amount_period: str = "monthly"
+    source_kind: str = "other"  # rmm | psa | warranty | m365 | distributor | vcio: decides merge priority
+    path: str = ""
+
+    def field_type(self, name: str) -> str:
+        return self.types.get(name) or ENTITIES.get(self.entity, {}).get(name, "text")
+
+    def match_score(self, header_keys: set[str]) -> tuple[int, int] | None:
+        """None when a required header is missing, else (headers recognised, required count)."""
+        if any(header_key(h) not in header_keys for h in self.required):
+            return None
+        mapped = sum(1 for alts in self.columns.values() if any(header_key(a) in header_keys for a in alts))
+        return mapped + len(self.required), len(self.required)
+
+    def missing(self, header_keys: set[str]) -> list[str]:
+        return [h for h in self.required if header_key(h) not in header_keys]
+
+
+def _as_tuple(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ProfileError(f"{where}: expected a header name or a list of header names")
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path.name}: not valid TOML: {exc}") from None
+    for key in ("name", "entity", "required", "columns"):
+        if key not in data:
+            raise ProfileError(f"{path.name}: missing key {key!r}")
+    entity = data["entity"]
+    if entity not in ENTITIES and entity not in REFERENCE_ENTITIES:
+        raise ProfileError(f"{path.name}: unknown entity {entity!r} (one of {', '.join(sorted(ENTITIES))})")
+    columns = {k: _as_tuple(v, f"{path.name} [columns] {k}") for k, v in data["columns"].items()}
+    if entity in ENTITIES:
+        unknown = sorted(set(columns) - set(ENTITIES[entity]))
+        if unknown:
+            raise ProfileError(f"{path.name}: [columns] maps unknown {entity} fields {unknown}")
+    types = dict(data.get("types", {}))
+    bad_types = sorted(t for t in types.values() if t not in PARSERS)
+    if bad_types:
+        raise ProfileError(f"{path.name}: [types] names unknown parsers {bad_types}")
+    return Profile(
+        name=str(data["name"]),
+        entity=entity,
+        title=str(data.get("title", data["name"])),
+        required=_as_tuple(data["required"], f"{path.name} required"),
+        columns=columns,
+        types=types,
+        values={k: {header_key(a): b for a, b in v.items()} for k, v in data.get("values", {}).items()},
+        constants=dict(data.get("constants", {})),
+        verified=str(data.get("verified", "no")),
+        verified_note=str(data.get("verified_note", "")),
+        dayfirst=bool(data.get("dayfirst", False)),
+        client_from=str(data.get("client_from", "column")),
+        amount_period=str(data.get("amount_period", "monthly")),
+        source_kind=str(data.get("source_kind") or _guess_source_kind(str(data["name"]))),
+        path=str(path),
+    )
+
+
+_KIND_PREFIXES = {
+    "rmm": ("datto", "ninja", "nable", "n_able", "kaseya", "cw_automate", "automate", "atera", "syncro"),
+    "psa": ("cw_manage", "connectwise", "autotask", "halo"),
+    "warranty": ("pswarranty", "warranty"),
+    "m365": ("m365", "entra", "azure", "ms_"),
+    "distributor": ("pax8", "distributor", "sherweb", "ingram", "synnex"),
+    "vcio": ("vcio",),
+}
+
+
+def _guess_source_kind(name: str) -> str:
+    for kind, prefixes in _KIND_PREFIXES.items():
+        if name.lower().startswith(prefixes):
+            return kind
+    return "other"
+
+
+def load_profiles(extra_dirs: Iterable[Path] = ()) -> list[Profile]:
+    """Built-in profiles, then the user's (a user profile with the same name replaces the built-in)."""
+    by_name: dict[str, Profile] = {}
+    for directory in [BUILTIN_DIR, *extra_dirs]:
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob("*.toml")):
+            profile = load_profile(path)
+            by_name[profile.name] = profile
+    return list(by_name.values())
+
+
+def detect(header: Sequence[str], profiles: Sequence[Profile]) -> Profile | None:
+    keys = {header_key(h) for h in header}
+    scored = [(p.match_score(keys), p) for p in profiles]
+    matches = [(score, p) for score, p in scored if score is not None]
+    if not matches:
+        return None
+    return max(matches, key=lambda item: item[0])[1]
+
+
+def closest(header: Sequence[str], profiles: Sequence[Profile]) -> tuple[Profile | None, list[str]]:
+    """The profile missing the smallest share of its required headers, and what it misses."""
+    keys = {header_key(h) for h in header}
+    best: tuple[float, Profile] | None = None
+    for profile in profiles:
+        present = len(profile.required) - len(profile.missing(keys))
+        share = present / max(len(profile.required), 1)
+        if best is None or share > best[0]:
+            best = (share, profile)
+    if best is None:
+        return None, []
+    return best[1], best[1].missing(keys)

@@ -1,0 +1,244 @@
+"""Value parsers for canonical field types.
+
+Each parser takes the trimmed cell text and returns the parsed value, ``None`` for
+an empty cell, or raises ``ValueError`` with a message a person understands.  Parsers
+are pure and cached per distinct value: exports repeat the same OS strings, dates
+and statuses across thousands of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Callable
+
+_SPACES = re.compile(r"[\s\u00a0\u200b]+")
+JUNK_SERIALS = {
+    "default string", "to be filled by o.e.m.", "to be filled by oem", "system serial number",
+    "not specified", "none", "n/a", "na", "0", "00000000", "0123456789", "123456789",
+    "serial number", "invalid", "unknown", "not applicable", "chassis serial number", "-", "null",
+}
+_EMPTY = {"", "null", "none", "n/a", "-", "never", "#n/a"}
+_ZONE_SUFFIX = re.compile(r"\s+\(?(?!AM\b|PM\b)[A-Z]{2,5}\)?$")
+_ISO_Z = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
+_EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
+
+
+def clean_text(value: str) -> str:
+    """Collapse whitespace (NBSP and zero-width spaces included) and trim."""
+    return _SPACES.sub(" ", value).strip()
+
+
+def parse_text(value: str) -> str | None:
+    value = clean_text(value)
+    return value or None
+
+
+def parse_serial(value: str) -> str | None:
+    value = clean_text(value)
+    if not value or value.lower() in JUNK_SERIALS or set(value) <= {"0", " ", "-", "x", "X"}:
+        return None
+    return value.upper()
+
+
+@lru_cache(maxsize=65536)
+def parse_datetime(value: str, dayfirst: bool = False) -> datetime | None:
+    """Parse the date formats exports use into a naive UTC datetime."""
+    try:
+        return _parse_datetime(value, dayfirst)
+    except (ValueError, OverflowError, OSError) as exc:
+        if repr(clean_text(value)) in str(exc):
+            raise
+        raise ValueError(f"not a valid date: {clean_text(value)!r}") from None
+
+
+def _parse_datetime(value: str, dayfirst: bool) -> datetime | None:
+    value = clean_text(value)
+    if value.lower() in _EMPTY:
+        return None
+    if _EPOCH.match(value):
+        number = float(value)
+        seconds = number / 1000 if number > 1e11 else number
+        return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
+    value = _ZONE_SUFFIX.sub("", value) if not _ISO_Z.match(value) else value
+    match = _ISO_Z.match(value)
+    if match:
+        day, clock, zone = match.groups()
+        parsed = datetime.fromisoformat(f"{day}T{clock if clock.count(':') == 2 else clock + ':00'}")
+        if zone and zone != "Z":
+            offset = datetime.strptime(zone.replace(":", ""), "%z").utcoffset()
+            parsed = parsed - offset
+        return parsed
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        return datetime.fromisoformat(value)
+    if re.match(r"^\d{4}/\d{1,2}/\d{1,2}$", value):
+        return datetime.strptime(value, "%Y/%m/%d")
+    match = _SLASHED.match(value)
+    if match:
+        first, second, year, hour, minute, sec, ampm = match.groups()
+        month, day = (int(second), int(first)) if dayfirst else (int(first), int(second))
+        year_n = int(year) + (2000 if len(year) == 2 else 0)
+        hour_n = int(hour or 0)
+        if ampm:
+            hour_n = hour_n % 12 + (12 if ampm.lower() == "pm" else 0)
+        try:
+            return datetime(year_n, month, day, hour_n, int(minute or 0), int(sec or 0))
+        except ValueError:
+            raise ValueError(f"not a valid date: {value!r}") from None
+    for fmt in ("%d %b %Y", "%b %d, %Y", "%d-%b-%Y", "%B %d, %Y", "%d %B %Y", "%a %b %d %H:%M:%S %Y"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"not a recognised date: {value!r}")
+
+
+def parse_date(value: str, dayfirst: bool = False) -> date | None:
+    parsed = parse_datetime(value, dayfirst)
+    return parsed.date() if parsed else None
+
+
+_TRUE = {"true", "yes", "y", "1", "enabled", "on", "t", "x", "blocked"}
+_FALSE = {"false", "no", "n", "0", "disabled", "off", "f", "allowed"}
+
+
+def parse_bool(value: str) -> bool | None:
+    value = clean_text(value).lower()
+    if not value:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
+def parse_int(value: str) -> int | None:
+    number = parse_money(value)
+    if number is None:
+        return None
+    if number != int(number):
+        raise ValueError(f"not a whole number: {value!r}")
+    return int(number)
+
+
+@lru_cache(maxsize=65536)
+def parse_money(value: str) -> float | None:
+    text = clean_text(value)
+    if not text or text.lower() in _EMPTY:
+        return None
+    negative = text.startswith("(") and text.endswith(")")
+    text = re.sub(r"[\s$€£¥()]|USD|EUR|GBP|CAD|AUD", "", text.strip("()"))
+    if re.match(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$", text):  # European 1.234,56
+        text = text.replace(".", "").replace(",", ".")
+    elif re.match(r"^-?\d+,\d{1,2}$", text):  # European 12,50
+        text = text.replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    return float(-number if negative else number)
+
+
+def parse_list(value: str) -> list[str]:
+    value = clean_text(value)
+    if not value or value.lower() in {"unlicensed", "none"}:
+        return []
+    separator = "+" if "+" in value else (";" if ";" in value else ("," if "," in value else "+"))
+    return [part.strip() for part in value.split(separator) if part.strip()]
+
+
+@lru_cache(maxsize=4096)
+def parse_av_status(value: str) -> str | None:
+    text = clean_text(value).lower()
+    if not text:
+        return None
+    if any(k in text for k in ("not running", "notrunning", "disabled", "stopped", "off")):
+        return "not_running"
+    if any(k in text for k in ("not detected", "notdetected", "no antivirus", "not installed", "none")):
+        return "not_detected"
+    if any(k in text for k in ("running", "active", "protected", "up to date", "uptodate", "enabled", "ok")):
+        return "running"
+    return "unknown"
+
+
+@lru_cache(maxsize=4096)
+def parse_patch_status(value: str) -> str | None:
+    text = clean_text(value).lower().replace("_", " ")
+    if not text:
+        return None
+    if "error" in text or "fail" in text:
+        return "install_error"
+    if "reboot" in text or "restart" in text:
+        return "reboot_required"
+    if "fully patched" in text or text in {"ok", "up to date", "uptodate", "compliant", "patched"}:
+        return "ok"
+    if "pending" in text or "missing" in text or "approved" in text:
+        return "pending"
+    return "unknown"
+
+
+@lru_cache(maxsize=4096)
+def parse_device_type(value: str) -> str | None:
+    text = clean_text(value).lower().replace("_", " ")
+    if not text:
+        return None
+    table = (
+        ("server", ("server", "esxi", "hypervisor", "host", "domain controller")),
+        ("laptop", ("laptop", "notebook", "portable", "macbook", "mac laptop")),
+        ("network", ("firewall", "switch", "router", "access point", "wireless", "network", "ups", "gateway")),
+        ("storage", ("nas", "storage", "san")),
+        ("mobile", ("phone", "mobile", "tablet", "ipad", "android", "ios")),
+        ("printer", ("printer", "mfp", "copier")),
+        ("virtual", ("virtual", "vm")),
+        ("desktop", ("desktop", "workstation", "pc", "mac", "windows", "imac", "computer")),
+    )
+    for kind, words in table:
+        if any(word in text for word in words):
+            return kind
+    return "other"
+
+
+@lru_cache(maxsize=1024)
+def parse_billing_term(value: str) -> str | None:
+    text = clean_text(value).lower().replace(" ", "").replace("_", "-")
+    if not text:
+        return None
+    if text.startswith(("month", "p1m", "1-month")):
+        return "monthly"
+    if text.startswith(("annual", "year", "p1y", "1-year", "1year", "12month")):
+        return "annual"
+    if text.startswith(("2-year", "2year", "p2y", "24month")):
+        return "2-year"
+    if text.startswith(("3-year", "3year", "p3y", "36month", "triennial")):
+        return "3-year"
+    return "other"
+
+
+def parse_semicolon_list(value: str) -> list[str]:
+    return [part.strip() for part in clean_text(value).split(";") if part.strip()]
+
+
+Parser = Callable[[str], object]
+
+PARSERS: dict[str, Callable[..., object]] = {
+    "text": parse_text,
+    "serial": parse_serial,
+    "date": parse_date,
+    "datetime": parse_datetime,
+    "bool": parse_bool,
+    "int": parse_int,
+    "money": parse_money,
+    "list": parse_list,
+    "semicolon_list": parse_semicolon_list,
+    "av_status": parse_av_status,
+    "patch_status": parse_patch_status,
+    "device_type": parse_device_type,
+    "billing_term": parse_billing_term,
+}
+DATE_TYPES = {"date", "datetime"}

@@ -1,0 +1,237 @@
+"""Build each client's canonical model from the ingested records.
+
+Devices seen by several tools become one asset (serial first, then hostname), with
+conflicting values resolved by source priority and counted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import fields
+from datetime import date, datetime
+
+from ..ingest import IngestResult
+from ..ingest.profiles import load_profiles
+from .entities import (Asset, ClientData, Contract, Decision, Exclusion, Goal, Subscription, User)
+from .skus import friendly_product
+
+# Which tool wins when two disagree, per field (first wins); unnamed fields: rmm, psa, warranty, other.
+SOURCE_PRIORITY: dict[str, tuple[str, ...]] = {
+    "warranty_end": ("vcio", "warranty", "rmm", "psa"),
+    "warranty_start": ("vcio", "warranty", "psa", "rmm"),
+    "device_type": ("vcio", "psa", "rmm"),
+    "purchase_date": ("vcio", "psa", "rmm"),
+    "install_date": ("vcio", "psa", "rmm"),
+    "status": ("vcio", "psa", "rmm"),
+}
+DEFAULT_PRIORITY = ("vcio", "rmm", "psa", "warranty", "other")
+_ASSET_FIELDS = [f.name for f in fields(Asset) if f.name not in {"sources", "tools", "conflicts"}]
+
+
+def host_key(hostname: str | None) -> str | None:
+    """Hostnames compare case-insensitively without their DNS domain."""
+    if not hostname:
+        return None
+    return hostname.strip().split(".")[0].casefold() or None
+
+
+def build_clients(result: IngestResult) -> dict[str, ClientData]:
+    kinds = {p.name: p.source_kind for p in load_profiles()}
+    kinds.update({f.format: kinds.get(f.format, "other") for f in result.files})
+    clients: dict[str, ClientData] = {}
+    for row in result.records.get("client", []):
+        clients.setdefault(row["name"], ClientData(
+            name=row["name"], tier=row.get("tier"), vcio=row.get("vcio"),
+            fiscal_year_start=_month(row.get("fiscal_year_start")), cadence=(row.get("cadence") or "quarterly").lower(),
+            domains=list(row.get("domains") or [])))
+    for name in result.clients:
+        clients.setdefault(name, ClientData(name=name))
+
+    grouped = _by_client(result.records)
+    for name, entities in grouped.items():
+        client = clients.setdefault(name, ClientData(name=name))
+        client.input_sources = sorted({r["_src"].rsplit(":", 1)[0] for rows in entities.values() for r in rows})
+        client.assets, client.merge_conflicts = merge_assets(entities.get("device", []), entities.get("warranty", []), kinds)
+        client.users = merge_users(entities.get("user", []), entities.get("user_activity", []), entities.get("mfa", []))
+        client.subscriptions = [_subscription(r) for r in entities.get("subscription", [])]
+        client.contracts = [_contract(r) for r in entities.get("contract", [])]
+        client.goals = [_goal(r) for r in entities.get("goal", [])]
+        client.decisions = [_decision(r) for r in entities.get("decision", [])]
+        client.exclusions = [_exclusion(r) for r in entities.get("exclusion", [])]
+    return clients
+
+
+def _month(value) -> int:
+    return value if isinstance(value, int) and 1 <= value <= 12 else 1
+
+
+def _by_client(records: dict[str, list[dict]]) -> dict[str, dict[str, list[dict]]]:
+    grouped: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for entity, rows in records.items():
+        if entity == "client":
+            continue
+        for row in rows:
+            grouped[row["client"]][entity].append(row)
+    return grouped
+
+
+def merge_assets(devices: list[dict], warranties: list[dict], kinds: dict[str, str]) -> tuple[list[Asset], int]:
+    """Group device records by serial, then attach serial-less records by hostname."""
+    groups: list[list[dict]] = []
+    by_serial: dict[str, int] = {}
+    by_host: dict[str, set[int]] = defaultdict(set)
+    for record in devices:
+        serial = record.get("serial")
+        if serial:
+            index = by_serial.get(serial)
+            if index is None:
+                index = len(groups)
+                groups.append([])
+                by_serial[serial] = index
+            groups[index].append(record)
+            if host_key(record.get("hostname")):
+                by_host[host_key(record.get("hostname"))].add(index)
+    for record in devices:
+        if record.get("serial"):
+            continue
+        key = host_key(record.get("hostname"))
+        candidates = by_host.get(key, set())
+        if len(candidates) == 1:
+            groups[next(iter(candidates))].append(record)
+        elif candidates:
+            # Two devices share this hostname (a re-imaged or replaced machine): the newest wins.
+            groups[max(candidates)].append(record)
+        else:
+            index = len(groups)
+            groups.append([record])
+            by_host[key].add(index)
+    warranty_by_serial = {}
+    for record in warranties:
+        if record.get("serial") and (record.get("warranty_end") or record.get("warranty_start")):
+            warranty_by_serial.setdefault(record["serial"], []).append(record)
+    assets, conflicts = [], 0
+    for group in groups:
+        serial = next((r["serial"] for r in group if r.get("serial")), None)
+        asset = _merge_group(group + warranty_by_serial.get(serial, []), kinds)
+        conflicts += len(asset.conflicts)
+        assets.append(asset)
+    assets.sort(key=lambda a: (a.name or "").casefold())
+    return assets, conflicts
+
+
+def _merge_group(records: list[dict], kinds: dict[str, str]) -> Asset:
+    def kind_of(record: dict) -> str:
+        return kinds.get(record.get("_profile", ""), "other")
+
+    asset = Asset(hostname=None)
+    for name in _ASSET_FIELDS:
+        priority = SOURCE_PRIORITY.get(name, DEFAULT_PRIORITY)
+        present = [(r[name], kind_of(r)) for r in records if r.get(name) not in (None, "")]
+        if not present:
+            continue
+        present.sort(key=lambda item: priority.index(item[1]) if item[1] in priority else len(priority))
+        value = present[0][0]
+        if name == "hostname":
+            value = _preferred_hostname([v for v, _ in present])
+        distinct = {_comparable(v) for v, _ in present}
+        if len(distinct) > 1 and name not in {"hostname", "site", "av_product", "os", "last_seen"}:
+            asset.conflicts.append(name)
+        setattr(asset, name, value)
+    asset.device_type = asset.device_type or "other"
+    asset.sources = sorted({r["_src"] for r in records}, key=_source_order)
+    asset.tools = sorted({kind_of(r) for r in records})
+    return asset
+
+
+def _preferred_hostname(names: list[str]) -> str:
+    """The short name without a DNS domain, as people say it."""
+    short = [n for n in names if "." not in n]
+    return (short or [n.split(".")[0] for n in names])[0]
+
+
+def _comparable(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return value.casefold()
+    return value
+
+
+def _source_order(src: str) -> tuple[str, int]:
+    path, _, line = src.rpartition(":")
+    return path, int(line) if line.isdigit() else 0
+
+
+def merge_users(users: list[dict], activity: list[dict], mfa: list[dict]) -> list[User]:
+    merged: dict[str, User] = {}
+
+    def get(upn: str) -> User:
+        key = upn.strip().casefold()
+        if key not in merged:
+            merged[key] = User(upn=upn.strip())
+        return merged[key]
+
+    for row in users:
+        user = get(row["upn"])
+        user.display_name = row.get("display_name") or user.display_name
+        user.blocked = bool(row.get("blocked")) or row.get("account_enabled") is False
+        user.licenses = [friendly_product(p) for p in row.get("licenses") or []]
+        user.created = _day(row.get("created"))
+        user.department = row.get("department")
+        user.is_guest = "#ext#" in user.upn.casefold() or (row.get("user_type") or "").lower() == "guest"
+        user.sources.append(row["_src"])
+    for row in activity:
+        user = get(row["upn"])
+        user.activity_known = True
+        dates = [row.get(k) for k in row if k.endswith("_last_activity") and row.get(k)]
+        user.last_activity = max([_day(d) for d in dates] + ([user.last_activity] if user.last_activity else []), default=None)
+        user.deleted = bool(row.get("is_deleted"))
+        if not user.licenses and row.get("assigned_products"):
+            user.licenses = [friendly_product(p) for p in row["assigned_products"]]
+        user.display_name = user.display_name or row.get("display_name")
+        user.is_guest = user.is_guest or "#ext#" in user.upn.casefold()
+        user.sources.append(row["_src"])
+    for row in mfa:
+        user = get(row["upn"])
+        user.mfa_registered = row.get("mfa_registered")
+        user.is_admin = bool(row.get("is_admin"))
+        user.sources.append(row["_src"])
+    return sorted(merged.values(), key=lambda u: u.upn.casefold())
+
+
+def _day(value) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _subscription(row: dict) -> Subscription:
+    return Subscription(
+        product=friendly_product(row["product"]), quantity=row.get("quantity") or 0,
+        billing_term=row.get("billing_term"), commitment_end=_day(row.get("commitment_end")),
+        start_date=_day(row.get("start_date")), end_date=_day(row.get("end_date")), price=row.get("price"),
+        partner_cost=row.get("partner_cost"), status=row.get("status"), vendor=row.get("vendor"),
+        sources=[row["_src"]])
+
+
+def _contract(row: dict) -> Contract:
+    return Contract(
+        name=row["name"], type=row.get("type"), start_date=_day(row.get("start_date")),
+        end_date=_day(row.get("end_date")), monthly_amount=row.get("amount"), no_end=bool(row.get("no_end")),
+        cancelled=bool(row.get("cancelled")), sources=[row["_src"]])
+
+
+def _goal(row: dict) -> Goal:
+    return Goal(goal=row["goal"], target_date=_day(row.get("target_date")), owner=row.get("owner"),
+                success_metric=row.get("success_metric"), priority=row.get("priority"),
+                tags=[t.lower() for t in row.get("tags") or []], initiative=row.get("initiative"), source=row["_src"])
+
+
+def _decision(row: dict) -> Decision:
+    return Decision(item_id=row["item_id"], decision=(row.get("decision") or "").lower(),
+                    decided_on=_day(row.get("decided_on")), decided_by=row.get("decided_by"), note=row.get("note"),
+                    revisit_quarter=row.get("revisit_quarter"), source=row["_src"])
+
+
+def _exclusion(row: dict) -> Exclusion:
+    return Exclusion(subject=row["subject"], rule=row.get("rule") or "*", reason=row.get("reason") or "",
+                     until=_day(row.get("until")), source=row["_src"])
+

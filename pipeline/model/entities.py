@@ -1,0 +1,154 @@
+"""Canonical entities of one client, merged from every tool's records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class Asset:
+    hostname: str | None
+    serial: str | None = None
+    device_type: str = "other"
+    os: str | None = None
+    os_build: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    purchase_date: date | None = None
+    install_date: date | None = None
+    warranty_start: date | None = None
+    warranty_end: date | None = None
+    enrolled_date: date | None = None
+    last_seen: datetime | None = None
+    av_product: str | None = None
+    av_status: str | None = None
+    patch_status: str | None = None
+    patches_missing: int | None = None
+    patches_installed: int | None = None
+    last_backup: datetime | None = None
+    backup_status: str | None = None
+    status: str | None = None
+    site: str | None = None
+    sources: list[str] = field(default_factory=list)  # "path:line" of every record merged here
+    tools: list[str] = field(default_factory=list)  # source kinds: rmm, psa, warranty ...
+    conflicts: list[str] = field(default_factory=list)  # fields where tools disagreed
+
+    @property
+    def name(self) -> str:
+        return self.hostname or self.serial or "(unnamed)"
+
+    @property
+    def in_service_since(self) -> date | None:
+        """The first known of purchase, install, warranty start and enrolment dates."""
+        for value in (self.purchase_date, self.install_date, self.warranty_start, self.enrolled_date):
+            if value:
+                return value
+        return None
+
+
+@dataclass
+class User:
+    upn: str
+    display_name: str | None = None
+    blocked: bool = False
+    licenses: list[str] = field(default_factory=list)
+    created: date | None = None
+    is_guest: bool = False
+    deleted: bool = False
+    last_activity: date | None = None
+    activity_known: bool = False  # an activity report covered this user
+    mfa_registered: bool | None = None
+    is_admin: bool = False
+    department: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Subscription:
+    product: str
+    quantity: int = 0
+    billing_term: str | None = None
+    commitment_end: date | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    price: float | None = None  # client price per unit per month
+    partner_cost: float | None = None  # the MSP's cost: never shown to the client
+    status: str | None = None
+    vendor: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def monthly_value(self) -> float | None:
+        return None if self.price is None else self.price * self.quantity
+
+    @property
+    def renews_on(self) -> date | None:
+        return self.commitment_end or self.end_date
+
+    @property
+    def active(self) -> bool:
+        return (self.status or "active").strip().lower() not in {"cancelled", "canceled", "inactive", "suspended", "expired"}
+
+
+@dataclass
+class Contract:
+    name: str
+    type: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    monthly_amount: float | None = None
+    no_end: bool = False
+    cancelled: bool = False
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Goal:
+    goal: str
+    target_date: date | None = None
+    owner: str | None = None
+    success_metric: str | None = None
+    priority: str | None = None
+    tags: list[str] = field(default_factory=list)
+    initiative: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Decision:
+    item_id: str
+    decision: str
+    decided_on: date | None = None
+    decided_by: str | None = None
+    note: str | None = None
+    revisit_quarter: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Exclusion:
+    subject: str
+    rule: str
+    reason: str
+    until: date | None = None
+    source: str = ""
+
+
+@dataclass
+class ClientData:
+    name: str
+    tier: str | None = None
+    vcio: str | None = None
+    fiscal_year_start: int = 1
+    cadence: str = "quarterly"
+    domains: list[str] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+    contracts: list[Contract] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
+    merge_conflicts: int = 0
+    input_sources: list[str] = field(default_factory=list)  # relative paths of files with this client's rows

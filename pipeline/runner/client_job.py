@@ -1,0 +1,92 @@
+"""One client's work: findings, roll-ups, context and documents, returned as bytes.
+
+Pure with respect to the file system (nothing is written here), so the same function
+runs in the driver, in a process pool or on a remote worker; the driver writes files.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import Config
+from ..findings import budget, evaluate, grades, initiatives, risks
+from ..findings.lifecycle import LifecycleCatalog
+from ..model import ClientData
+from ..render.context import RunFacts, build_context
+from .csvout import findings_csv
+from .names import document_name
+
+
+@dataclass
+class ClientJob:
+    client: ClientData
+    slug: str
+    facts: RunFacts
+    config: Config
+    roadmap_template: Path
+    qbr_template: Path
+    lifecycle_dirs: tuple[Path, ...] = ()
+
+
+@dataclass
+class ClientOutput:
+    name: str
+    slug: str
+    status: str  # ok | failed
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # key -> (file name, content)
+    counts: dict = field(default_factory=dict)
+    error: str | None = None
+    traceback: str | None = None
+    context: dict | None = None
+
+
+@lru_cache(maxsize=4)
+def catalog_for(dirs: tuple[Path, ...]) -> LifecycleCatalog:
+    """Loaded once per process and reused for every client."""
+    return LifecycleCatalog.load(dirs)
+
+
+def analyse(job: ClientJob) -> tuple[dict, dict]:
+    """(render context, finding counts) for one client."""
+    catalog = catalog_for(job.lifecycle_dirs)
+    result = evaluate(job.client, job.facts.as_of, job.config, catalog)
+    plan = initiatives(job.client, result.findings, job.facts.as_of)
+    context = build_context(
+        job.client, result, grades(job.client, result.findings), risks(job.client, result.findings, plan), plan,
+        budget(job.client, plan, job.facts.as_of, job.config), job.facts, job.config, catalog)
+    limits = job.config.for_client(job.client.name)
+    context["limits"] = {"deck_appendix_rows": int(limits.get("documents.deck_appendix_rows", 40)),
+                         "roadmap_appendix_rows": int(limits.get("documents.roadmap_appendix_rows", 500))}
+    return context, result.counts()
+
+
+def process_client(job: ClientJob, keep_context: bool = False) -> ClientOutput:
+    output = ClientOutput(job.client.name, job.slug, "ok")
+    try:
+        context, output.counts = analyse(job)
+        quarter = job.facts.quarter
+        name = job.client.name
+        output.files["findings"] = ("findings.csv", findings_csv(name, context["findings"]))
+        from ..render.xlsx import render_workbook
+
+        output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(context))
+        from ..render.charts import roadmap_charts
+        from ..render.docx import render_roadmap
+
+        output.files["roadmap"] = (document_name(name, "Roadmap", quarter, ".docx"),
+                                   render_roadmap(context, job.roadmap_template, roadmap_charts(context)))
+        from ..render.pptx import render_deck
+
+        output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(context, job.qbr_template))
+        if keep_context:
+            output.context = context
+    except Exception as exc:  # one client's failure must never stop the others
+        output.status = "failed"
+        output.error = f"{type(exc).__name__}: {exc}"
+        output.traceback = traceback.format_exc()
+        output.files = {}
+    return output
+
