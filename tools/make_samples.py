@@ -599,12 +599,13 @@ def finish_devices(c: Client, av_product: str, subnets: dict[str, str], ext: dic
             if d.last_seen_days is None:
                 if m.kind == "Server":
                     d.last_seen_days = rng.uniform(0.0005, 0.01)
-                elif m.kind == "Desktop":
-                    d.last_seen_days = rng.choice([rng.uniform(0.001, 0.02), rng.uniform(0.3, 2.5)])
-                else:
-                    d.last_seen_days = weighted([("a", 0.6), ("b", 0.3), ("c", 0.1)]) and \
-                        rng.choice([rng.uniform(0.001, 0.05), rng.uniform(0.4, 3.0),
-                                    rng.uniform(3.0, 9.0)])
+                elif m.kind == "Desktop":        # online now, or switched off overnight
+                    r = rng.random()
+                    d.last_seen_days = rng.uniform(0.001, 0.02) if r < 0.6 else rng.uniform(0.3, 2.5)
+                else:                               # laptops travel and sleep
+                    r = rng.random()
+                    d.last_seen_days = (rng.uniform(0.001, 0.05) if r < 0.6 else
+                                        rng.uniform(0.4, 3.0) if r < 0.9 else rng.uniform(3.0, 9.0))
             d.last_seen = days_ago(d.last_seen_days)
         if d.last_reboot is None:
             back = rng.uniform(0.2, 6.0) if d.patch_status != "Reboot Required" else rng.uniform(
@@ -875,8 +876,7 @@ def build_granite() -> Client:
                  patch_status="No Policy"))
     D.append(dev("GRM-FS01", "dl380g9", "srv2012r2", date(2016, 9, 7), 5, site=plant))
     D.append(dev("GRM-DC01", "r640", "srv2016", date(2018, 3, 22), 5, site=office))
-    D.append(dev("GRM-HV01", "r740", "srv2019", date(2020, 2, 11), 5, site=office,
-                 warranty_product="ProSupport Plus Mission Critical 4Hr\nKeep Your Hard Drive for Enterprise"))
+    D.append(dev("GRM-HV01", "r740", "srv2019", date(2020, 2, 11), 5, site=office))
     D.append(dev("GRM-DC02", "r640", "srv2019", date(2020, 2, 11), 5, site=office))
     D.append(dev("GRM-FW01", "nsa2700", None, date(2022, 5, 3), 3, warranty_lookup="skip"))
     D.append(dev("GRM-SW-CORE", "hp2930f", None, date(2019, 9, 16), 5, warranty_lookup="skip"))
@@ -1098,7 +1098,7 @@ def build_cedar() -> Client:
     add_users(c, pool, 3, bp, attorneys + staff, state="departed", upn_style="flast",
               departed_range=(140, 330))
     add_users(c, pool, 3, bp, attorneys + staff, state="departed", upn_style="flast",
-              departed_range=(25, 70))
+              departed_range=(25, 60))
     add_users(c, pool, 8, ["Exchange Online (Plan 1)"], [("Administration", "Legal Assistant"),
                                                          ("Administration", "Receptionist")],
               upn_style="flast")
@@ -1182,9 +1182,10 @@ def build_northwind() -> Client:
     by = {d.hostname: d for d in D}
     # overlap: ~8% of endpoints not in the PSA, a few PSA-only
     eps = [d for d in D if d.hostname.startswith(("NWL-WS", "NWL-LT"))]
+    keep = ("NWL-LT-027", "NWL-LT-088", "NWL-LT-112")      # their story needs the RMM record
     for d in rng.sample(eps, 24):
         d.in_psa = False
-    for d in rng.sample([d for d in eps if d.in_psa], 6):
+    for d in rng.sample([d for d in eps if d.in_psa and d.hostname not in keep], 6):
         d.rmm = None
     retired = dev("NWL-LT-141", "lat5410", "win10", date(2020, 9, 1), rmm=None, psa_status="Inactive")
     D.append(retired)
@@ -1196,8 +1197,7 @@ def build_northwind() -> Client:
     for d in rng.sample([d for d in eps if d.rmm], 6):
         d.patch_status = "Install Error"
     for h, days in (("NWL-LT-027", 34.2), ("NWL-LT-088", 38.6)):
-        if by[h].rmm:
-            by[h].last_seen_days = days
+        by[h].last_seen_days = days
     by["NWL-KIOSK-05"].av = "No antivirus detected"
     for d in D:
         if d.rmm and d.model.serial_style.startswith("hp") and rng.random() < 0.12:
@@ -1217,7 +1217,7 @@ def build_northwind() -> Client:
     add_users(c, pool, 172, bp, office)
     add_users(c, pool, 20, bp + ["Microsoft Teams Phone Standard"], [("Dispatch", "Dispatcher")])
     add_users(c, pool, 6, bp, office, state="inactive")
-    add_users(c, pool, 2, bp, office, state="departed", departed_range=(30, 75))
+    add_users(c, pool, 2, bp, office, state="departed", departed_range=(30, 60))
     add_users(c, pool, 1, bp, office, state="never")
     add_users(c, pool, 40, ["Exchange Online (Plan 1)"], warehouse)
     add_users(c, pool, 2, ["Exchange Online (Plan 1)"], warehouse, state="inactive")
@@ -1452,7 +1452,8 @@ def write_cw_configurations(clients: list[Client]) -> None:
                     model += "  "
                 if rng.random() < 0.2 and name:
                     name += " "
-            line = out.row([d.psa_id, name, d.model.kind, d.psa_status, c.psa_id, c.psa_name,
+            psa_type = "Workstation" if d.model.kind == "Desktop" else d.model.kind
+            line = out.row([d.psa_id, name, psa_type, d.psa_status, c.psa_id, c.psa_name,
                             serial, model, vals["purchaseDate"], vals["installationDate"],
                             vals["warrantyExpirationDate"], os_.psa_type if os_ else "",
                             os_.psa_info if os_ else "", d.model.psa_manufacturer, d.vendor])

@@ -25,11 +25,13 @@ AREAS = {
 }
 AREA_LABELS = {"lifecycle": "Lifecycle", "security": "Security", "licensing": "Licensing", "continuity": "Continuity"}
 PENALTY = {"critical": 1.0, "high": 0.75, "medium": 0.4, "low": 0.15}
+CAP_CRITICAL, CAP_HIGH = 64.0, 79.0
 GRADE_METHOD = (
     "Each area's score is 100 x (1 - sum of penalties / items assessed). Every affected item (device, user or "
     "seat) counts once, at its worst finding: critical 1.0, high 0.75, medium 0.4, low 0.15. Items assessed: "
     "devices (lifecycle, security; security also counts licensed users), purchased or assigned seats (licensing), "
-    "servers and network devices (continuity). Score 1-5: 90+ = 5, 80+ = 4, 65+ = 3, 50+ = 2, else 1. "
+    "servers and network devices (continuity). An open critical finding caps the area at 64%, an open high "
+    "finding at 79%, so no area shows green while a serious item is open. Score 1-5: 90+ = 5, 80+ = 4, 65+ = 3, 50+ = 2, else 1. "
     "Colour: green 80+, amber 50+, red below 50."
 )
 
@@ -81,6 +83,11 @@ def grades(client: ClientData, findings: list[Finding]) -> list[Grade]:
             result.append(Grade(area, AREA_LABELS[area], None, None, "grey", 0, 0))
             continue
         percent = round(max(0.0, 100 * (1 - sum(worst.values()) / assessed)), 1)
+        severities = {f.severity for f in relevant if f.category != "renewal"}
+        if "critical" in severities:
+            percent = min(percent, CAP_CRITICAL)
+        elif "high" in severities:
+            percent = min(percent, CAP_HIGH)
         result.append(Grade(area, AREA_LABELS[area], percent, _score(percent), colour_for(percent), assessed, len(worst)))
     return result
 
@@ -101,12 +108,14 @@ KINDS: dict[str, InitiativeKind] = {
                                           "0 devices on {label} by the end of {quarter}", "Hardware"),
     "feature_update": InitiativeKind("Apply the Windows 11 feature update on {n} device{s}", ("security", "compliance"),
                                      "Every Windows 11 device on a supported release by the end of {quarter}", "Projects"),
-    "hardware_refresh": InitiativeKind("Replace {n} aging device{s}", ("productivity", "continuity"),
+    "hardware_refresh": InitiativeKind("Replace {n} aging device{s} due by {quarter}", ("productivity", "continuity"),
                                        "No device older than its replacement age by the end of {quarter}", "Hardware"),
     "warranty_cover": InitiativeKind("Restore warranty cover on {n} server and network device{s}", ("continuity",),
                                      "Every server and network device under warranty or replaced by {quarter}", "Projects"),
     "license_rightsize": InitiativeKind("Right-size {label} before the {date} renewal", ("cost",),
                                         "Seats purchased = seats in use at the {date} renewal", "Licensing"),
+    "license_reduce": InitiativeKind("Remove unused {label} seats", ("cost",),
+                                      "Seats purchased = seats in use by the end of {quarter}", "Licensing"),
     "license_cleanup": InitiativeKind("Reclaim licences from {n} departed or inactive user{s}", ("cost",),
                                       "No paid licence on a blocked or 90-day-inactive account", "Licensing"),
     "endpoint_security": InitiativeKind("Restore endpoint protection and patching on {n} device{s}", ("security", "compliance"),
@@ -118,6 +127,11 @@ KINDS: dict[str, InitiativeKind] = {
     "contract_renewal": InitiativeKind("Review and renew '{label}' before {date}", ("cost", "continuity"),
                                        "Agreement renewed with an agreed scope before {date}", "Contracts"),
 }
+# Initiatives that replace hardware claim a device's cost first; a cheaper fix for the same device is then free.
+COST_PRECEDENCE = ("server_migration", "windows_replacement", "hardware_refresh", "feature_update", "warranty_cover",
+                   "backup_coverage", "endpoint_security", "mfa_rollout", "license_rightsize", "license_cleanup",
+                   "contract_renewal")
+SAVINGS_KINDS = {"license_rightsize", "license_cleanup"}
 PHASES = (("0-6 months", 6), ("6-18 months", 18), ("18-36 months", 36))
 
 
@@ -193,21 +207,28 @@ def initiatives(client: ClientData, findings: list[Finding], as_of: date) -> lis
         if key:
             groups[key].append(finding)
     result = []
-    for (kind, scope), members in groups.items():
+    costed: set[str] = set()  # a device's one-time cost is budgeted once, in the first initiative that replaces it
+    for (kind, scope), members in sorted(groups.items(), key=lambda item: COST_PRECEDENCE.index(item[0][0])):
         if kind == "license_rightsize" and not any(
                 f.rule == "licensing.unassigned_seats" or f.facts.get("seats_droppable") for f in members):
             continue  # a renewal with nothing to drop is a date on the calendar, not a project
         worst = min(members, key=lambda f: SEVERITY_RANK[f.severity]).severity
         due = min((f.due_date for f in members if f.due_date), default=None)
         phase, quarter = _phase_for(worst, due, as_of)
+        if kind in SAVINGS_KINDS and due is None:
+            phase, quarter = PHASES[0][0], Quarter.of(as_of).next()  # savings with no date to wait for: take them now
         subjects = sorted({f.subject for f in members}, key=str.casefold)
         one_time: dict[str, float] = {}
         for f in members:
-            if f.cost_kind == "one_time" and f.estimated_cost:
-                one_time[f.subject.casefold()] = max(one_time.get(f.subject.casefold(), 0.0), f.estimated_cost)
+            key = f.subject.casefold()
+            if f.cost_kind == "one_time" and f.estimated_cost and key not in costed:
+                one_time[key] = max(one_time.get(key, 0.0), f.estimated_cost)
+        costed.update(one_time)
         savings = sum(f.estimated_cost or 0 for f in members if f.category == "license_waste")
         renewal_dates = [f.due_date for f in members if f.category == "renewal" and f.due_date]
         spec = KINDS[kind]
+        if kind == "license_rightsize" and not renewal_dates:
+            spec = KINDS["license_reduce"]
         label = scope if kind not in {"hardware_refresh", "license_cleanup", "mfa_rollout", "endpoint_security",
                                       "backup_coverage", "warranty_cover", "feature_update"} else ""
         date_text = min(renewal_dates).isoformat() if renewal_dates else (due.isoformat() if due else quarter.label)

@@ -181,6 +181,8 @@ def merge_users(users: list[dict], activity: list[dict], mfa: list[dict]) -> lis
         user.is_guest = "#ext#" in user.upn.casefold() or (row.get("user_type") or "").lower() == "guest"
         user.sources.append(row["_src"])
     for row in activity:
+        if "@" not in row["upn"]:
+            continue  # concealed (hashed) names cannot be joined to users; ingest warned about the file
         user = get(row["upn"])
         user.activity_known = True
         dates = [row.get(k) for k in row if k.endswith("_last_activity") and row.get(k)]
