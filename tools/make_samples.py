@@ -586,7 +586,7 @@ def finish_devices(c: Client, av_product: str, subnets: dict[str, str], ext: dic
                 "Dell": rng.choice(["Dell Technologies", "Dell Technologies", "CDW"]),
                 "HP": rng.choice(["CDW", "TD SYNNEX"]), "HPE": "TD SYNNEX",
                 "Lenovo": rng.choice(["CDW", "TD SYNNEX"]), "Apple": "Apple Business",
-                "Custom Build": "Patterson Dental Technology",
+                "Custom Build": "Chesapeake Dental Imaging",
             }.get(m.psa_manufacturer, rng.choice(["CDW", "TD SYNNEX", "Ingram Micro"]))
         if not d.warranty_product and d.warranty_end:
             key = m.psa_manufacturer + ("-Server" if m.kind == "Server" and
@@ -680,9 +680,6 @@ def activity_for(u: User, c: Client) -> None:
     created = u.created.date() if u.created else AS_OF
     u.assigned = created if rng.random() < 0.7 else rand_date(created, min(AS_OF, created +
                                                                          timedelta(days=400)))
-
-
-ROLE_POOLS: dict[str, list[tuple[str, str]]] = {}
 
 
 def add_users(c: Client, pool: NamePool, n: int, licenses: list[str], roles: list[tuple[str, str]],
@@ -793,7 +790,7 @@ def build_harbor() -> Client:
     # Rows ingest must reject (PSA only, so rejecting them removes the device).
     D.append(dev("OLD-XRAY-PC", "opt7060", "win10", date(2018, 1, 8), rmm=None,
                  psa_bad="unparseable purchaseDate", psa_bad_field="purchaseDate",
-                 psa_bad_value="N/A", warranty_lookup="skip"))
+                 psa_bad_value="TBD", warranty_lookup="skip"))
     D.append(dev("STERI-01", "opt7060", "win10", date(2018, 1, 8), rmm=None,
                  psa_bad="unparseable warrantyExpirationDate",
                  psa_bad_field="warrantyExpirationDate", psa_bad_value="31/31/2020",
@@ -1446,7 +1443,7 @@ def write_cw_configurations(clients: list[Client]) -> None:
                 vals[d.psa_bad_field] = d.psa_bad_value
             name, serial, model = d.psa_name if d.hostname else "", d.serial, d.model.name
             if messy:                                    # trailing spaces from the sheet
-                if rng.random() < 0.35:
+                if rng.random() < 0.35 and serial:
                     serial += " "
                 if rng.random() < 0.3:
                     model += "  "
@@ -1694,14 +1691,15 @@ def expected_facts(c: Client) -> dict:
             patch[d.patch_status] = patch.get(d.patch_status, 0) + 1
     kinds: dict[str, int] = {}
     for d in devs:
-        kinds[d.model.kind] = kinds.get(d.model.kind, 0) + 1
+        kind = "Workstation" if d.model.kind == "Desktop" else d.model.kind   # PSA vocabulary
+        kinds[kind] = kinds.get(kind, 0) + 1
     return {
         "psa_company": c.psa_name,
         "pax8_company": c.pax8_name,
         "rmm": sorted({d.rmm for d in devs if d.rmm}),
         "m365_domain": c.domain,
         "device_count": len(devs),
-        "device_count_by_type": dict(sorted(kinds.items())),
+        "device_count_by_type": dict(sorted(kinds.items())),   # Datto "Desktop" = "Workstation"
         "psa_config_rows_accepted": sum(1 for d in devs if d.in_psa),
         "rmm_device_count": len(rmm),
         "psa_only_hostnames": hosts(d for d in devs if d.in_psa and not d.rmm),
@@ -1750,6 +1748,19 @@ def expected_facts(c: Client) -> dict:
     }
 
 
+ACTIVITY_MARGIN_DAYS = 15
+
+
+def check_activity_margin(clients: list[Client]) -> None:
+    """No activity date may sit near the 90-day cut-off, so '< cutoff' vs '<= cutoff' is moot."""
+    cutoff = AS_OF - timedelta(days=INACTIVE_DAYS)
+    for c in clients:
+        for u in c.users:
+            for d in u.activity.values():
+                if d and abs((d - cutoff).days) < ACTIVITY_MARGIN_DAYS:
+                    raise AssertionError(f"{u.upn}: activity {d} too close to cut-off {cutoff}")
+
+
 META = {
     "as_of": AS_OF.isoformat(),
     "quarter": "2026-Q4",
@@ -1774,7 +1785,7 @@ META = {
         "assigned_licenses counts every users.csv row holding the product, blocked users included.",
         "inactive_90d_licensed_upns: licensed in users.csv and the latest of all '... Last "
         "Activity Date' columns is before as_of - 90 days (2026-08-22) or empty. No date falls "
-        "within 20 days of that cut-off. For a concealed tenant the list is computed on the real "
+        "within 15 days of that cut-off. For a concealed tenant the list is computed on the real "
         "UPNs (empty by construction) and ingest should warn instead.",
         "renewals_within_12_months: Pax8 commitmentTerm.endDate of Active subscriptions and PSA "
         "agreement endDate (not cancelled, not open-ended) in (as_of, as_of + 1 year].",
@@ -1861,9 +1872,10 @@ def readme(clients: list[Client], facts: dict[str, dict]) -> str:
         "built imaging/billing PCs report placeholder serials (`Default string` twice, `To be "
         "filled by O.E.M.`, `System Serial Number`, `None`) and only merge by hostname "
         f"({', '.join(hp['junk_serial_hostnames'])}). Windows 10 22H2 past end of support on "
-        f"{len(hp['windows10_hostnames'])} PCs; file server HPD-FS01 runs Windows Server 2016 "
+        f"{len(hp['windows10_hostnames'])} PCs (one of them the retired DR-OLD-LT, Inactive in "
+        "the PSA); file server HPD-FS01 runs Windows Server 2016 "
         "(end of support 2027-01-12) on a PowerEdge T440 whose warranty ended in 2024. Rows "
-        "`OLD-XRAY-PC` (purchaseDate `N/A`), `STERI-01` (warranty `31/31/2020`) and one row with "
+        "`OLD-XRAY-PC` (purchaseDate `TBD`), `STERI-01` (warranty `31/31/2020`) and one row with "
         "neither name nor serial must be rejected. Managed-services agreement ends 2026-12-31. "
         "Goals: HIPAA risk assessment, Annex expansion.",
         "",
@@ -1871,7 +1883,9 @@ def readme(clients: list[Client], facts: dict[str, dict]) -> str:
         "users) - servers past end of life: ERP server GRM-ERP01 and file server GRM-FS01 on "
         "Windows Server 2012 R2 (ESU ended 2026-10-13; the ERP has no patch policy), GRM-DC01 on "
         "2016 (EOL 2027-01-12), two 2019 hosts. "
-        f"{len(gr['windows10_hostnames'])} Windows 10 22H2 desktops; 25 laptops bought "
+        f"{len(gr['windows10_hostnames']) - len(gr['inactive_psa_hostnames'])} Windows 10 22H2 "
+        "desktops in use (plus GRM-WS-071/072, retired but still in the PSA as Inactive); "
+        "25 laptops bought "
         "2019-2022 with expired warranties; Defender not running on "
         f"{', '.join(gr['av_not_running_hostnames'])}; not seen for 45+ days: "
         f"{', '.join(gr['not_seen_30d_hostnames'])}; patch Install Error / Reboot Required on "
@@ -1944,6 +1958,7 @@ def main() -> None:
     write_pax8(clients)
     for c in clients:
         write_m365(c)
+    check_activity_margin(clients)
     facts = {c.name: expected_facts(c) for c in clients}
     (INPUTS / "README.md").write_text(readme(clients, facts), encoding="utf-8")
     WRITTEN.append(("README.md", 0))
