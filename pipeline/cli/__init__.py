@@ -74,13 +74,19 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="vcio.toml. Default: vcio.toml inside or beside --inputs, else built-in defaults.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel worker processes. Default: the number of CPUs.")
+@click.option("--resume", is_flag=True, help="Skip clients whose inputs, settings and documents are unchanged.")
+@click.option("--force", is_flag=True, help="Redo every client (presenters' edited documents are still kept).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where per-client work runs: local processes, or an existing Dask cluster.")
+@click.option("--scheduler", help="Dask scheduler address (tcp://HOST:8786), with --executor dask.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar. Default: on when stderr is a terminal.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Log line format on stderr (json: one JSON object per line).")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Also append log lines to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the final summary.")
 def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, clients: tuple[str, ...],
-        all_clients: bool, config_path: Path | None, jobs: int | None, log_format: str, log_file: Path | None,
-        quiet: bool) -> None:
+        all_clients: bool, config_path: Path | None, jobs: int | None, resume: bool, force: bool, executor: str,
+        scheduler: str | None, progress: bool | None, log_format: str, log_file: Path | None, quiet: bool) -> None:
     """Ingest the exports and write each due client's roadmap, QBR deck and findings workbook.
 
     Exit status: 0 done, 1 some clients failed, 2 usage or configuration error, 3 no usable input,
@@ -92,7 +98,8 @@ def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, client
 
     setup_logging(log_format, log_file, quiet)
     outcome = run_pipeline(RunOptions(inputs=inputs, out=out, as_of=as_of, quarter=quarter, clients=clients,
-                                      all_clients=all_clients, config_path=config_path, jobs=jobs))
+                                      all_clients=all_clients, config_path=config_path, jobs=jobs, resume=resume,
+                                      force=force, executor=executor, scheduler=scheduler, progress=progress))
     print_run_summary(outcome)
     sys.exit(int(outcome.status))
 

@@ -55,3 +55,16 @@ def lifecycle_update(source: Path, product: str | None, dest: Path | None) -> No
     target = dest or Path(__file__).resolve().parent.parent / "data" / "lifecycle"
     written = import_endoflife_json(source, target, product)
     click.echo(f"catalog updated: {written}")
+
+
+@command(name="init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def init(folder: Path) -> None:
+    """Create a working folder: inputs/ with a README and examples, vcio.toml, templates/."""
+    from ..scaffold import scaffold
+
+    for path, what in scaffold(folder):
+        click.echo(f"  {what:7} {path}")
+    click.echo(f"Next: put your exports in {folder / 'inputs'}, edit clients.csv and goals.csv, then\n"
+               f"  vcio validate --inputs {folder / 'inputs'}\n"
+               f"  vcio run --inputs {folder / 'inputs'} --out {folder / 'outputs'}")

@@ -4,30 +4,33 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 from .. import __version__
-from ..config import ConfigError, find_config, load_config
+from ..config import Config, ConfigError, find_config, load_config
 from ..ingest import IngestOptions, IngestResult, ProfileError, ingest_folder
 from ..model import ClientData, build_clients
 from ..quarters import Quarter, fiscal_quarter
 from ..render.context import RunFacts
 from ..status import EnvironmentProblem, ExitStatus, NoInputError, UsageError
 from .atomic import atomic_write, remove_stale_temps
-from .client_job import ClientJob, ClientOutput, catalog_for, process_client
+from .client_job import ClientJob, ClientOutput, catalog_for
 from .csvout import REJECTS_COLUMNS, to_csv
 from .environment import Environment
+from .executors import run_dask, run_local
+from .fingerprint import client_fingerprint
 from .lock import OutputLock
 from .names import unique_slugs
+from .progress import Progress
+from .state import RunState, file_sha256, sha256
 
 log = logging.getLogger("vcio")
 REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+EDITED_SUFFIX = " (vcio update)"
+CONFIG_ENTITIES = {"client", "goal", "decision", "exclusion"}
 
 
 @dataclass
@@ -40,6 +43,11 @@ class RunOptions:
     all_clients: bool = False
     config_path: Path | None = None
     jobs: int | None = None
+    resume: bool = False
+    force: bool = False
+    executor: str = "local"  # local | dask
+    scheduler: str | None = None
+    progress: bool | None = None  # None: on when stderr is a terminal
 
 
 @dataclass
@@ -83,7 +91,7 @@ def is_due(client: ClientData, quarter: Quarter) -> tuple[bool, str]:
     return True, ""
 
 
-def templates_for(config) -> tuple[Path, Path]:
+def templates_for(config: Config) -> tuple[Path, Path]:
     roadmap = config.resolve_path(config.get("documents.roadmap_template", "")) or REPO_TEMPLATES / "roadmap.docx"
     qbr = config.resolve_path(config.get("documents.qbr_template", "")) or REPO_TEMPLATES / "qbr.pptx"
     for path in (roadmap, qbr):
@@ -93,17 +101,23 @@ def templates_for(config) -> tuple[Path, Path]:
     return roadmap, qbr
 
 
+def load_run_config(options: RunOptions) -> Config:
+    try:
+        return load_config(find_config(options.config_path, options.inputs))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
     env = env or Environment()
     started = env.now()
     as_of, quarter = resolve_period(options.as_of, options.quarter, started.date())
     if not options.inputs.is_dir():
         raise UsageError(f"--inputs {options.inputs} is not a folder")
-    try:
-        config = load_config(find_config(options.config_path, options.inputs))
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    roadmap_template, qbr_template = templates_for(config)
+    if options.executor == "dask" and not options.scheduler:
+        raise UsageError("--executor dask needs --scheduler tcp://HOST:8786")
+    config = load_run_config(options)
+    templates = templates_for(config)
     quarter_dir = options.out / quarter.label
     try:
         quarter_dir.mkdir(parents=True, exist_ok=True)
@@ -116,18 +130,10 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         removed = remove_stale_temps(options.out)
         if removed:
             log.info("removed %d temporary files left by an interrupted run", removed)
-        try:
-            ingested = ingest_folder(options.inputs, IngestOptions(
-                as_of=as_of, stale_days=int(config.get("thresholds.stale_input_days", 30)),
-                format_overrides=config.get("ingest.formats", {}) or {}))
-        except ProfileError as exc:
-            raise UsageError(str(exc)) from None
-        log.info("ingested %d files: %d rows read, %d rejected, %d unrecognised", len(ingested.files),
-                 ingested.rows_read, len(ingested.rejects), len(ingested.unrecognised))
+        ingested = _ingest(options, config, as_of)
         manifest = _manifest_head(quarter, as_of, started, ingested)
         atomic_write(quarter_dir / "rejects.csv", to_csv(REJECTS_COLUMNS, (r.__dict__ for r in ingested.rejects)))
-        data_rows = sum(f.accepted for f in ingested.files if f.entity not in {"client", "goal", "decision", "exclusion"})
-        if data_rows == 0:
+        if not any(f.accepted for f in ingested.files if f.entity not in CONFIG_ENTITIES):
             manifest.update(status="failed", finished_at=env.now().isoformat(),
                             error="no usable input: no data file was recognised or no row was accepted")
             path = _write_manifest(quarter_dir, manifest)
@@ -139,8 +145,10 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         lifecycle_dirs = tuple(p for p in [options.inputs / "lifecycle"] if p.is_dir())
         catalog = catalog_for(lifecycle_dirs)
         reports = {f.path: f.as_manifest() for f in ingested.files}
-        jobs: list[ClientJob] = []
+        state = RunState.load(quarter_dir)
         entries: dict[str, dict] = {}
+        jobs: list[ClientJob] = []
+        fingerprints: dict[str, str] = {}
         for name, client in clients.items():
             entry = {"name": name, "slug": slugs[name], "status": "skipped", "reason": "", "error": None,
                      "files": {}, "findings": {"by_category": {}, "by_severity": {}}}
@@ -149,25 +157,21 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             if not wanted:
                 entry["reason"] = reason
                 continue
+            fingerprints[name] = client_fingerprint(client, as_of.isoformat(), quarter.label, config, templates,
+                                                    lifecycle_dirs)
+            if options.resume and not options.force and _unchanged(state, name, fingerprints[name], quarter_dir):
+                previous = state.clients[name]
+                entry.update(reason="unchanged since the last run (--resume)", files=previous["files"],
+                             findings=previous.get("findings", entry["findings"]))
+                continue
             facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__,
                              files=[reports[p] for p in client.input_sources if p in reports],
                              catalog_snapshot=catalog.snapshot_date.isoformat())
-            jobs.append(ClientJob(client, slugs[name], facts, config, roadmap_template, qbr_template, lifecycle_dirs))
+            jobs.append(ClientJob(client, slugs[name], facts, config, *templates, lifecycle_dirs))
 
-        outputs: dict[str, ClientOutput] = {}
-        for output in _execute(jobs, options.jobs or env.cpu_count):
-            entry = entries[output.name]
-            entry["status"] = output.status
-            entry["findings"] = output.counts or entry["findings"]
-            if output.status == "failed":
-                entry["error"] = output.error
-                log.error("client %s failed: %s\n%s", output.name, output.error, output.traceback)
-            else:
-                entry["files"] = _write_client_files(quarter_dir / output.slug, output)
-                log.info("client %s: %d findings, documents in %s", output.name,
-                         sum(output.counts.get("by_severity", {}).values()), quarter_dir / output.slug)
-            outputs[output.name] = output
-
+        if not jobs and not any(e["reason"].startswith("unchanged") for e in entries.values()):
+            log.info("no clients due in %s", quarter.label)
+        outputs = _render_all(jobs, options, env, quarter_dir, state, entries, fingerprints)
         manifest["clients"] = [entries[name] for name in clients]
         failed = sum(1 for e in manifest["clients"] if e["status"] == "failed")
         done = sum(1 for e in manifest["clients"] if e["status"] == "ok")
@@ -176,6 +180,84 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         path = _write_manifest(quarter_dir, manifest)
     status = ExitStatus.OK if failed == 0 else ExitStatus.CLIENTS_FAILED
     return RunOutcome(status, manifest, path, outputs)
+
+
+def _ingest(options: RunOptions, config: Config, as_of: date) -> IngestResult:
+    try:
+        ingested = ingest_folder(options.inputs, IngestOptions(
+            as_of=as_of, stale_days=int(config.get("thresholds.stale_input_days", 30)),
+            format_overrides=config.get("ingest.formats", {}) or {}))
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    log.info("ingested %d files: %d rows read, %d rejected, %d unrecognised", len(ingested.files),
+             ingested.rows_read, len(ingested.rejects), len(ingested.unrecognised))
+    return ingested
+
+
+def _unchanged(state: RunState, name: str, fingerprint: str, quarter_dir: Path) -> bool:
+    """Same fingerprint, and every file on disk is the one vcio last wrote for it."""
+    previous = state.clients.get(name)
+    if not previous or previous.get("fingerprint") != fingerprint or not previous.get("files"):
+        return False
+    hashes = previous.get("hashes", {})
+    return all(file_sha256(quarter_dir / relative) == hashes.get(relative) for relative in previous["files"].values())
+
+
+def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, quarter_dir: Path, state: RunState,
+                entries: dict[str, dict], fingerprints: dict[str, str]) -> dict[str, ClientOutput]:
+    if options.executor == "dask":
+        results = run_dask(jobs, options.scheduler or "", keep_context=False)
+    else:
+        results = run_local(jobs, options.jobs or env.cpu_count, keep_context=False)
+    show = env.stderr_isatty if options.progress is None else options.progress
+    progress = Progress(len(jobs), env.stderr, show)
+    outputs: dict[str, ClientOutput] = {}
+    for output in results:
+        entry = entries[output.name]
+        entry["status"] = output.status
+        entry["findings"] = output.counts or entry["findings"]
+        if output.status == "failed":
+            entry["error"] = output.error
+            log.error("client %s failed: %s\n%s", output.name, output.error, output.traceback or "")
+        else:
+            entry["files"], kept = _write_client_files(quarter_dir, output, state, fingerprints[output.name],
+                                                       entry["findings"])
+            if kept:
+                entry["edited_kept"] = kept
+            log.info("client %s: %d findings, documents in %s", output.name,
+                     sum(output.counts.get("by_severity", {}).values()), quarter_dir / output.slug)
+        progress.update(output.status == "ok")
+        outputs[output.name] = output
+    progress.close()
+    return outputs
+
+
+def _write_client_files(quarter_dir: Path, output: ClientOutput, state: RunState,
+                        fingerprint: str, counts: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """Write each file atomically; a document a presenter edited is kept and the new one goes beside it.
+
+    The state (hashes and fingerprint) is saved before the renames, so whatever a crash leaves
+    on disk is recognised as vcio's own, and `--resume` checks every file's hash before skipping.
+    """
+    planned, kept = [], {}
+    for key, (name, data) in output.files.items():
+        relative = f"{output.slug}/{name}"
+        if key != "findings" and state.edited_by_person(relative, quarter_dir / relative):
+            stem, suffix = os.path.splitext(name)
+            kept[key] = relative
+            relative = f"{output.slug}/{stem}{EDITED_SUFFIX}{suffix}"
+            log.warning("client %s: %s was edited since vcio wrote it; kept it and wrote the new version to %s",
+                        output.name, name, Path(relative).name)
+        digest = sha256(data)
+        state.remember(relative, digest)
+        planned.append((key, relative, data, digest))
+    written = {key: relative for key, relative, _, _ in planned}
+    state.clients[output.name] = {"fingerprint": fingerprint, "files": written, "findings": counts,
+                                  "hashes": {relative: digest for _, relative, _, digest in planned}}
+    state.save()
+    for _key, relative, data, _digest in planned:
+        atomic_write(quarter_dir / relative, data)
+    return written, kept
 
 
 def _manifest_head(quarter: Quarter, as_of: date, started, ingested: IngestResult) -> dict:
@@ -205,28 +287,7 @@ def _select(clients: dict[str, ClientData], options: RunOptions, quarter: Quarte
     return {n: is_due(c, quarter) for n, c in clients.items()}
 
 
-def _execute(jobs: list[ClientJob], workers: int) -> Iterator[ClientOutput]:
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield process_client(job)
-        return
-    # fork: workers inherit the imported libraries instead of re-importing them (about 2 s each).
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        yield from pool.map(process_client, jobs, chunksize=1)
-
-
-def _write_client_files(folder: Path, output: ClientOutput) -> dict[str, str]:
-    written = {}
-    for key, (name, data) in output.files.items():
-        path = folder / name
-        atomic_write(path, data)
-        written[key] = f"{folder.name}/{name}"
-    return written
-
-
 def _write_manifest(quarter_dir: Path, manifest: dict) -> Path:
     path = quarter_dir / "manifest.json"
     atomic_write(path, json.dumps(manifest, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
     return path
-
