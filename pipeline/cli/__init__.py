@@ -80,13 +80,14 @@ def main() -> None:
               help="Where per-client work runs: local processes, or an existing Dask cluster.")
 @click.option("--scheduler", help="Dask scheduler address (tcp://HOST:8786), with --executor dask.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar. Default: on when stderr is a terminal.")
+@click.option("--pdf", is_flag=True, help="Also write PDFs of the roadmap and deck (needs LibreOffice).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Log line format on stderr (json: one JSON object per line).")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Also append log lines to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the final summary.")
 def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, clients: tuple[str, ...],
         all_clients: bool, config_path: Path | None, jobs: int | None, resume: bool, force: bool, executor: str,
-        scheduler: str | None, progress: bool | None, log_format: str, log_file: Path | None, quiet: bool) -> None:
+        scheduler: str | None, progress: bool | None, pdf: bool, log_format: str, log_file: Path | None, quiet: bool) -> None:
     """Ingest the exports and write each due client's roadmap, QBR deck and findings workbook.
 
     Exit status: 0 done, 1 some clients failed, 2 usage or configuration error, 3 no usable input,
@@ -99,7 +100,8 @@ def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, client
     setup_logging(log_format, log_file, quiet)
     outcome = run_pipeline(RunOptions(inputs=inputs, out=out, as_of=as_of, quarter=quarter, clients=clients,
                                       all_clients=all_clients, config_path=config_path, jobs=jobs, resume=resume,
-                                      force=force, executor=executor, scheduler=scheduler, progress=progress))
+                                      force=force, executor=executor, scheduler=scheduler, progress=progress,
+                                      pdf=pdf))
     print_run_summary(outcome)
     sys.exit(int(outcome.status))
 

@@ -199,20 +199,30 @@ def _map_rows(relative: str, profile: Profile, table: Table, report: FileReport,
     identity = IDENTITY_FIELDS.get(profile.entity, ())
     width = len(table.header)
     out: list[dict] = []
+    # Exports repeat the same values (OS strings, dates, statuses) across thousands of rows:
+    # each distinct cell value of a column is parsed once.
+    plan = [(field_name, index, column_name, {}) for field_name, (index, column_name) in columns.items()]
     for line, cells in table.rows:
         report.rows += 1
-        problem = _row_shape_problem(cells, width)
-        if problem:
-            _reject(rejects, report, relative, line, "", "|".join(cells)[:200], problem)
-            continue
+        if len(cells) > width:
+            problem = _row_shape_problem(cells, width)
+            if problem:
+                _reject(rejects, report, relative, line, "", "|".join(cells)[:200], problem)
+                continue
         record: dict = {"_src": f"{relative}:{line}", "_profile": profile.name}
         failure = None
-        for field_name, (index, column_name) in columns.items():
+        for field_name, index, column_name, memo in plan:
             raw = cells[index] if index < len(cells) else ""
-            try:
-                value = _parse_cell(profile, field_name, raw)
-            except ValueError as exc:
-                failure = (column_name, raw, f"{field_name}: {exc}")
+            value = memo.get(raw, _MISSING)
+            if value is _MISSING:
+                try:
+                    value = _parse_cell(profile, field_name, raw)
+                except ValueError as exc:
+                    value = _Failure(f"{field_name}: {exc}")
+                if len(memo) < MEMO_LIMIT:  # unique columns (hostnames) gain nothing from a memo
+                    memo[raw] = value
+            if type(value) is _Failure:
+                failure = (column_name, raw, value.reason)
                 break
             if value is not None and value != [] and field_name not in record:
                 record[field_name] = value
@@ -230,6 +240,17 @@ def _map_rows(relative: str, profile: Profile, table: Table, report: FileReport,
             continue
         out.append(record)
     return out
+
+
+_MISSING = object()
+MEMO_LIMIT = 20_000
+
+
+class _Failure:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
 
 
 def _row_shape_problem(cells: list[str], width: int) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,6 +50,7 @@ class RunOptions:
     executor: str = "local"  # local | dask
     scheduler: str | None = None
     progress: bool | None = None  # None: on when stderr is a terminal
+    pdf: bool = False  # also convert the roadmap and deck to PDF with LibreOffice
 
 
 @dataclass
@@ -98,6 +101,9 @@ def templates_for(config: Config) -> tuple[Path, Path]:
         if not path.is_file():
             raise EnvironmentProblem(f"template not found: {path} (set [documents] in vcio.toml or run "
                                      "`vcio templates init DIR`)")
+        if not zipfile.is_zipfile(path):
+            raise EnvironmentProblem(f"template {path} is not a Word/PowerPoint file (not a zip archive): "
+                                     "save it again from Word or PowerPoint, or run `vcio templates init DIR`")
     return roadmap, qbr
 
 
@@ -224,12 +230,36 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
                                                        entry["findings"])
             if kept:
                 entry["edited_kept"] = kept
+            if options.pdf:
+                _export_pdfs(quarter_dir, entry)
             log.info("client %s: %d findings, documents in %s", output.name,
                      sum(output.counts.get("by_severity", {}).values()), quarter_dir / output.slug)
         progress.update(output.status == "ok")
         outputs[output.name] = output
     progress.close()
     return outputs
+
+
+def _export_pdfs(quarter_dir: Path, entry: dict) -> None:
+    from ..render.pdf import PdfUnavailable, convert_to_pdf
+
+    for key in ("roadmap", "qbr"):
+        relative = entry["files"].get(key)
+        if not relative:
+            continue
+        try:
+            data = convert_to_pdf(quarter_dir / relative)
+        except PdfUnavailable as exc:
+            entry["pdf_error"] = str(exc)
+            log.warning("%s", exc)
+            return
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            entry["pdf_error"] = str(exc)
+            log.error("client %s: PDF export failed: %s", entry["name"], exc)
+            continue
+        pdf_relative = str(Path(relative).with_suffix(".pdf"))
+        atomic_write(quarter_dir / pdf_relative, data)
+        entry["files"][f"{key}_pdf"] = pdf_relative
 
 
 def _write_client_files(quarter_dir: Path, output: ClientOutput, state: RunState,

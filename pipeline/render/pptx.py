@@ -1,0 +1,890 @@
+"""Render the editable QBR deck from the plain render context and templates/qbr.pptx.
+
+Every slide comes from a layout of the template, looked up by NAME (``LAYOUT_*`` below); the
+template has no slides and none are copied. Charts are native PowerPoint charts (their data
+opens with "Edit Data"), tables are real tables sized from the template's placeholders.
+
+Long tables are split over continuation slides by :func:`paginate_rows`, which estimates the
+height of every row from its text, the column widths and the font size, so wrapped text still
+fits; table text is never smaller than ``MIN_TABLE_PT``.
+
+Chart workbooks: python-pptx writes the workbook behind each chart with XlsxWriter, whose
+``write()`` turns strings starting with "=" into formulas (and strings that look like URLs into
+links). :func:`chart_data` returns a ``CategoryChartData`` whose workbook writer opens the
+workbook with ``strings_to_formulas=False`` and ``strings_to_urls=False``, so every category
+label (device, user or product names included) is stored as the literal string it is, with no
+visible prefix.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from .charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
+from .errors import TemplateError
+from .text import clean_text
+
+# ----------------------------------------------------------------------------- layout names
+LAYOUT_TITLE = "vcio Title"
+LAYOUT_SECTION = "vcio Section"
+LAYOUT_CONTENT = "vcio Title and Content"
+LAYOUT_TABLE = "vcio Title and Table"
+LAYOUT_CHART = "vcio Title and Chart"
+LAYOUT_TWO = "vcio Two Content"
+LAYOUT_THREE = "vcio Three Content"
+LAYOUT_CLOSING = "vcio Closing"
+REQUIRED_LAYOUTS = {
+    LAYOUT_TITLE: (0, 1, 13), LAYOUT_SECTION: (0, 1), LAYOUT_CONTENT: (0, 1), LAYOUT_TABLE: (0, 1, 13),
+    LAYOUT_CHART: (0, 1, 13), LAYOUT_TWO: (0, 1, 2), LAYOUT_THREE: (0, 1, 2, 3, 13), LAYOUT_CLOSING: (0, 1, 13),
+}
+TAKEAWAY_IDX = 13
+LOGO_IDX = 14
+
+# ----------------------------------------------------------------------------- table metrics
+EMU_PER_PT = 12700
+TABLE_PT = 12           # body tables
+APPENDIX_PT = 11        # appendix tables
+MIN_TABLE_PT = 10       # never smaller
+LINE_SPACING = 1.25     # line height / font size (Calibri's own is 1.22; a little slack)
+CELL_MARGIN_X = 64008   # 0.07 in, left and right
+CELL_MARGIN_Y = 36576   # 0.04 in, top and bottom
+MAX_CELL_LINES = 4      # longer cell text is shortened with an ellipsis
+BODY_TABLE_PAGES = 2    # a table in the body of the deck spans at most this many slides
+NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # "No Style, No Grid": our fills and rules only
+RULE = "C9D1DB"
+BAND = "F3F5F8"
+
+_NARROW = set("il.,:;'|!`()[]{}/\\-tfjrI1 ")
+_WIDE = set("mwMW@%&")
+
+
+def _char_em(ch: str) -> float:
+    """Approximate advance width of one character in em (Calibri/Carlito, erring wide)."""
+    if ch == " ":
+        return 0.23
+    if ch in _NARROW:
+        return 0.32
+    if ch in _WIDE:
+        return 0.9
+    if ch.isupper():
+        return 0.62
+    if ch.isdigit():
+        return 0.52
+    return 0.5
+
+
+def text_width_emu(text: str, font_pt: float) -> int:
+    return int(sum(_char_em(c) for c in text) * font_pt * EMU_PER_PT)
+
+
+def _wrap(text: str, width_emu: int, font_pt: float) -> list[str]:
+    """Greedy word wrap of one paragraph, as a text frame does it (words longer than a line are cut)."""
+    space = text_width_emu(" ", font_pt)
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split(" "):
+        w = text_width_emu(word, font_pt)
+        if line and used + space + w <= width_emu:
+            line, used = f"{line} {word}", used + space + w
+            continue
+        if line:
+            lines.append(line)
+        while w > width_emu and len(word) > 1:  # cut a word wider than the cell
+            cut = len(word)
+            while cut > 1 and text_width_emu(word[:cut], font_pt) > width_emu:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+            w = text_width_emu(word, font_pt)
+        line, used = word, w
+    lines.append(line)
+    return lines
+
+
+def estimate_lines(text: str, width_emu: int, font_pt: float) -> int:
+    """Lines a cell's text takes in a column ``width_emu`` wide (cell margins included)."""
+    usable = max(1, width_emu - 2 * CELL_MARGIN_X)
+    return sum(len(_wrap(part, usable, font_pt)) for part in str(text).split("\n"))
+
+
+def fit_lines(text: str, width_emu: int, font_pt: float, max_lines: int = MAX_CELL_LINES) -> str:
+    """``text`` shortened with an ellipsis so it wraps to at most ``max_lines`` lines."""
+    text = str(text)
+    if estimate_lines(text, width_emu, font_pt) <= max_lines:
+        return text
+    usable = max(1, width_emu - 2 * CELL_MARGIN_X)
+    lines: list[str] = []
+    for part in text.split("\n"):
+        lines.extend(_wrap(part, usable, font_pt))
+    kept = lines[:max_lines]
+    last = kept[-1]
+    while last and text_width_emu(last + " \u2026", font_pt) > usable:
+        last = last[:-1]
+    kept[-1] = last.rstrip() + "\u2026"
+    return "\n".join(kept)
+
+
+def row_height(lines: int, font_pt: float) -> int:
+    """Height in EMU of a table row whose tallest cell has ``lines`` lines."""
+    return int(math.ceil(lines * font_pt * LINE_SPACING * EMU_PER_PT)) + 2 * CELL_MARGIN_Y
+
+
+def row_lines(row: Sequence[Any], widths: Sequence[int], font_pt: float) -> int:
+    return max(estimate_lines(_cell_text(cell), width, font_pt) for cell, width in zip(row, widths))
+
+
+def rows_per_slide(height_emu: int, font_pt: float, lines_per_row: int = 1) -> int:
+    """How many body rows of ``lines_per_row`` lines fit under a one-line header in ``height_emu``.
+
+    A row is ``lines x font size x LINE_SPACING`` plus the cell's top and bottom margins; the
+    header row is one line. This is the capacity for unwrapped rows; :func:`paginate_rows`
+    spends the same height row by row, so wrapped rows take more of it.
+    """
+    free = height_emu - row_height(1, font_pt)
+    return max(1, free // row_height(lines_per_row, font_pt))
+
+
+def paginate_rows(rows: Sequence[Sequence[Any]], widths: Sequence[int], height_emu: int, font_pt: float,
+                  header: Sequence[Any] | None = None) -> list[list[Sequence[Any]]]:
+    """Split table rows into pages that fit ``height_emu`` (the table placeholder's height).
+
+    Every page repeats the header row. Each row costs :func:`row_height` of its estimated line
+    count (text wrapped greedily in its column at ``font_pt``), so a page takes as many rows as
+    fit, in order, and never fewer than one (a single row is kept short by :func:`fit_lines`).
+    With rows of one line this is :func:`rows_per_slide` rows per page.
+    """
+    if font_pt < MIN_TABLE_PT:
+        raise ValueError(f"table text below {MIN_TABLE_PT} pt")
+    head = row_height(row_lines(header, widths, font_pt), font_pt) if header else 0
+    pages: list[list[Sequence[Any]]] = []
+    page: list[Sequence[Any]] = []
+    used = head
+    for row in rows:
+        h = row_height(row_lines(row, widths, font_pt), font_pt)
+        if page and used + h > height_emu:
+            pages.append(page)
+            page, used = [], head
+        page.append(row)
+        used += h
+    if page or not pages:
+        pages.append(page)
+    return pages
+
+
+# ----------------------------------------------------------------------------- table XML
+def _cell_text(cell: Any) -> str:
+    if isinstance(cell, dict):
+        return str(cell.get("text", ""))
+    return "" if cell is None else str(cell)
+
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _fill(colour: str | None) -> str:
+    if not colour:
+        return "<a:noFill/>"
+    if colour in {"tx1", "tx2", "bg1", "bg2", "accent1", "accent2"}:
+        return f'<a:solidFill><a:schemeClr val="{colour}"/></a:solidFill>'
+    return f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
+
+
+def _cell_xml(cell: Any, font_pt: float, header: bool, band: bool, align: str) -> str:
+    spec = cell if isinstance(cell, dict) else {"text": _cell_text(cell)}
+    text = clean_text(str(spec.get("text", "")))
+    bold = spec.get("bold", header)
+    colour = spec.get("color") or ("bg1" if header else "tx1")
+    fill = spec.get("fill") or ("tx2" if header else BAND if band else None)
+    align = spec.get("align", align)
+    rpr = (f'<a:rPr lang="en-US" sz="{int(font_pt * 100)}" b="{1 if bold else 0}" dirty="0">{_fill(colour)}'
+           f'</a:rPr>')
+    paragraphs = "".join(
+        f'<a:p><a:pPr algn="{align}"/>' + (f'<a:r>{rpr}<a:t>{escape(line)}</a:t></a:r>' if line else "")
+        + f'<a:endParaRPr lang="en-US" sz="{int(font_pt * 100)}" dirty="0"/></a:p>'
+        for line in text.split("\n"))
+    rule = f'<a:ln w="6350"><a:solidFill><a:srgbClr val="{RULE}"/></a:solidFill></a:ln>'
+    none = '<a:ln w="0"><a:noFill/></a:ln>'
+    borders = (none.replace("a:ln ", "a:lnL ").replace("</a:ln>", "</a:lnL>")
+               + none.replace("a:ln ", "a:lnR ").replace("</a:ln>", "</a:lnR>")
+               + none.replace("a:ln ", "a:lnT ").replace("</a:ln>", "</a:lnT>")
+               + rule.replace("a:ln ", "a:lnB ").replace("</a:ln>", "</a:lnB>"))
+    return (f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{paragraphs}</a:txBody>'
+            f'<a:tcPr marL="{CELL_MARGIN_X}" marR="{CELL_MARGIN_X}" marT="{CELL_MARGIN_Y}" marB="{CELL_MARGIN_Y}" '
+            f'anchor="ctr">{borders}{_fill(fill)}</a:tcPr></a:tc>')
+
+
+def table_xml(header: Sequence[Any], rows: Sequence[Sequence[Any]], widths: Sequence[int], font_pt: float,
+              align: Sequence[str] | None = None) -> tuple[str, int]:
+    """``<a:tbl>`` XML for a header and rows, with each row's estimated height; returns (xml, height)."""
+    align = list(align or ["l"] * len(widths))
+    parts = [f'<a:tbl xmlns:a="{_A}"><a:tblPr firstRow="1" bandRow="1"><a:tableStyleId>{NO_STYLE_TABLE}'
+             f'</a:tableStyleId></a:tblPr><a:tblGrid>']
+    parts += [f'<a:gridCol w="{w}"/>' for w in widths]
+    parts.append("</a:tblGrid>")
+    total = 0
+    for r, row in enumerate([header, *rows]):
+        h = row_height(row_lines(row, widths, font_pt), font_pt)
+        total += h
+        parts.append(f'<a:tr h="{h}">')
+        parts += [_cell_xml(cell, font_pt, r == 0, r > 0 and r % 2 == 0, align[c]) for c, cell in enumerate(row)]
+        parts.append("</a:tr>")
+    parts.append("</a:tbl>")
+    return "".join(parts), total
+
+
+# ----------------------------------------------------------------------------- charts
+_CHART_DATA_CLASS = None
+
+
+def chart_data(categories: Iterable[Any], series: dict[str, Sequence[float]], number_format: str = "General"):
+    """A python-pptx ``CategoryChartData`` whose embedded workbook stores every label as a string.
+
+    XlsxWriter's ``write()`` would turn a label such as ``=cmd|'/C calc'!A0`` into a formula;
+    this chart data's workbook is opened with ``strings_to_formulas=False`` and
+    ``strings_to_urls=False`` instead (labels are not altered).
+    """
+    global _CHART_DATA_CLASS
+    if _CHART_DATA_CLASS is None:
+        from contextlib import contextmanager
+
+        from pptx.chart.data import CategoryChartData
+        from pptx.chart.xlsx import CategoryWorkbookWriter
+        from xlsxwriter import Workbook
+
+        class _LiteralWorkbookWriter(CategoryWorkbookWriter):
+            @contextmanager
+            def _open_worksheet(self, xlsx_file):
+                workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
+                                                "strings_to_urls": False, "strings_to_numbers": False})
+                worksheet = workbook.add_worksheet()
+                yield workbook, worksheet
+                workbook.close()
+
+        class LiteralCategoryChartData(CategoryChartData):
+            @property
+            def _workbook_writer(self):
+                return _LiteralWorkbookWriter(self)
+
+        _CHART_DATA_CLASS = LiteralCategoryChartData
+    data = _CHART_DATA_CLASS(number_format=number_format)
+    data.categories = [clean_text(str(c)) for c in categories]
+    for name, values in series.items():
+        data.add_series(clean_text(str(name)), [float(v or 0) for v in values])
+    return data
+
+
+# ----------------------------------------------------------------------------- the renderer
+def _limit(ctx: dict, key: str, default: int) -> int:
+    try:
+        return max(1, int((ctx.get("limits") or {}).get(key, default)))
+    except (TypeError, ValueError):
+        return default
+
+
+def _next_quarter(label: str) -> str:
+    match = re.match(r"^(\d{4})-Q([1-4])$", str(label))
+    if not match:
+        return "next quarter"
+    year, q = int(match.group(1)), int(match.group(2))
+    return f"{year + (q == 4)}-Q{q % 4 + 1}"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+class _Deck:
+    def __init__(self, ctx: dict, template: Path):
+        from pptx import Presentation
+        from pptx.util import Pt
+
+        self.Pt = Pt
+        self.ctx = ctx
+        try:
+            self.prs = Presentation(str(template))
+        except Exception as exc:  # python-pptx raises several types for a bad package
+            raise TemplateError(f"cannot open the deck template {template}: {exc}. Point documents.qbr_template "
+                                f"at a .pptx file, or leave it empty to use the built-in template.") from exc
+        self.layouts = {layout.name: layout for layout in self.prs.slide_layouts}
+        for name, indexes in REQUIRED_LAYOUTS.items():
+            layout = self.layouts.get(name)
+            if layout is None:
+                raise TemplateError(
+                    f"the deck template {template} has no slide layout named '{name}'. Open it in PowerPoint, "
+                    f"View > Slide Master, and add (or rename) a layout to '{name}', or regenerate the built-in "
+                    f"template with tools/make_templates.py. Layouts found: {', '.join(self.layouts) or 'none'}.")
+            have = {ph.placeholder_format.idx for ph in layout.placeholders}
+            missing = [i for i in indexes if i not in have]
+            if missing:
+                raise TemplateError(
+                    f"the slide layout '{name}' in {template} lacks placeholder(s) idx {missing}: restore them in "
+                    f"the Slide Master (see tools/make_templates.py for what each holds).")
+        self.width, self.height = self.prs.slide_width, self.prs.slide_height
+        msp = (ctx.get("msp") or {}).get("name") or ""
+        client = ctx["client"]["name"]
+        self.footer = "  \u00b7  ".join(p for p in (msp, client, f"{ctx['quarter']} business review") if p)
+
+    # ---- slide plumbing
+    def slide(self, layout_name: str, title: str, notes: str | None = None):
+        slide = self.prs.slides.add_slide(self.layouts[layout_name])
+        if slide.shapes.title is not None:
+            slide.shapes.title.text = title
+        self._footer(slide)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = clean_text(notes)
+        return slide
+
+    def _footer(self, slide) -> None:
+        """Copy the layout's footer and slide-number placeholders onto the slide (python-pptx doesn't)."""
+        from pptx.enum.shapes import PP_PLACEHOLDER
+        from pptx.oxml import parse_xml
+        tree = slide.shapes._spTree
+        for ph in slide.slide_layout.placeholders:
+            kind = ph.placeholder_format.type
+            if kind not in (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER):
+                continue
+            el = copy.deepcopy(ph._element)
+            el.nvSpPr.cNvPr.set("id", str(slide.shapes._next_shape_id))
+            body = el.txBody
+            for p in body.findall(f"{{{_A}}}p"):
+                body.remove(p)
+            if kind == PP_PLACEHOLDER.FOOTER:
+                p = f'<a:p xmlns:a="{_A}"><a:r><a:rPr lang="en-US" dirty="0"/><a:t>{escape(clean_text(self.footer))}</a:t></a:r></a:p>'
+            else:
+                p = (f'<a:p xmlns:a="{_A}"><a:fld id="{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}" type="slidenum">'
+                     f'<a:rPr lang="en-US"/><a:t>{len(self.prs.slides._sldIdLst)}</a:t></a:fld></a:p>')
+            body.append(parse_xml(p))
+            tree.append(el)
+
+    @staticmethod
+    def ph(slide, idx: int):
+        for shape in slide.placeholders:
+            if shape.placeholder_format.idx == idx:
+                return shape
+        return None
+
+    @staticmethod
+    def drop(shape) -> None:
+        if shape is not None:
+            shape._element.getparent().remove(shape._element)
+
+    def text(self, slide, idx: int, lines: Sequence[str | tuple[str, int]]) -> None:
+        """Fill a text placeholder: each line is a paragraph, (text, level) for indented ones."""
+        ph = self.ph(slide, idx)
+        if ph is None:
+            return
+        if not lines:
+            self.drop(ph)
+            return
+        frame = ph.text_frame
+        for n, line in enumerate(lines):
+            text, level = (line, 0) if isinstance(line, str) else line
+            para = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
+            para.text = clean_text(str(text))
+            para.level = level
+
+    def takeaway(self, slide, text: str) -> None:
+        self.text(slide, TAKEAWAY_IDX, [text] if text else [])
+
+    def _box(self, ph) -> tuple[int, int, int, int]:
+        return ph.left, ph.top, ph.width, ph.height
+
+    # ---- tables
+    def table(self, slide, idx: int, header: Sequence[Any], rows: Sequence[Sequence[Any]], weights: Sequence[float],
+              font_pt: float, align: Sequence[str] | None = None):
+        """Put a table where placeholder ``idx`` is; rows must already fit (see paginate)."""
+        from pptx.oxml import parse_xml
+        ph = self.ph(slide, idx)
+        x, y, cx, cy = self._box(ph)
+        widths = _widths(weights, cx)
+        xml, height = table_xml(header, rows, widths, font_pt, align)
+        if hasattr(ph, "insert_table"):
+            frame = ph.insert_table(rows=1, cols=len(widths))
+        else:
+            frame = slide.shapes.add_table(1, len(widths), x, y, cx, cy)
+            self.drop(ph)
+        graphic_data = frame._element.graphic.graphicData
+        graphic_data.remove(graphic_data[0])
+        graphic_data.append(parse_xml(xml))
+        frame.left, frame.top, frame.width, frame.height = x, y, sum(widths), min(height, cy)
+        return frame
+
+    def table_slides(self, layout: str, title: str, header: Sequence[str], rows: list[list[Any]],
+                     weights: Sequence[float], notes: str, takeaway: str = "", font_pt: float = TABLE_PT,
+                     align: Sequence[str] | None = None, max_pages: int | None = None, more_text: str = "") -> int:
+        """One table over as many slides as it needs ("(continued)" titles); returns rows shown."""
+        layout_obj = self.layouts[layout]
+        box = next(ph for ph in layout_obj.placeholders if ph.placeholder_format.idx == 1)
+        widths = _widths(weights, box.width)
+        rows = [[_fit_cell(cell, w, font_pt) for cell, w in zip(row, widths)] for row in rows]
+        pages = paginate_rows(rows, widths, box.height, font_pt, header)
+        shown_pages = pages[:max_pages] if max_pages else pages
+        shown = sum(len(p) for p in shown_pages)
+        hidden = len(rows) - shown
+        for n, page in enumerate(shown_pages):
+            slide = self.slide(layout, title if n == 0 else f"{title} (continued)", notes)
+            line = takeaway if n == 0 else f"{takeaway} (continued)" if takeaway else ""
+            if hidden and n == len(shown_pages) - 1:
+                line = (more_text or "{n} more rows: see the findings workbook for the full list.").format(n=hidden)
+            self.takeaway(slide, line)
+            self.table(slide, 1, header, page, weights, font_pt, align)
+        return shown
+
+    def one_line(self, title: str, line: str, notes: str, more: Sequence[str] = ()) -> None:
+        """A slide with nothing to tabulate: say so in one line."""
+        slide = self.slide(LAYOUT_CONTENT, title, notes)
+        self.text(slide, 1, [line, *more])
+
+    # ---- charts
+    def chart(self, slide, idx: int, kind: str, title: str, categories: Sequence[str], series: dict[str, list[float]],
+              colours: Sequence[str] | None = None, point_colours: Sequence[str] | None = None,
+              number_format: str = "General", legend: bool = False):
+        from pptx.dml.color import RGBColor
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+        from pptx.util import Pt
+        chart_type = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+                      "stacked": XL_CHART_TYPE.COLUMN_STACKED}[kind]
+        data = chart_data(categories, series, number_format)
+        ph = self.ph(slide, idx)
+        if hasattr(ph, "insert_chart"):
+            frame = ph.insert_chart(chart_type, data)
+        else:
+            x, y, cx, cy = self._box(ph)
+            frame = slide.shapes.add_chart(chart_type, x, y, cx, cy, data)
+            self.drop(ph)
+        chart = frame.chart
+        chart.font.size = Pt(12)
+        chart.font.color.rgb = RGBColor.from_string("1F2933")
+        chart.has_title = True
+        chart.chart_title.text_frame.text = title
+        run_font = chart.chart_title.text_frame.paragraphs[0].runs[0].font
+        run_font.size, run_font.bold = Pt(14), True
+        run_font.color.rgb = RGBColor.from_string("1B2A41")
+        chart.has_legend = legend
+        if legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+            chart.legend.font.size = Pt(12)
+        plot = chart.plots[0]
+        plot.gap_width = 60 if kind != "stacked" else 55
+        if kind == "stacked":
+            plot.overlap = 100
+        value_axis = chart.value_axis
+        value_axis.has_major_gridlines = True
+        value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string("E1E6EC")
+        value_axis.format.line.fill.background()
+        value_axis.tick_labels.font.size = Pt(11)
+        value_axis.tick_labels.number_format = number_format
+        value_axis.tick_labels.number_format_is_linked = False
+        chart.category_axis.tick_labels.font.size = Pt(11)
+        chart.category_axis.format.line.color.rgb = RGBColor.from_string("C9D1DB")
+        if kind == "bar":
+            chart.category_axis.reverse_order = True  # first category on top
+            value_axis.has_major_gridlines = False
+            value_axis.visible = False
+        for n, s in enumerate(plot.series):
+            s.format.fill.solid()
+            s.format.fill.fore_color.rgb = RGBColor.from_string((colours or SERIES_COLOURS)[n % len(colours or SERIES_COLOURS)])
+            s.invert_if_negative = False
+        if point_colours:
+            for n, colour in enumerate(point_colours):
+                point = plot.series[0].points[n]
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = RGBColor.from_string(colour)
+        if kind != "stacked":
+            plot.has_data_labels = True
+            labels = plot.data_labels
+            labels.font.size = Pt(12)
+            labels.number_format = number_format
+            labels.number_format_is_linked = False
+            labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        return frame
+
+
+def _widths(weights: Sequence[float], total: int) -> list[int]:
+    s = float(sum(weights))
+    widths = [int(total * w / s) for w in weights]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _fit_cell(cell: Any, width: int, font_pt: float) -> Any:
+    if isinstance(cell, dict):
+        return {**cell, "text": fit_lines(_cell_text(cell), width, font_pt)}
+    return fit_lines(_cell_text(cell), width, font_pt)
+
+
+GRADE_TEXT = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "Not assessed"}
+BAND_COLOURS = {"high": GRADE_COLOURS["red"], "medium": GRADE_COLOURS["amber"], "low": GRADE_COLOURS["green"]}
+
+
+def _graded(text: str, colour: str) -> dict:
+    fill = GRADE_COLOURS.get(colour, GRADE_COLOURS["grey"])
+    dark_text = colour in {"amber", "grey"}
+    return {"text": text, "fill": fill, "color": "1F2933" if dark_text else "FFFFFF", "bold": True, "align": "ctr"}
+
+
+def _money(value: float | None, ctx: dict) -> str:
+    """Only for numbers the context has no text for (sums of already-formatted items)."""
+    symbol = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}.get(ctx.get("currency", "USD"), "")
+    return f"{symbol}{value:,.0f}" if value is not None else "-"
+
+
+# ----------------------------------------------------------------------------- slides
+def render_deck(context: dict, template: Path) -> bytes:
+    """The QBR deck for one client as .pptx bytes, every slide built from the template's layouts."""
+    ctx = context
+    deck = _Deck(ctx, Path(template))
+    client, quarter = ctx["client"], ctx["quarter"]
+    msp = ctx.get("msp") or {}
+    summary = ctx["summary"]
+    appendix_rows = _limit(ctx, "deck_appendix_rows", 40)
+
+    # 1 title
+    slide = deck.slide(LAYOUT_TITLE, "Quarterly business review",
+                       f"Welcome. This review covers {client['name']}'s IT against its business goals for {quarter}: "
+                       f"where things stand, what changed, the top risks, and the decisions we need today. "
+                       f"All figures come from the exports of {ctx['as_of']}.")
+    deck.text(slide, 1, [f"{client['name']}  \u00b7  {quarter}"])
+    deck.text(slide, TAKEAWAY_IDX, [f"Prepared by {client['vcio']}" + (f", {msp['name']}" if msp.get("name") else ""),
+                                    f"Data as of {ctx['as_of']}"])
+    _logo(deck, slide, msp.get("logo") or "")
+
+    # 2 agenda
+    slide = deck.slide(LAYOUT_CONTENT, "Agenda",
+                       "Set expectations: we start from the business, not from patch statistics, and end with the "
+                       "decisions we need. Detail is in the appendix and in the findings workbook.")
+    deck.text(slide, 1, ["Where the business is heading", "Scorecard and what changed since last quarter",
+                         "Current state of devices and support", "Top risks and what is coming up",
+                         "Licence savings, proposed initiatives and budget", "Decisions needed today"])
+
+    _business_direction(deck, ctx)
+    _scorecard(deck, ctx)
+    _changes(deck, ctx)
+    _current_state(deck, ctx)
+    _risks(deck, ctx)
+    _coming_up(deck, ctx)
+    _licences(deck, ctx)
+    _next_90_days(deck, ctx)
+    _budget(deck, ctx)
+    _decisions(deck, ctx)
+
+    # appendix
+    slide = deck.slide(LAYOUT_SECTION, "Appendix",
+                       "Reference material: use only if the client asks for detail.")
+    deck.text(slide, 1, ["Findings, devices and licences behind the numbers"])
+    _appendix(deck, ctx, appendix_rows)
+
+    # closing
+    slide = deck.slide(LAYOUT_CLOSING, "Questions and next steps",
+                       f"Close by confirming the decisions and the owners, and book the {_next_quarter(quarter)} "
+                       f"review. The Word roadmap and the findings workbook go to the client after this meeting.")
+    deck.text(slide, 1, ["Confirm the decisions and owners agreed today",
+                         f"We send the updated roadmap and the findings workbook",
+                         f"Next review: {_next_quarter(quarter)}"])
+    contact = [client["vcio"] + (f", {msp['name']}" if msp.get("name") else "")]
+    if msp.get("contact"):
+        contact.append(msp["contact"])
+    deck.text(slide, TAKEAWAY_IDX, contact)
+    _logo(deck, slide, msp.get("logo") or "")
+    _ = summary
+
+    buffer = io.BytesIO()
+    deck.prs.save(buffer)
+    return buffer.getvalue()
+
+
+def _logo(deck: _Deck, slide, path: str) -> None:
+    ph = deck.ph(slide, LOGO_IDX)
+    if ph is None:
+        return
+    file = Path(path) if path else None
+    if not file or not file.is_file():
+        deck.drop(ph)
+        return
+    x, y, cx, cy = deck._box(ph)
+    try:
+        picture = slide.shapes.add_picture(str(file), x, y)
+    except Exception:  # an unreadable image is not worth failing the deck for
+        deck.drop(ph)
+        return
+    scale = min(cx / picture.width, cy / picture.height, 1.0)
+    picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
+    picture.left = x + cx - picture.width  # right-aligned in the logo box
+    picture.top = y + (cy - picture.height) // 2
+    deck.drop(ph)
+
+
+def _business_direction(deck: _Deck, ctx: dict) -> None:
+    title = "Business direction"
+    goals = ctx.get("goals") or []
+    unaligned = ctx.get("unaligned_initiatives") or []
+    notes = ("Start with the client's goals for the next 12-36 months and show that every proposal serves one. "
+             "Ask whether the goals still hold. Source: the goals recorded for this client in the roster/goals file; "
+             "initiatives come from this quarter's findings.")
+    if not goals:
+        deck.one_line(title, "No business goals are on record yet: agree three to five at this meeting.", notes,
+                      [("Ask: what must IT enable in the next 12-36 months (growth, compliance, remote work, cost)?", 1),
+                       (f"Until then, {_plural(len(ctx.get('initiatives') or []), 'initiative')} are ranked by risk alone.", 1)])
+        return
+    rows = []
+    for goal in goals:
+        serving = goal.get("initiatives") or []
+        lines = [f"{i['title']} ({i['target_quarter']})" for i in serving[:3]]
+        if len(serving) > 3:
+            lines.append(f"and {len(serving) - 3} more")
+        meta = " \u00b7 ".join(p for p in (goal.get("priority", "-"), goal.get("target_date", "-")) if p and p != "-")
+        rows.append([goal["goal"], meta or "-", "\n".join(lines) or "No initiative yet"])
+    takeaway = f"{_plural(len(goals), 'goal')} on record"
+    if unaligned:
+        takeaway += f"; {_plural(len(unaligned), 'initiative')} without a stated goal to confirm with the client"
+    deck.table_slides(LAYOUT_TABLE, title, ["Business goal", "Priority \u00b7 target", "Initiatives serving it"], rows,
+                      [4, 2, 6], notes, takeaway, max_pages=BODY_TABLE_PAGES,
+                      more_text="{n} more goals: see the roadmap.")
+
+
+def _scorecard(deck: _Deck, ctx: dict) -> None:
+    grades = ctx.get("grades") or []
+    notes = ("Walk the four areas from worst to best and connect each amber or red grade to a risk later in the deck. "
+             "Source: findings from the RMM, PSA and licence exports; method: "
+             + ((ctx.get("method") or {}).get("grades") or "see the roadmap appendix."))
+    slide = deck.slide(LAYOUT_TWO, "Scorecard", notes)
+    rows = []
+    for g in grades:
+        grade = GRADE_TEXT.get(g.get("colour"), "-")
+        if g.get("percent") is not None:
+            grade = f"{grade} {g['percent_text']}"
+        rows.append([g["label"], _graded(grade, g.get("colour", "grey")), g["score_text"],
+                     f"{g['affected']} of {g['assessed']}" if g.get("assessed") else "-"])
+    if rows:
+        deck.table(slide, 1, ["Area", "Grade", "Score", "Affected"], rows, [2.6, 2.8, 1.4, 2.0], TABLE_PT + 2,
+                   ["l", "ctr", "ctr", "r"])
+    else:
+        deck.text(slide, 1, ["No area could be graded from the data provided."])
+    deck.text(slide, 2, ctx.get("headline") or ["No findings this quarter."])
+
+
+def _change_rows(changes: dict) -> list[list[str]]:
+    rows = []
+    for key, label in (("new", "New"), ("resolved", "Resolved"), ("open", "Still open")):
+        for item in changes.get(key) or []:
+            if isinstance(item, dict):
+                rows.append([label, item.get("title") or item.get("what") or "-", item.get("subject") or "-",
+                             item.get("severity") or "-"])
+            else:
+                rows.append([label, str(item), "-", "-"])
+    return rows
+
+
+def _changes(deck: _Deck, ctx: dict) -> None:
+    changes = ctx.get("changes") or {"first_review": True}
+    title = "What changed since last quarter"
+    summary = changes.get("summary") or ""
+    if changes.get("first_review"):
+        deck.one_line(title, "First review: this quarter sets the baseline.",
+                      "There is no earlier review to compare with. Everything found today is the baseline; from the "
+                      "next review this slide lists what is new, resolved and still open, and what happened to each "
+                      "decision. Source: the vcio history store.",
+                      [(summary, 1)] if summary else [])
+        return
+    rows = _change_rows(changes)
+    counts = {k: len(changes.get(k) or []) for k in ("new", "resolved", "open")}
+    notes = (f"{counts['new']} new, {counts['resolved']} resolved and {counts['open']} still open since the last "
+             f"review. Celebrate what was resolved, then explain what is new. Source: the vcio history store "
+             f"(findings compared by id with the previous run).")
+    if not rows:
+        deck.one_line(title, summary or "Nothing changed since the last review.", notes)
+        return
+    deck.table_slides(LAYOUT_TABLE, title, ["Status", "Item", "Subject", "Severity"], rows, [1.4, 5.4, 3.0, 1.4],
+                      notes, summary, max_pages=BODY_TABLE_PAGES,
+                      more_text="{n} more changes: see the findings workbook.")
+
+
+def _current_state(deck: _Deck, ctx: dict) -> None:
+    state = ctx.get("current_state") or {}
+    summary = ctx["summary"]
+    title = "Current state"
+    notes = (f"{summary['devices']} devices ({summary['servers']} servers) and {summary['users']} users. "
+             "Support status comes from the operating system and the lifecycle catalog "
+             f"(snapshot {(ctx.get('method') or {}).get('catalog_snapshot') or 'see appendix'}); device age from "
+             "purchase or install dates in the PSA; warranty from the PSA or warranty lookups. "
+             "Right-click a chart and choose Edit Data to see the numbers.")
+    panels = [("Support status", state.get("support_status") or []), ("Device age", state.get("age_buckets") or []),
+              ("Warranty", state.get("warranty_status") or [])]
+    if not any(items for _, items in panels):
+        deck.one_line(title, "No device data was provided for this review.", notes)
+        return
+    slide = deck.slide(LAYOUT_THREE, title, notes)
+    support = {i["label"]: i["count"] for i in state.get("support_status") or []}
+    warranty = {i["label"]: i["count"] for i in state.get("warranty_status") or []}
+    bits = [f"{summary['devices']} devices"]
+    if support.get("Unsupported"):
+        bits.append(f"{support['Unsupported']} unsupported")
+    if warranty.get("Expired"):
+        bits.append(f"{warranty['Expired']} out of warranty")
+    deck.takeaway(slide, ", ".join(bits))
+    for idx, (name, items) in enumerate(panels, start=1):
+        if not items:
+            deck.text(slide, idx, [f"{name}: not reported"])
+            continue
+        labels = [i["label"] for i in items]
+        deck.chart(slide, idx, "bar", name, labels, {"Devices": [i["count"] for i in items]},
+                   point_colours=[STATUS_COLOURS.get(label, SERIES_COLOURS[0]) for label in labels])
+
+
+def _risks(deck: _Deck, ctx: dict) -> None:
+    risks = ctx.get("top_risks") or []
+    every = ctx.get("risks") or []
+    title = "Top risks"
+    notes = ("For each risk: what could happen, what it would cost the business, and the initiative that removes it. "
+             "Score = likelihood x impact (1-25). " + ((ctx.get("method") or {}).get("risks") or "")
+             + " The full register is in the roadmap.")
+    if not risks:
+        deck.one_line(title, "No significant risks were found in this quarter's data.", notes)
+        return
+    rows = [[r["title"], _graded(f"{r['score']} {r['band']}", {"high": "red", "medium": "amber"}.get(r["band"], "green")),
+             r["cost_of_inaction"], r["mitigation"]] for r in risks]
+    takeaway = f"The top {len(risks)} of {_plural(len(every), 'risk')} on the register"
+    deck.table_slides(LAYOUT_TABLE, title, ["Risk", "Score", "Cost of inaction", "Mitigation"], rows,
+                      [3.0, 1.3, 5.0, 3.2], notes, takeaway, align=["l", "ctr", "l", "l"], max_pages=BODY_TABLE_PAGES)
+
+
+def _coming_up(deck: _Deck, ctx: dict) -> None:
+    items = ctx.get("coming_up") or []
+    title = "Coming up in the next two quarters"
+    notes = ("Renewals, end-of-support and warranty dates between today and the end of the next two quarters, so "
+             "nothing surprises the client. Source: subscription and agreement end dates (PSA, distributor), the "
+             "lifecycle catalog and warranty data.")
+    if not items:
+        deck.one_line(title, "Nothing renews, loses support or leaves warranty in the next two quarters.", notes)
+        return
+    rows = [[i["date"], i["what"], i["kind"], i["value_text"]] for i in items]
+    deck.table_slides(LAYOUT_TABLE, title, ["Date", "What", "Type", "Value"], rows, [1.5, 6.0, 1.8, 1.6], notes,
+                      f"{_plural(len(items), 'dated item')} before the end of the next two quarters",
+                      align=["l", "l", "l", "r"], max_pages=BODY_TABLE_PAGES,
+                      more_text="{n} more dated items: see the findings workbook.")
+
+
+def _licences(deck: _Deck, ctx: dict) -> None:
+    lic = ctx.get("license_optimisation") or {}
+    items = lic.get("items") or []
+    title = "License optimisation"
+    notes = ("Seats bought but unused, and licences on blocked or inactive accounts. Annual commitments (NCE) can "
+             "only be reduced at renewal, so act before the renewal date. Source: Microsoft 365 user and activity "
+             "exports and the distributor's subscriptions.")
+    if not items:
+        deck.one_line(title, "No unused or idle licences were found: nothing to reclaim this quarter.", notes)
+        return
+    rows = [[i["title"], i["subject"], i["monthly_text"], i["annual_text"]] for i in items]
+    deck.table_slides(LAYOUT_TABLE, title, ["Item", "Licence or user", "Monthly", "Annual"], rows, [5.0, 4.0, 1.4, 1.4],
+                      notes, f"Potential saving: {lic.get('total_annual_text', '-')} a year across "
+                             f"{_plural(lic.get('count', len(items)), 'item')}",
+                      align=["l", "l", "r", "r"], max_pages=BODY_TABLE_PAGES,
+                      more_text="{n} more items: see the findings workbook.")
+
+
+def _next_90_days(deck: _Deck, ctx: dict) -> None:
+    items = ctx.get("next_90_days") or []
+    title = "Proposed initiatives for the next 90 days"
+    notes = ("Two or three projects, each tied to a goal and a risk. Costs are planning estimates from the MSP's "
+             "price list; quotes follow for accepted initiatives. Source: initiatives ranked by severity and date.")
+    if not items:
+        deck.one_line(title, "No new initiatives are needed in the next 90 days.", notes)
+        return
+    total = sum(i.get("one_time_cost") or 0 for i in items)
+    rows = [[i["title"], i["target_quarter"], i["one_time_text"], i["recurring_text"], i["owner"], i["goal"]]
+            for i in items]
+    deck.table_slides(LAYOUT_TABLE, title, ["Initiative", "Target", "One-time", "Recurring", "Owner", "Serves goal"],
+                      rows, [4.2, 1.2, 1.3, 1.7, 1.7, 3.0], notes,
+                      f"{_plural(len(items), 'proposal')}, {_money(total, ctx)} one-time in total",
+                      align=["l", "l", "r", "r", "l", "l"], max_pages=BODY_TABLE_PAGES)
+
+
+def _budget(deck: _Deck, ctx: dict) -> None:
+    budget = ctx.get("budget") or {}
+    rows = budget.get("rows") or []
+    title = "Budget forecast"
+    fiscal = ", ".join(f"{y['label']} {y['total_text']}" for y in budget.get("fiscal_years") or [])
+    notes = (f"Quarterly forecast by category: one-time hardware and projects plus recurring licensing and "
+             f"agreements, so renewals hold no surprises. Next four quarters: {budget.get('next_four_total_text', '-')}. "
+             f"By fiscal year: {fiscal or '-'}. Source: the initiatives' estimated costs, active subscriptions and "
+             f"agreements. Right-click the chart and choose Edit Data for the numbers.")
+    if not rows:
+        deck.one_line(title, "No costs are forecast for the next quarters.", notes)
+        return
+    slide = deck.slide(LAYOUT_CHART, title, notes)
+    line = (f"Next four quarters: {budget['next_four_total_text']}  \u00b7  one-time {budget['one_time_total_text']}, "
+            f"recurring {budget['recurring_total_text']} over {len(budget['quarters'])} quarters")
+    if budget.get("savings"):
+        line += f"  \u00b7  possible savings {budget['savings_text']}/yr"
+    deck.takeaway(slide, line)
+    labels = budget.get("quarters") or []
+    fiscal_labels = budget.get("fiscal_labels") or []
+    if fiscal_labels and fiscal_labels != labels and (ctx["client"].get("fiscal_year_start") or 1) != 1:
+        labels = fiscal_labels
+    symbol = _money(0, ctx)[:-1]
+    deck.chart(slide, 1, "stacked", f"Forecast by quarter ({ctx.get('currency', '')})".replace(" ()", ""), labels,
+               {r["category"]: r["amounts"] for r in rows}, legend=True,
+               number_format=f'"{symbol}"#,##0' if symbol else "#,##0")
+
+
+def _decisions(deck: _Deck, ctx: dict) -> None:
+    items = ctx.get("decisions_needed") or []
+    title = "Decisions needed"
+    notes = ("Ask for a decision on each proposal: accept, defer or decline. A declined recommendation stays on the "
+             "roadmap with its risk statement and comes back at the next review.")
+    if not items:
+        deck.one_line(title, "No decisions are needed this quarter.", notes)
+        return
+    rows = [[str(n), i["title"], _money(i.get("one_time_cost"), ctx) if i.get("one_time_cost") else "-", i["owner"],
+             "Accept / defer / decline"] for n, i in enumerate(items, start=1)]
+    deck.table_slides(LAYOUT_TABLE, title, ["#", "Proposal", "One-time cost", "Owner", "Decision"], rows,
+                      [0.5, 5.5, 1.6, 1.9, 2.4], notes, "Please accept, defer or decline each proposal",
+                      align=["r", "l", "r", "l", "l"], max_pages=BODY_TABLE_PAGES)
+
+
+def _appendix(deck: _Deck, ctx: dict, limit: int) -> None:
+    findings = ctx.get("findings") or []
+    state = ctx.get("current_state") or {}
+    assets = state.get("assets") or []
+    licences = state.get("licenses") or []
+
+    def note(shown: int, total: int, what: str) -> str:
+        if total > shown:
+            return f"Showing {shown} of {total} {what}, most important first; the full list is in the findings workbook."
+        return f"All {total} {what}; also in the findings workbook."
+
+    src = "Source: the findings workbook produced with this deck (one row per finding, device and licence)."
+    if findings:
+        rows = [[f["severity"].capitalize(), f["title"], f["subject"], f["due_text"], f["cost_text"]]
+                for f in findings[:limit]]
+        deck.table_slides(LAYOUT_TABLE, "Appendix: findings", ["Severity", "Finding", "Subject", "Due", "Cost"], rows,
+                          [1.2, 5.4, 2.8, 1.4, 1.3], "Every finding behind the scorecard and risks. " + src,
+                          note(len(rows), len(findings), "findings"), APPENDIX_PT, ["l", "l", "l", "l", "r"])
+    else:
+        deck.one_line("Appendix: findings", "No findings this quarter.", src)
+    if assets:
+        rows = [[a["hostname"], a["type"], a["os"], a["support"], a["age"], a["warranty_end"], a["replacement_due"]]
+                for a in assets[:limit]]
+        deck.table_slides(LAYOUT_TABLE, "Appendix: devices",
+                          ["Device", "Type", "Operating system", "Support", "Age (y)", "Warranty end", "Replace by"],
+                          rows, [2.4, 1.1, 2.6, 2.0, 0.9, 1.5, 1.5],
+                          "Devices merged from the PSA and RMM, least supported first. " + src,
+                          note(len(rows), len(assets), "devices"), APPENDIX_PT, ["l", "l", "l", "l", "r", "l", "l"])
+    else:
+        deck.one_line("Appendix: devices", "No devices were reported.", src)
+    if licences:
+        rows = [[str(x["product"]), str(x["purchased"]), str(x["assigned"]), str(x["spare"]), x["price_text"]]
+                for x in licences[:limit]]
+        deck.table_slides(LAYOUT_TABLE, "Appendix: licences", ["Product", "Purchased", "Assigned", "Spare", "Price"],
+                          rows, [5.0, 1.5, 1.5, 1.2, 1.4],
+                          "Seats purchased (distributor) against seats assigned (Microsoft 365). " + src,
+                          note(len(rows), len(licences), "licence products"), APPENDIX_PT, ["l", "r", "r", "r", "r"])
+    else:
+        deck.one_line("Appendix: licences", "No licence data was provided.", src)
