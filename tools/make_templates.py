@@ -177,14 +177,17 @@ def master_txstyles() -> str:
     return f"<p:txStyles {NSDECL}>{title}{body}{other}</p:txStyles>"
 
 
-def _layout(name: str, shapes: str, background: str | None = None, footer: bool = True) -> bytes:
+def _layout(name: str, shapes: str, background: str | None = None, footer: bool = True,
+            master_shapes: bool = True) -> bytes:
     bg = (f'<p:bg><p:bgPr>{_solid(background)}<a:effectLst/></p:bgPr></p:bg>' if background else "")
     foot = ""
     if footer:
         foot = (_ph(90, "Footer Placeholder", 'type="ftr" idx="11"', sz="quarter")
                 + _ph(91, "Slide Number Placeholder", 'type="sldNum" idx="12"', sz="quarter"))
+    show = "" if master_shapes else ' showMasterSp="0"'
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-           f'<p:sldLayout {NSDECL} preserve="1" userDrawn="1"><p:cSld name="{name}">{bg}<p:spTree>'
+           f'<p:sldLayout {NSDECL}{show} preserve="1" userDrawn="1">'
+           f'<p:cSld name="{name}">{bg}<p:spTree>'
            f'<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
            f'<p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>'
            f'{shapes}{foot}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sldLayout>')
@@ -257,8 +260,8 @@ def layout_xml() -> dict[str, bytes]:
     half_w = (CONTENT_W - emu(0.4)) // 2
     third_w = (CONTENT_W - 2 * emu(0.3)) // 3
     return {
-        "vcio Title": _layout("vcio Title", title, footer=False),
-        "vcio Section": _layout("vcio Section", section, background="tx2", footer=False),
+        "vcio Title": _layout("vcio Title", title, footer=False, master_shapes=False),
+        "vcio Section": _layout("vcio Section", section, background="tx2", footer=False, master_shapes=False),
         "vcio Title and Content": _layout("vcio Title and Content", _title() + _ph(
             3, "Content", 'idx="1"', prompt="Content")),
         "vcio Title and Table": _layout("vcio Title and Table", _title() + _takeaway(4) + _ph(
@@ -274,7 +277,7 @@ def layout_xml() -> dict[str, bytes]:
             _ph(3 + i, f"Content {i + 1}", f'sz="quarter" idx="{i + 1}"',
                 (MARGIN + i * (third_w + emu(0.3)), WIDE_TOP, third_w, wide_h), prompt="Content")
             for i in range(3))),
-        "vcio Closing": _layout("vcio Closing", closing, footer=False),
+        "vcio Closing": _layout("vcio Closing", closing, footer=False, master_shapes=False),
     }
 
 
@@ -495,7 +498,7 @@ class DocBuilder:
         paragraph.add_run(text)
         return paragraph
 
-    def table(self, headers: list[str], loop: str, cells: list[str], widths: list[float],
+    def table(self, headers: list[str], loop: str, cells: list[str | list[str]], widths: list[float],
               align_right: tuple[int, ...] = ()) -> None:
         """A table with a header row and one {%tr for %} body row; ``cells`` are Jinja expressions/text."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -517,17 +520,21 @@ class DocBuilder:
         # header row repeats on every page and never splits
         trpr = rows[0]._tr.get_or_add_trPr()
         trpr.append(etree.fromstring(f'<w:tblHeader xmlns:w="{W}"/>'))
+        from docx.shared import RGBColor
         for i, text in enumerate(headers):
             paragraph = rows[0].cells[i].paragraphs[0]
             paragraph.style = doc.styles["vcio Cell"]
-            paragraph.add_run(text)
+            run = paragraph.add_run(text)
+            run.bold = True  # direct formatting: a paragraph style would override the table style's header colour
+            run.font.color.rgb = RGBColor.from_string("FFFFFF")
             if i in align_right:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {loop} %}}")
         for i, text in enumerate(cells):
             paragraph = rows[2].cells[i].paragraphs[0]
             paragraph.style = doc.styles["vcio Cell"]
-            paragraph.add_run(text)
+            for part in ([text] if isinstance(text, str) else text):  # a list: one run per tag
+                paragraph.add_run(part)
             if i in align_right:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         cant_split = rows[2]._tr.get_or_add_trPr()
@@ -604,7 +611,7 @@ def make_docx(path: Path) -> None:
     b.tag("{%p endfor %}")
     b.h("Scorecard", 2)
     b.table(["Area", "Grade", "Score", "Items assessed", "Items affected"], "g in render.grades",
-            ["{{ g.label }}", "{% cellbg g.fill %}{{ g.grade }}", "{{ g.score_text }}", "{{ g.assessed }}",
+            ["{{ g.label }}", ["{% cellbg g.fill %}", "{{r g.grade }}"], "{{ g.score_text }}", "{{ g.assessed }}",
              "{{ g.affected }}"], [4.5, 3.6, 2.6, 3.2, 3.2], align_right=(2, 3, 4))
     b.p("Green 80% and above, amber 50-79%, red below 50%. How grades are calculated: see the appendix.",
         style="vcio Small")
@@ -687,7 +694,7 @@ def make_docx(path: Path) -> None:
     b.p("Risks are ranked by likelihood x impact (1-25). The cost of inaction is what the client accepts by "
         "declining the mitigation.")
     b.table(["Risk", "Score", "Cost of inaction", "Mitigation"], "r in render.risks",
-            ["{{ r.title }}", "{% cellbg r.fill %}{{ r.score }} {{ r.band }}", "{{ r.cost_of_inaction }}",
+            ["{{ r.title }}", ["{% cellbg r.fill %}", "{{r r.score_rich }}"], "{{ r.cost_of_inaction }}",
              "{{ r.mitigation }}"], [4.2, 2.0, 6.2, 4.7])
     b.tag("{%p else %}")
     b.p("No risks were found in the data provided for this review.", style="vcio Callout")
@@ -781,9 +788,9 @@ def make_docx(path: Path) -> None:
     shown = b.p("{{ render.findings.note }}", style="vcio Small")
     _ = shown
     b.tag("{%p if render.findings.rows %}")
-    b.table(["Severity", "Finding", "Subject", "Due", "Cost", "Recommendation"], "f in render.findings.rows",
-            ["{{ f.severity }}", "{{ f.title }}", "{{ f.subject }}", "{{ f.due_text }}", "{{ f.cost_text }}",
-             "{{ f.recommendation }}"], [1.7, 4.6, 2.8, 2.2, 1.8, 4.0], align_right=(4,))
+    b.table(["Severity", "Finding", "Subject", "Due", "Cost"], "f in render.findings.rows",
+            ["{{ f.severity|capitalize }}", "{{ f.title }}", "{{ f.subject }}", "{{ f.due_text }}", "{{ f.cost_text }}"],
+            [1.8, 8.0, 3.2, 2.2, 1.9], align_right=(4,))
     b.tag("{%p endif %}")
     b.h("Appendix B. Devices")
     b.p("{{ render.assets.note }}", style="vcio Small")

@@ -59,9 +59,10 @@ def _exclusion_reason(client: ClientData, finding: Finding, as_of: date) -> str 
     for exclusion in client.exclusions:
         if exclusion.until is not None and exclusion.until < as_of:
             continue
-        if exclusion.subject.casefold() not in {finding.subject.casefold(), "*"}:
+        if exclusion.subject.strip().casefold() not in {finding.subject.casefold(), "*"}:
             continue
-        if exclusion.rule in {"*", "", finding.rule, finding.category, finding.finding_id}:
+        if (exclusion.rule or "").strip().casefold() in {"*", "", finding.rule, finding.category,
+                                                           finding.finding_id.casefold()}:
             return exclusion.reason or "excluded"
     return None
 

@@ -28,9 +28,10 @@ PENALTY = {"critical": 1.0, "high": 0.75, "medium": 0.4, "low": 0.15}
 CAP_CRITICAL, CAP_HIGH = 64.0, 79.0
 GRADE_METHOD = (
     "Each area's score is 100 x (1 - sum of penalties / items assessed). Every affected item (device, user or "
-    "seat) counts once, at its worst finding: critical 1.0, high 0.75, medium 0.4, low 0.15. Items assessed: "
-    "devices (lifecycle, security; security also counts licensed users), purchased or assigned seats (licensing), "
-    "servers and network devices (continuity). An open critical finding caps the area at 64%, an open high "
+    "seat) counts once, at its worst finding: critical 1.0, high 0.75, medium 0.4, low 0.15; renewals are dates to "
+    "plan for and carry no penalty. Items assessed: devices (lifecycle, security; security also counts licensed "
+    "users and administrators), purchased or assigned seats (licensing), servers, network and storage devices "
+    "(continuity). An open critical finding caps the area at 64%, an open high "
     "finding at 79%, so no area shows green while a serious item is open. Score 1-5: 90+ = 5, 80+ = 4, 65+ = 3, 50+ = 2, else 1. "
     "Colour: green 80+, amber 50+, red below 50."
 )
@@ -60,9 +61,10 @@ def colour_for(percent: float | None) -> str:
 def grades(client: ClientData, findings: list[Finding]) -> list[Grade]:
     devices = len(client.assets)
     licensed = sum(1 for u in client.users if u.licenses and not u.is_guest)
+    signing_in = sum(1 for u in client.users if (u.licenses or u.is_admin) and not u.is_guest)  # checked for MFA
     seats = max(sum(s.quantity for s in client.subscriptions if s.active), licensed)
     continuity_items = sum(1 for a in client.assets if a.device_type in {"server", "network", "storage"})
-    population = {"lifecycle": devices, "security": devices + licensed, "licensing": seats,
+    population = {"lifecycle": devices, "security": devices + signing_in, "licensing": seats,
                   "continuity": continuity_items}
     result = []
     for area, categories in AREAS.items():
@@ -106,7 +108,7 @@ KINDS: dict[str, InitiativeKind] = {
                                        "No production workload on {label} by the end of {quarter}", "Hardware"),
     "windows_replacement": InitiativeKind("Replace or upgrade {n} device{s} on {label}", ("security", "compliance", "productivity"),
                                           "0 devices on {label} by the end of {quarter}", "Hardware"),
-    "feature_update": InitiativeKind("Apply the Windows 11 feature update on {n} device{s}", ("security", "compliance"),
+    "feature_update": InitiativeKind("Apply the Windows 11 feature update on {n} device{s} running {label}", ("security", "compliance"),
                                      "Every Windows 11 device on a supported release by the end of {quarter}", "Projects"),
     "hardware_refresh": InitiativeKind("Replace {n} aging device{s} due by {quarter}", ("productivity", "continuity"),
                                        "No device older than its replacement age by the end of {quarter}", "Hardware"),
@@ -158,16 +160,19 @@ def _initiative_key(finding: Finding) -> tuple[str, str] | None:
     facts, rule = finding.facts, finding.rule
     if rule == "lifecycle.os_end_of_support":
         if facts.get("remedy") == "feature_update":
-            return "feature_update", "windows-11"
+            # One initiative per release: a release past its date is work for next quarter, the next one
+            # to expire is work (and budget) for the quarter it expires in.
+            return "feature_update", facts.get("os", "")
         if facts.get("remedy") == "migrate":
             return "server_migration", facts.get("os", "")
         return "windows_replacement", facts.get("os", "")
     if rule == "lifecycle.hardware_age":
-        return "hardware_refresh", facts.get("due_quarter", "")
+        # By the quarter the replacement is budgeted in: overdue devices join next quarter's batch.
+        return "hardware_refresh", facts.get("plan_quarter") or facts.get("due_quarter", "")
     if rule == "lifecycle.warranty":
         return ("warranty_cover", "servers") if facts.get("device_type") in {"server", "network", "storage"} else None
     if rule in {"licensing.unassigned_seats", "renewal.subscription"}:
-        return "license_rightsize", finding.subject
+        return "license_rightsize", facts.get("product") or finding.subject
     if rule in {"licensing.blocked_user_licensed", "licensing.inactive_user"}:
         return "license_cleanup", "users"
     if rule == "security.mfa_not_registered":
@@ -192,7 +197,9 @@ def _phase_for(severity: str, due: date | None, as_of: date) -> tuple[str, Quart
         return PHASES[0][0], current.next()
     if due is not None:
         months = (due.year - as_of.year) * 12 + due.month - as_of.month
-        quarter = max(Quarter.of(due), current.next())
+        # Work starts next quarter, except where the deadline falls in this one (a renewal on Dec 31
+        # cannot be planned for January).
+        quarter = max(Quarter.of(due), current)
         phase = next((label for label, limit in PHASES if months <= limit), PHASES[-1][0])
         return phase, quarter
     if severity == "medium":
@@ -215,6 +222,8 @@ def initiatives(client: ClientData, findings: list[Finding], as_of: date) -> lis
         worst = min(members, key=lambda f: SEVERITY_RANK[f.severity]).severity
         due = min((f.due_date for f in members if f.due_date), default=None)
         phase, quarter = _phase_for(worst, due, as_of)
+        if kind == "hardware_refresh" and scope:
+            quarter = max(quarter, Quarter.parse(scope))  # the batch is budgeted in its quarter, not before
         if kind in SAVINGS_KINDS and due is None:
             phase, quarter = PHASES[0][0], Quarter.of(as_of).next()  # savings with no date to wait for: take them now
         subjects = sorted({f.subject for f in members}, key=str.casefold)
@@ -230,7 +239,7 @@ def initiatives(client: ClientData, findings: list[Finding], as_of: date) -> lis
         if kind == "license_rightsize" and not renewal_dates:
             spec = KINDS["license_reduce"]
         label = scope if kind not in {"hardware_refresh", "license_cleanup", "mfa_rollout", "endpoint_security",
-                                      "backup_coverage", "warranty_cover", "feature_update"} else ""
+                                      "backup_coverage", "warranty_cover"} else ""
         date_text = min(renewal_dates).isoformat() if renewal_dates else (due.isoformat() if due else quarter.label)
         words = {"n": len(subjects), "s": "" if len(subjects) == 1 else "s", "label": label, "date": date_text,
                  "quarter": quarter.label}
@@ -279,13 +288,13 @@ class Risk:
 
 
 RISK_TEMPLATES = {
-    "lifecycle.os_end_of_support": ("Systems without security updates", 4,
+    "lifecycle.os_end_of_support": ("Systems at or near the end of security updates", 4,
                                     "Unsupported systems receive no security fixes: one unpatched flaw can lead to "
                                     "ransomware, data loss and failed compliance checks or cyber-insurance claims."),
     "lifecycle.hardware_age": ("Aging hardware", 2,
                                "Old devices fail more often and slow staff down; unplanned failures cost more than "
                                "planned replacements."),
-    "lifecycle.warranty": ("Devices without warranty cover", 3,
+    "lifecycle.warranty": ("Devices out of warranty or about to be", 3,
                            "A failed part on an out-of-warranty server or firewall can mean days of downtime "
                            "waiting for parts, at full cost."),
     "renewal.subscription": ("Subscription renewals", 2,
@@ -308,8 +317,9 @@ RISK_TEMPLATES = {
     "backup.server_unprotected": ("Servers without a verified backup", 5,
                                   "Without a recent backup, a failure or ransomware attack means permanent data loss."),
 }
-RISK_METHOD = ("Risk score = likelihood (1-5) x impact (1-5). Likelihood grows with the worst severity and the "
-               "number of affected items; impact is set per risk type. Band: 15+ high, 8+ medium, below 8 low.")
+RISK_METHOD = ("Risk score = likelihood (1-5) x impact (1-5). Likelihood comes from the worst finding (critical 4, "
+               "high 3, medium 2, low 1), plus 1 when 5 or more findings share the risk; impact is set per risk type, "
+               "plus 1 (up to 5) when a finding is critical. Band: 15+ high, 8+ medium, below 8 low.")
 
 
 def risks(client: ClientData, findings: list[Finding], plan: list[Initiative]) -> list[Risk]:
@@ -371,7 +381,8 @@ def budget(client: ClientData, plan: list[Initiative], as_of: date, config: Conf
     for i, quarter in enumerate(quarters):
         uplift = (1 + escalation) ** (i // 4)
         for sub in client.subscriptions:
-            if sub.active and sub.monthly_value and (sub.end_date is None or sub.end_date >= quarter.start):
+            if sub.active and sub.monthly_value and (sub.end_date is None or sub.end_date >= quarter.start) and (
+                    sub.start_date is None or sub.start_date <= quarter.end):
                 rows["Licensing"][i] += sub.monthly_value * 3 * uplift
         for contract in client.contracts:
             if contract.cancelled or not contract.monthly_amount:

@@ -11,8 +11,9 @@ Portable across SQLite and PostgreSQL: plain SQLAlchemy Core types, no dialect-s
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -172,11 +173,11 @@ def migrate(engine: Engine, migrations: list[Migration] | None = None) -> list[i
     applied: list[int] = []
     md = sa.MetaData()
     version_table = _version_table(md)
-    with engine.begin() as conn:
+    with _transaction(engine) as conn:
         _lock(conn)
         md.create_all(conn, checkfirst=True)
     for version, description, function in migrations:
-        with engine.begin() as conn:
+        with _transaction(engine) as conn:
             _lock(conn)  # a concurrent migrator waits here, then sees the version recorded
             current = current_version(conn)
             if current > versions[-1]:
@@ -190,6 +191,15 @@ def migrate(engine: Engine, migrations: list[Migration] | None = None) -> list[i
                 applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
             applied.append(version)
     return applied
+
+
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (on SQLite the store's engine then starts it with BEGIN IMMEDIATE)."""
+    with engine.connect() as conn:
+        conn.execution_options(vcio_write=True)
+        with conn.begin():
+            yield conn
 
 
 def _lock(conn: Connection) -> None:

@@ -49,6 +49,12 @@ def looks_binary(raw: bytes) -> bool:
     return b"\x00" in sample
 
 
+def _is_type_line(line: str) -> bool:
+    """``#TYPE System.Management.Automation.PSCustomObject``: written by Windows PowerShell's
+    Export-Csv (without -NoTypeInformation) above the header."""
+    return line.lstrip("\ufeff").startswith("#TYPE ")
+
+
 def sniff_delimiter(first_line: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
@@ -79,7 +85,7 @@ def read_table(path: Path) -> Table:
     text, encoding = decode_bytes(raw)
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
-    header_line = next((line for line in lines if line.strip()), "")
+    header_line = next((line for line in lines if line.strip() and not _is_type_line(line)), "")
     delimiter = sniff_delimiter(header_line, path.suffix.lower())
     return _parse_delimited(text, delimiter, encoding)
 
@@ -96,6 +102,8 @@ def _parse_delimited(text: str, delimiter: str, encoding: str) -> Table:
         if not cells or all(not c.strip() for c in cells):
             continue  # blank line: not a record, nothing to accept or reject
         if header is None:
+            if len(cells) == 1 and _is_type_line(cells[0]):
+                continue  # Windows PowerShell's Export-Csv type line above the header: not data
             header = [c.replace("\ufeff", "").strip() for c in cells]
             continue
         rows.append((start, cells))
@@ -113,18 +121,23 @@ def _read_xlsx(path: Path) -> Table:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a corrupt workbook raises many different types
         raise DecodeError(f"the workbook cannot be opened: {exc}") from None
-    sheet = workbook.worksheets[0]
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values]
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        rows.append((number, cells))
-    workbook.close()
+    try:
+        # Read-only sheets are parsed lazily: a damaged sheet fails here, not in load_workbook.
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            rows.append((number, cells))
+    except Exception as exc:  # noqa: BLE001 - XML, zip and value errors alike mean "unreadable"
+        raise DecodeError(f"the workbook's first sheet cannot be read: {exc}") from None
+    finally:
+        workbook.close()
     if header is None:
         raise DecodeError("the workbook's first sheet has no header row")
     return Table(header=header, rows=rows, encoding="xlsx", delimiter="")

@@ -131,8 +131,12 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
             report.warnings.append(f"duplicate column headers {duplicates}: the first of each is used")
         parsed.append((relative, profile, table, report))
 
-    # The roster first: every other file's rows are resolved against it.
-    order = sorted(parsed, key=lambda item: item[1].entity != "client")
+    # The roster first: every other file's rows are resolved against it.  Without a roster the
+    # PSA's companies define the clients, so PSA files come next (other tools' spellings are
+    # then matched to the PSA's names, not the other way round).
+    has_roster = any(item[1].entity == "client" for item in parsed)
+    order = sorted(parsed, key=lambda item: (item[1].entity != "client",
+                                             not has_roster and item[1].source_kind != "psa"))
     records: dict[str, list[dict]] = defaultdict(list)
     references: dict[str, list[dict]] = defaultdict(list)
     resolver: ClientResolver | None = None
@@ -146,8 +150,10 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
             resolver = _build_resolver(records.get("client", []))
         if profile.entity not in ENTITIES:
             references[profile.entity].extend(rows)
+            report.accepted = report.rows - report.rejected
+            reports.append(report)
             continue
-        _resolve_clients(relative, profile, rows, report, resolver, rejects, unknown)
+        _resolve_clients(relative, profile, rows, report, resolver, rejects, unknown, table.header)
         records[profile.entity].extend(r for r in rows if "_reject" not in r)
         for row in rows:
             row.pop("_reject", None)
@@ -291,12 +297,16 @@ def _build_resolver(roster: list[dict]) -> ClientResolver:
 
 
 def _resolve_clients(relative: str, profile: Profile, rows: list[dict], report: FileReport,
-                     resolver: ClientResolver, rejects: list[Reject], unknown: Counter) -> None:
+                     resolver: ClientResolver, rejects: list[Reject], unknown: Counter,
+                     header: list[str] | None = None) -> None:
     if profile.entity not in CLIENT_SCOPED:
         return
     guesses: Counter[tuple[str, str, str]] = Counter()
     folder_parts = tuple(PurePosixPath(relative).parts[:-1])
-    client_column = next((alts[0] for f, alts in profile.columns.items() if f == "client"), "client")
+    present = _column_indexes(profile, header or [])  # reject rows under the header the file really has
+    client_column = present["client"][1] if "client" in present else \
+        next((alts[0] for f, alts in profile.columns.items() if f == "client"), "client")
+    upn_column = present["upn"][1] if "upn" in present else "User principal name"
     for row in rows:
         raw = row.get("client")
         match: Match | None = None
@@ -310,10 +320,11 @@ def _resolve_clients(relative: str, profile: Profile, rows: list[dict], report: 
         if match is None and not raw:
             match = resolver.by_folder(folder_parts)
         if match is None:
-            name = raw or (row.get("upn") or "").rsplit("@", 1)[-1] or "(none)"
+            upn = row.get("upn") or ""
+            name = raw or (upn.rsplit("@", 1)[-1] if "@" in upn else "") or "(none)"
             unknown[name] += 1
             row["_reject"] = True
-            column = client_column if raw else ("User principal name" if row.get("upn") else client_column)
+            column = client_column if raw else (upn_column if row.get("upn") else client_column)
             _reject(rejects, report, relative, int(row["_src"].rsplit(":", 1)[1]), column, raw or row.get("upn", ""),
                     f"unknown client: {name}")
             continue

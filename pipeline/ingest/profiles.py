@@ -150,6 +150,6 @@ def closest(header: Sequence[str], profiles: Sequence[Profile]) -> tuple[Profile
         share = present / max(len(profile.required), 1)
         if best is None or share > best[0]:
             best = (share, profile)
-    if best is None:
-        return None, []
+    if best is None or best[0] == 0:
+        return None, []  # no required header at all in common: naming a profile would mislead
     return best[1], best[1].missing(keys)

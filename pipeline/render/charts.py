@@ -9,14 +9,13 @@ charts still read when the roadmap is printed in greyscale.
 from __future__ import annotations
 
 import io
-from typing import Any
 
 # The palette (hex without '#'), shared with the native deck charts.
 NAVY = "1B2A41"
 INK = "1F2933"
 SLATE = "5B6B7F"
 GRID = "E1E6EC"
-SERIES_COLOURS = ["1F3A5F", "1A9E8F", "A9B4C2", "D98E2B", "145C56", "6B7A90"]  # dark, mid, light, ... in greyscale
+SERIES_COLOURS = ["1F3A5F", "1A9E8F", "A9B4C2", "5B6B7F", "D98E2B", "145C56"]  # dark, mid, light, ... in greyscale
 SERIES_HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
 GRADE_COLOURS = {"green": "2E7D5B", "amber": "E0A526", "red": "C0392B", "grey": "A0AAB8"}
 STATUS_COLOURS = {
@@ -34,7 +33,7 @@ STATUS_HATCHES = {"Supported": "", "In warranty": "", "Ends within 12 months": "
                   "Unsupported": "xx", "Expired": "xx", "Unknown": "..", "Not reported": ".."}
 PHASE_STYLE = {"0-6 months": ("1F3A5F", ""), "6-18 months": ("1A9E8F", "//"), "18-36 months": ("A9B4C2", "..")}
 
-WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 150
+WIDTH_IN, HEIGHT_IN, STATUS_HEIGHT_IN, DPI = 8.0, 4.5, 2.6, 150
 TIMELINE_MAX = 14  # initiatives drawn in the timeline; the rest are counted in the caption
 
 
@@ -50,7 +49,7 @@ def _hex(colour: str) -> str:
 
 
 def roadmap_charts(context: dict) -> dict[str, bytes]:
-    """PNG charts for the roadmap: ``budget``, ``timeline``, ``support``, ``age`` and ``warranty``."""
+    """PNG charts for the roadmap: ``budget``, ``timeline`` and ``support``."""
     import matplotlib
     matplotlib.use("Agg")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -66,13 +65,13 @@ def roadmap_charts(context: dict) -> dict[str, bytes]:
         fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         state = context.get("current_state") or {}
-        for name, draw in (("budget", lambda ax: _budget(ax, context)), ("timeline", lambda ax: _timeline(ax, context)),
-                           ("support", lambda ax: _status(ax, state.get("support_status") or [],
-                                                          "Devices by support status")),
-                           ("age", lambda ax: _status(ax, state.get("age_buckets") or [], "Devices by age")),
-                           ("warranty", lambda ax: _status(ax, state.get("warranty_status") or [],
-                                                           "Devices by warranty status"))):
+        for name, height, draw in (
+                ("budget", HEIGHT_IN, lambda ax: _budget(ax, context)),
+                ("timeline", HEIGHT_IN, lambda ax: _timeline(ax, context)),
+                ("support", STATUS_HEIGHT_IN, lambda ax: _status(ax, state.get("support_status") or [],
+                                                                 "Devices by support status"))):
             fig.clf()
+            fig.set_size_inches(WIDTH_IN, height)
             ax = fig.add_axes((0.1, 0.14, 0.86, 0.74))
             draw(ax)
             buffer = io.BytesIO()
@@ -107,6 +106,8 @@ def _money_axis(ax, symbol: str) -> None:
 
 
 def _symbol(context: dict) -> str:
+    if context.get("currency_symbol") is not None:
+        return str(context["currency_symbol"])
     text = (context.get("budget") or {}).get("grand_total_text") or ""
     symbol = ""
     for ch in text.lstrip("-"):
@@ -155,7 +156,9 @@ def _timeline(ax, context: dict) -> None:
         return
     quarters = sorted({i["target_quarter"] for i in items} | set((context.get("budget") or {}).get("quarters") or []))
     shown = items[:TIMELINE_MAX]
-    quarters = [q for q in quarters if q <= max(i["target_quarter"] for i in shown)] or quarters
+    horizon = (context.get("budget") or {}).get("quarters") or []
+    last = max([i["target_quarter"] for i in shown] + horizon[3:4])  # at least a year wide
+    quarters = [q for q in quarters if q <= last] or quarters
     position = {q: n for n, q in enumerate(quarters)}
     start_label = context.get("quarter") or quarters[0]
     ax.set_position((0.36, 0.12, 0.61, 0.76))
@@ -170,11 +173,12 @@ def _timeline(ax, context: dict) -> None:
     ax.invert_yaxis()
     ax.set_xticks(range(len(quarters)), [q.replace("-", "\n") for q in quarters], fontsize=8)
     ax.set_xlim(-0.5, len(quarters) - 0.3)
-    ax.set_title(title + (f" (top {len(shown)} of {len(items)})" if len(items) > len(shown) else ""), loc="left")
+    ax.set_title(title + (f" (top {len(shown)} of {len(items)})" if len(items) > len(shown) else ""), loc="left",
+                 x=-0.55)
     from matplotlib.patches import Patch
     handles = [Patch(facecolor=_hex(c), hatch=h, edgecolor="white", label=p) for p, (c, h) in PHASE_STYLE.items()]
-    ax.legend(handles=handles, loc="lower right", ncol=3, handlelength=1.6, handleheight=1.1,
-              bbox_to_anchor=(1.0, -0.22))
+    ax.figure.legend(handles=handles, loc="upper right", ncol=3, handlelength=1.6, handleheight=1.1,
+                     bbox_to_anchor=(0.98, 0.985))
     _ = start_label
 
 
@@ -184,7 +188,7 @@ def _status(ax, items: list[dict], title: str) -> None:
         return
     labels = [i["label"] for i in items]
     counts = [i["count"] for i in items]
-    ax.set_position((0.26, 0.12, 0.68, 0.74))
+    ax.set_position((0.26, 0.08, 0.68, 0.72))
     bars = ax.barh(range(len(items)), counts, 0.6,
                    color=[_hex(STATUS_COLOURS.get(label, SERIES_COLOURS[0])) for label in labels],
                    edgecolor="white", linewidth=0.6)
@@ -208,8 +212,4 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
-def chart_keys() -> tuple[str, ...]:
-    return ("budget", "timeline", "support", "age", "warranty")
-
-
-_ = Any
+CHART_KEYS = ("budget", "timeline", "support")

@@ -48,7 +48,7 @@ LOGO_IDX = 14
 
 # ----------------------------------------------------------------------------- table metrics
 EMU_PER_PT = 12700
-TABLE_PT = 12           # body tables
+TABLE_PT = 14           # body tables
 APPENDIX_PT = 11        # appendix tables
 MIN_TABLE_PT = 10       # never smaller
 LINE_SPACING = 1.25     # line height / font size (Calibri's own is 1.22; a little slack)
@@ -58,6 +58,7 @@ MAX_CELL_LINES = 4      # longer cell text is shortened with an ellipsis
 BODY_TABLE_PAGES = 2    # a table in the body of the deck spans at most this many slides
 NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # "No Style, No Grid": our fills and rules only
 RULE = "C9D1DB"
+FOOTER_COLOUR = "5B6B7F"
 BAND = "F3F5F8"
 
 _NARROW = set("il.,:;'|!`()[]{}/\\-tfjrI1 ")
@@ -155,26 +156,37 @@ def paginate_rows(rows: Sequence[Sequence[Any]], widths: Sequence[int], height_e
     """Split table rows into pages that fit ``height_emu`` (the table placeholder's height).
 
     Every page repeats the header row. Each row costs :func:`row_height` of its estimated line
-    count (text wrapped greedily in its column at ``font_pt``), so a page takes as many rows as
-    fit, in order, and never fewer than one (a single row is kept short by :func:`fit_lines`).
-    With rows of one line this is :func:`rows_per_slide` rows per page.
+    count (text wrapped greedily in its column at ``font_pt``), so a page takes rows in order
+    while they fit, and never fewer than one (cell text is kept short by :func:`fit_lines`).
+    With rows of one line a page holds :func:`rows_per_slide` rows. The pages are then
+    balanced: with the same number of pages, no page holds more than ceil(rows / pages) rows,
+    so a 40-row table becomes 14 + 13 + 13 rather than 18 + 18 + 4.
     """
     if font_pt < MIN_TABLE_PT:
         raise ValueError(f"table text below {MIN_TABLE_PT} pt")
     head = row_height(row_lines(header, widths, font_pt), font_pt) if header else 0
-    pages: list[list[Sequence[Any]]] = []
-    page: list[Sequence[Any]] = []
-    used = head
-    for row in rows:
-        h = row_height(row_lines(row, widths, font_pt), font_pt)
-        if page and used + h > height_emu:
+    heights = [row_height(row_lines(row, widths, font_pt), font_pt) for row in rows]
+
+    def greedy(max_rows: int | None) -> list[list[int]]:
+        pages: list[list[int]] = []
+        page: list[int] = []
+        used = head
+        for n, h in enumerate(heights):
+            if page and (used + h > height_emu or (max_rows and len(page) >= max_rows)):
+                pages.append(page)
+                page, used = [], head
+            page.append(n)
+            used += h
+        if page or not pages:
             pages.append(page)
-            page, used = [], head
-        page.append(row)
-        used += h
-    if page or not pages:
-        pages.append(page)
-    return pages
+        return pages
+
+    pages = greedy(None)
+    if len(pages) > 1:
+        balanced = greedy(-(-len(rows) // len(pages)))
+        if len(balanced) == len(pages):
+            pages = balanced
+    return [[rows[n] for n in page] for page in pages]
 
 
 # ----------------------------------------------------------------------------- table XML
@@ -220,7 +232,7 @@ def _cell_xml(cell: Any, font_pt: float, header: bool, band: bool, align: str) -
 
 
 def table_xml(header: Sequence[Any], rows: Sequence[Sequence[Any]], widths: Sequence[int], font_pt: float,
-              align: Sequence[str] | None = None) -> tuple[str, int]:
+              align: Sequence[str] | None = None, min_row: int = 0) -> tuple[str, int]:
     """``<a:tbl>`` XML for a header and rows, with each row's estimated height; returns (xml, height)."""
     align = list(align or ["l"] * len(widths))
     parts = [f'<a:tbl xmlns:a="{_A}"><a:tblPr firstRow="1" bandRow="1"><a:tableStyleId>{NO_STYLE_TABLE}'
@@ -229,7 +241,7 @@ def table_xml(header: Sequence[Any], rows: Sequence[Sequence[Any]], widths: Sequ
     parts.append("</a:tblGrid>")
     total = 0
     for r, row in enumerate([header, *rows]):
-        h = row_height(row_lines(row, widths, font_pt), font_pt)
+        h = max(row_height(row_lines(row, widths, font_pt), font_pt), min_row if r else 0)
         total += h
         parts.append(f'<a:tr h="{h}">')
         parts += [_cell_xml(cell, font_pt, r == 0, r > 0 and r % 2 == 0, align[c]) for c, cell in enumerate(row)]
@@ -354,11 +366,15 @@ class _Deck:
             body = el.txBody
             for p in body.findall(f"{{{_A}}}p"):
                 body.remove(p)
+            # Explicit run formatting: LibreOffice does not inherit it for footer placeholders.
+            rpr = (f'<a:rPr lang="en-US" sz="1000" dirty="0"><a:solidFill><a:srgbClr val="{FOOTER_COLOUR}"/>'
+                   f'</a:solidFill><a:latin typeface="+mn-lt"/></a:rPr>')
             if kind == PP_PLACEHOLDER.FOOTER:
-                p = f'<a:p xmlns:a="{_A}"><a:r><a:rPr lang="en-US" dirty="0"/><a:t>{escape(clean_text(self.footer))}</a:t></a:r></a:p>'
+                p = (f'<a:p xmlns:a="{_A}"><a:pPr algn="l"/><a:r>{rpr}<a:t>{escape(clean_text(self.footer))}</a:t>'
+                     f'</a:r></a:p>')
             else:
-                p = (f'<a:p xmlns:a="{_A}"><a:fld id="{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}" type="slidenum">'
-                     f'<a:rPr lang="en-US"/><a:t>{len(self.prs.slides._sldIdLst)}</a:t></a:fld></a:p>')
+                p = (f'<a:p xmlns:a="{_A}"><a:pPr algn="r"/><a:fld id="{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}" '
+                     f'type="slidenum">{rpr}<a:t>{len(self.prs.slides._sldIdLst)}</a:t></a:fld></a:p>')
             body.append(parse_xml(p))
             tree.append(el)
 
@@ -397,13 +413,13 @@ class _Deck:
 
     # ---- tables
     def table(self, slide, idx: int, header: Sequence[Any], rows: Sequence[Sequence[Any]], weights: Sequence[float],
-              font_pt: float, align: Sequence[str] | None = None):
+              font_pt: float, align: Sequence[str] | None = None, min_row: int = 0):
         """Put a table where placeholder ``idx`` is; rows must already fit (see paginate)."""
         from pptx.oxml import parse_xml
         ph = self.ph(slide, idx)
         x, y, cx, cy = self._box(ph)
         widths = _widths(weights, cx)
-        xml, height = table_xml(header, rows, widths, font_pt, align)
+        xml, height = table_xml(header, rows, widths, font_pt, align, min_row)
         if hasattr(ph, "insert_table"):
             frame = ph.insert_table(rows=1, cols=len(widths))
         else:
@@ -429,7 +445,7 @@ class _Deck:
         hidden = len(rows) - shown
         for n, page in enumerate(shown_pages):
             slide = self.slide(layout, title if n == 0 else f"{title} (continued)", notes)
-            line = takeaway if n == 0 else f"{takeaway} (continued)" if takeaway else ""
+            line = takeaway
             if hidden and n == len(shown_pages) - 1:
                 line = (more_text or "{n} more rows: see the findings workbook for the full list.").format(n=hidden)
             self.takeaway(slide, line)
@@ -532,7 +548,9 @@ def _graded(text: str, colour: str) -> dict:
 
 def _money(value: float | None, ctx: dict) -> str:
     """Only for numbers the context has no text for (sums of already-formatted items)."""
-    symbol = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}.get(ctx.get("currency", "USD"), "")
+    symbol = ctx.get("currency_symbol")
+    if symbol is None:
+        symbol = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}.get(ctx.get("currency", "USD"), "")
     return f"{symbol}{value:,.0f}" if value is not None else "-"
 
 
@@ -664,7 +682,7 @@ def _scorecard(deck: _Deck, ctx: dict) -> None:
                      f"{g['affected']} of {g['assessed']}" if g.get("assessed") else "-"])
     if rows:
         deck.table(slide, 1, ["Area", "Grade", "Score", "Affected"], rows, [2.6, 2.8, 1.4, 2.0], TABLE_PT + 2,
-                   ["l", "ctr", "ctr", "r"])
+                   ["l", "ctr", "ctr", "r"], min_row=int(0.55 * 914400))
     else:
         deck.text(slide, 1, ["No area could be graded from the data provided."])
     deck.text(slide, 2, ctx.get("headline") or ["No findings this quarter."])
@@ -710,8 +728,9 @@ def _current_state(deck: _Deck, ctx: dict) -> None:
     state = ctx.get("current_state") or {}
     summary = ctx["summary"]
     title = "Current state"
-    notes = (f"{summary['devices']} devices ({summary['servers']} servers) and {summary['users']} users. "
-             "Support status comes from the operating system and the lifecycle catalog "
+    notes = (f"{summary['devices']} devices ({summary['servers']} servers) and {summary['users']} users. Point at the "
+             "red bars first: each one is a risk later in the deck. "
+             "Sources: support status from the operating system and the lifecycle catalog "
              f"(snapshot {(ctx.get('method') or {}).get('catalog_snapshot') or 'see appendix'}); device age from "
              "purchase or install dates in the PSA; warranty from the PSA or warranty lookups. "
              "Right-click a chart and choose Edit Data to see the numbers.")

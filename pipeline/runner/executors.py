@@ -12,6 +12,8 @@ from typing import Iterator, Sequence
 from ..status import UsageError
 from .client_job import ClientJob, ClientOutput, process_client
 
+PRELOAD = ["pipeline.runner.client_job", "pipeline.render.pptx", "pipeline.render.docx", "pipeline.render.charts",
+           "pipeline.render.xlsx"]
 # A long run's workers are recycled now and then: each client leaves a little memory behind.
 TASKS_PER_WORKER = 200
 
@@ -22,9 +24,10 @@ def run_local(jobs: Sequence[ClientJob], workers: int, keep_context: bool) -> It
         for job in jobs:
             yield task(job)
         return
-    # fork: workers inherit the imported libraries instead of re-importing them (about 2 s each);
-    # pinned because Python 3.14 makes forkserver the default on Linux.
-    context = multiprocessing.get_context("fork")
+    # forkserver with the heavy libraries preloaded: they are imported once (about 2 s) in the server and
+    # every worker forks from it; unlike plain fork it allows recycling workers (max_tasks_per_child).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
                              max_tasks_per_child=TASKS_PER_WORKER) as pool:
         # At most a few jobs per worker in flight: memory grows with the clients in flight, not the total.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import timedelta
+from collections import Counter, defaultdict
+from datetime import date, timedelta
 
-from ...model import ClientData, User
+from ...model import ClientData, Subscription, User
 from ...model.skus import product_key
 from ..finding import Finding, RuleContext
 from .lifecycle import fmt
@@ -33,37 +33,74 @@ def license_usage(client: ClientData) -> dict[str, dict]:
     return dict(usage)
 
 
+def commitment(sub: Subscription, as_of: date) -> str | None:
+    """The subscription's committed term ("annual", "2-year", "3-year", or "term" when only its commitment end
+    date says so), None when it runs month to month.
+
+    Pax8's billingTerm is how often the client is billed: an annual commitment paid monthly says "Monthly" and
+    has a commitmentTerm.endDate, which only annual and multi-year commitments carry. A monthly term's
+    commitment end (Partner Center termDuration P1M) is at most a month away and not on a start anniversary.
+    """
+    if sub.billing_term in COMMITTED_TERMS:
+        return sub.billing_term
+    end = sub.commitment_end
+    if end is None:
+        return None
+    if sub.billing_term != "monthly" or (end - as_of).days > 31:
+        return "term"
+    start = sub.start_date
+    if start is not None and (end - start).days > 300:
+        anniversary = (start.month, start.day)
+        if (end.month, end.day) == anniversary or ((end + timedelta(days=1)).month, (end + timedelta(days=1)).day) == anniversary:
+            return "term"
+    return None
+
+
 def renewals(client: ClientData, ctx: RuleContext) -> list[Finding]:
     horizon = ctx.as_of + timedelta(days=ctx.threshold("renewal_horizon_days"))
     soon = ctx.as_of + timedelta(days=ctx.threshold("renewal_soon_days"))
     usage = license_usage(client)
     findings = []
-    for sub in client.subscriptions:
+    due = [s for s in client.subscriptions
+           if s.active and s.renews_on is not None and ctx.as_of <= s.renews_on <= horizon]
+    per_product = Counter(product_key(s.product) for s in due)
+    for sub in due:
         renews = sub.renews_on
-        if not sub.active or renews is None or not (ctx.as_of <= renews <= horizon):
-            continue
         annual = round(sub.monthly_value * 12, 2) if sub.monthly_value is not None else None
-        committed = sub.billing_term in COMMITTED_TERMS
+        term = commitment(sub, ctx.as_of)
+        committed = term is not None
         entry = usage.get(product_key(sub.product), {})
         spare = max(0, entry.get("purchased", 0) - entry.get("assigned", 0)) if entry.get("users") else 0
+        spare = min(spare, sub.quantity)  # a renewal can drop at most its own seats
+        # Two subscriptions of one product (seats added later under new commerce) renew on different dates:
+        # each keeps its own subject, so its own id.
+        subject = sub.product if per_product[product_key(sub.product)] == 1 else f"{sub.product} (renews {renews.isoformat()})"
         if committed:
-            title = f"{sub.product}: {sub.quantity} seats, {sub.billing_term} commitment ends {fmt(renews)}"
+            billed = f" (billed {sub.billing_term})" if term == "term" and sub.billing_term else ""
+            kind = "" if term == "term" else f"{term} "
+            title = f"{sub.product}: {sub.quantity} seats, {kind}commitment ends {fmt(renews)}{billed}"
             if spare:
                 recommendation = (f"Right-size before {fmt(renews)}: {entry['assigned']} of {entry['purchased']} seats "
-                                  f"are assigned, so {spare} seats could be dropped at renewal. Under Microsoft's "
+                                  f"are assigned, so {spare} seat{'s' if spare != 1 else ''} could be dropped at renewal. Under Microsoft's "
                                   "new-commerce terms seats can only be reduced at the commitment end date.")
             else:
                 recommendation = (f"Review the seat count before {fmt(renews)}: commitments can only be reduced at "
                                   "renewal, and the term renews automatically.")
+        elif sub.commitment_end is None:
+            # No commitment: the date is the subscription's scheduled end, not a renewal.
+            title = f"{sub.product} ({sub.quantity} seats) is scheduled to end on {fmt(renews)}"
+            recommendation = (f"Confirm {sub.product} should end on {fmt(renews)}; if it is still needed, arrange its "
+                              "renewal before then.")
         else:
             title = f"{sub.product} renews on {fmt(renews)}"
             recommendation = f"Confirm {sub.product} is still needed and at what quantity before {fmt(renews)}."
         findings.append(Finding(
-            client.name, "renewal.subscription", "medium" if renews <= soon else "low", title, sub.product,
+            client.name, "renewal.subscription", "medium" if renews <= soon else "low", title, subject,
             "subscription", recommendation, sub.sources, due_date=renews, estimated_cost=annual,
             cost_kind="recurring" if annual is not None else None,
-            facts={"quantity": sub.quantity, "billing_term": sub.billing_term, "renews_on": renews,
-                   "seats_droppable": spare, "committed": committed, "monthly": sub.monthly_value}))
+            facts={"product": sub.product, "quantity": sub.quantity, "billing_term": sub.billing_term,
+                   "renews_on": renews, "seats_droppable": spare, "committed": committed, "term": term,
+                   "monthly": sub.monthly_value}))
     for contract in client.contracts:
         end = contract.end_date
         if contract.cancelled or contract.no_end or end is None or not (ctx.as_of <= end <= horizon):
@@ -90,9 +127,12 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
     findings = []
     for key, entry in sorted(license_usage(client).items()):
         spare = entry["purchased"] - entry["assigned"]
-        if not entry["subscriptions"] or spare <= 0:
-            continue
-        monthly = ctx.prices.license_monthly(entry["product"])[0] * spare
+        if not entry["subscriptions"] or spare <= 0 or not client.users:
+            continue  # without a user export nothing is known to be assigned: a data gap, not idle seats
+        unit = ctx.prices.license_monthly(entry["product"])[0]
+        if unit <= 0:
+            continue  # free licences cost nothing idle
+        monthly = unit * spare
         annual = round(monthly * 12, 2)
         sources = [s for sub in entry["subscriptions"] for s in sub.sources]
         renew = min((s.renews_on for s in entry["subscriptions"] if s.renews_on and s.renews_on >= ctx.as_of), default=None)
@@ -103,8 +143,8 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
             entry["product"], "subscription",
             f"Reduce {entry['product']} by {spare} seats{when}, or assign them to the staff who need them.",
             sources, due_date=renew, estimated_cost=annual, cost_kind="recurring",
-            facts={"purchased": entry["purchased"], "assigned": entry["assigned"], "spare": spare,
-                   "monthly": round(monthly, 2)}))
+            facts={"product": entry["product"], "purchased": entry["purchased"], "assigned": entry["assigned"],
+                   "spare": spare, "monthly": round(monthly, 2)}))
     inactive_days = ctx.threshold("inactive_user_days")
     cutoff = ctx.as_of - timedelta(days=inactive_days)
     for user in client.users:

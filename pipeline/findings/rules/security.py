@@ -6,45 +6,47 @@ from datetime import datetime, timedelta
 
 from ...model import ClientData
 from ..finding import Finding, RuleContext
-from .lifecycle import fmt, type_word
+from .lifecycle import device_subjects, fmt, is_retired, type_word
 
 
 def endpoint_protection(client: ClientData, ctx: RuleContext) -> list[Finding]:
     findings = []
     missing_limit = ctx.threshold("missing_patches")
     offline_cutoff = datetime.combine(ctx.as_of - timedelta(days=ctx.threshold("agent_offline_days")), datetime.min.time())
+    subjects = device_subjects(client)
     for asset in client.assets:
+        subject = subjects[id(asset)]
         server = asset.device_type == "server"
         what = f"{type_word(asset)} {asset.name}"
         if asset.av_status in {"not_running", "not_detected"}:
             state = "is not running" if asset.av_status == "not_running" else "was not detected"
             findings.append(Finding(
                 client.name, "security.av_not_running", "critical" if server else "high",
-                f"Antivirus/EDR {state} on {what}", asset.name, "device",
+                f"Antivirus/EDR {state} on {what}", subject, "device",
                 f"Restore endpoint protection on {asset.name} today and investigate why it stopped.",
                 asset.sources, due_date=ctx.as_of, facts={"av_product": asset.av_product, "state": asset.av_status}))
         if asset.patch_status == "install_error":
             findings.append(Finding(
                 client.name, "security.patch_failed", "high" if server else "medium",
-                f"Patches are failing to install on {what}", asset.name, "device",
+                f"Patches are failing to install on {what}", subject, "device",
                 f"Investigate the failed updates on {asset.name} and bring it to fully patched.", asset.sources,
                 due_date=ctx.as_of, facts={"patches_missing": asset.patches_missing}))
         elif asset.patch_status == "reboot_required":
             findings.append(Finding(
                 client.name, "security.reboot_pending", "medium" if server else "low",
-                f"{what[0].upper()}{what[1:]} needs a reboot to finish installing updates", asset.name, "device",
+                f"{what[0].upper()}{what[1:]} needs a reboot to finish installing updates", subject, "device",
                 f"Schedule a reboot of {asset.name} in the next maintenance window.", asset.sources, due_date=ctx.as_of,
                 facts={}))
         if asset.patches_missing is not None and asset.patches_missing >= missing_limit:
             findings.append(Finding(
                 client.name, "security.patches_missing", "high" if server else "medium",
-                f"{asset.patches_missing} approved patches are pending on {what}", asset.name, "device",
+                f"{asset.patches_missing} approved patches are pending on {what}", subject, "device",
                 f"Investigate why {asset.name} is not installing approved patches.", asset.sources, due_date=ctx.as_of,
                 facts={"patches_missing": asset.patches_missing}))
         if asset.last_seen is not None and asset.last_seen < offline_cutoff and "rmm" in asset.tools:
             findings.append(Finding(
                 client.name, "security.agent_offline", "medium",
-                f"{what[0].upper()}{what[1:]} has not checked in since {fmt(asset.last_seen.date())}", asset.name,
+                f"{what[0].upper()}{what[1:]} has not checked in since {fmt(asset.last_seen.date())}", subject,
                 "device", f"Find out whether {asset.name} is retired (then remove it from monitoring and the asset "
                 "register) or offline and unmanaged (then bring it back under management).", asset.sources,
                 due_date=ctx.as_of, facts={"last_seen": asset.last_seen.date()}))
@@ -54,8 +56,10 @@ def endpoint_protection(client: ClientData, ctx: RuleContext) -> list[Finding]:
 def mfa(client: ClientData, ctx: RuleContext) -> list[Finding]:
     findings = []
     for user in client.users:
-        if user.mfa_registered is not False or user.blocked or user.is_guest or not user.licenses:
+        if user.mfa_registered is not False or user.blocked or user.is_guest:
             continue
+        if not user.licenses and not user.is_admin:
+            continue  # unlicensed members (shared mailboxes, rooms) cannot sign in; an admin role can, licence or not
         findings.append(Finding(
             client.name, "security.mfa_not_registered", "critical" if user.is_admin else "high",
             f"{'Administrator' if user.is_admin else 'User'} {user.upn} has no MFA method registered", user.upn, "user",
@@ -71,8 +75,9 @@ def backup(client: ClientData, ctx: RuleContext) -> list[Finding]:
         return []
     limit = datetime.combine(ctx.as_of - timedelta(days=ctx.threshold("backup_max_age_days")), datetime.min.time())
     findings = []
+    subjects = device_subjects(client)
     for asset in client.assets:
-        if asset.device_type != "server":
+        if asset.device_type != "server" or is_retired(asset):
             continue
         if asset.last_backup is None:
             title, state = f"Server {asset.name} has no backup record", None
@@ -81,7 +86,7 @@ def backup(client: ClientData, ctx: RuleContext) -> list[Finding]:
         else:
             continue
         findings.append(Finding(
-            client.name, "backup.server_unprotected", "high", title, asset.name, "device",
+            client.name, "backup.server_unprotected", "high", title, subjects[id(asset)], "device",
             f"Confirm {asset.name} is in the backup schedule and run a test restore.", asset.sources,
             due_date=ctx.as_of, facts={"last_backup": state}))
     return findings

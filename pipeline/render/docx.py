@@ -1,0 +1,220 @@
+"""Render the Word technology roadmap from the plain render context and templates/roadmap.docx.
+
+The template is a docxtpl (Jinja) document rendered in a sandbox: ``SandboxedEnvironment`` so
+a customised template cannot reach Python internals, ``StrictUndefined`` so a misspelt key is
+an error rather than a blank, and autoescaping so client text (``<b>&``, ``{{ config }}``)
+appears literally. The template reads the context as built by ``context.py`` plus one key this
+module adds, ``render``: chart and logo images, rows with colours, limited appendix lists and
+normalised change/decision rows (see :func:`render_extras`). The input context is not modified.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from .charts import CHART_KEYS, GRADE_COLOURS
+from .errors import TemplateError
+
+CHART_WIDTH_MM = 165
+LOGO_MAX_MM = (60, 22)  # width, height
+GRADE_TEXT = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "Not assessed"}
+BAND_COLOUR = {"high": "red", "medium": "amber", "low": "green"}
+BUDGET_COLUMNS = ("Hardware", "Projects", "Licensing", "Contracts")
+
+
+def render_roadmap(context: dict, template: Path, charts: dict[str, bytes]) -> bytes:
+    """The roadmap for one client as .docx bytes."""
+    from docxtpl import DocxTemplate
+    from jinja2 import StrictUndefined, TemplateError as JinjaError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    template = Path(template)
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.init_docx()
+    except Exception as exc:
+        raise TemplateError(f"cannot open the roadmap template {template}: {exc}. Point documents.roadmap_template "
+                            f"at a .docx file, or leave it empty to use the built-in template.") from exc
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    ctx = dict(context)  # shallow copy: only the new key is added
+    ctx["render"] = render_extras(context, tpl, charts)
+    try:
+        tpl.render(ctx, jinja_env=env, autoescape=True)
+    except JinjaError as exc:
+        where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise TemplateError(f"the roadmap template {template} failed to render{where}: {exc}. Every "
+                            f"{{{{ name }}}} must be a key of the render context (pipeline/render/context.py) or "
+                            f"of 'render' (pipeline/render/docx.py).") from exc
+    props = tpl.docx.core_properties
+    props.title = f"{context['client']['name']} technology roadmap {context['quarter']}"
+    props.subject = "Technology roadmap"
+    props.author = (context.get("msp") or {}).get("name") or "vcio"
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return buffer.getvalue()
+
+
+def _limit(ctx: dict, key: str, default: int) -> int:
+    try:
+        return max(1, int((ctx.get("limits") or {}).get(key, default)))
+    except (TypeError, ValueError):
+        return default
+
+
+def _symbol(ctx: dict) -> str:
+    if ctx.get("currency_symbol") is not None:
+        return str(ctx["currency_symbol"])
+    text = ((ctx.get("budget") or {}).get("grand_total_text") or "").lstrip("-")
+    out = ""
+    for ch in text:
+        if ch.isdigit():
+            break
+        out += ch
+    return out
+
+
+def _image(tpl, data: bytes | None, width_mm: float):
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+    if not data:
+        return ""
+    return InlineImage(tpl, io.BytesIO(data), width=Mm(width_mm))
+
+
+def _logo(tpl, path: str):
+    from docx.image.image import Image
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+    file = Path(path) if path else None
+    if not file or not file.is_file():
+        return ""
+    try:
+        image = Image.from_file(str(file))
+        ratio = image.px_height / image.px_width
+    except Exception:  # not an image python-docx can read: leave the cover without it
+        return ""
+    width = min(LOGO_MAX_MM[0], LOGO_MAX_MM[1] / ratio)
+    return InlineImage(tpl, str(file), width=Mm(width))
+
+
+def _on_colour(text: str, colour: str):
+    """Bold text readable on a grade-coloured cell (white on red/green, dark on amber/grey)."""
+    from docxtpl import RichText
+    return RichText(text, bold=True, color="1F2933" if colour in {"amber", "grey"} else "FFFFFF", size=18)
+
+
+def _listing(items: list, limit: int, what: str) -> dict:
+    shown = items[:limit]
+    if not items:
+        note = f"No {what} in this review."
+    elif len(items) > len(shown):
+        note = (f"Showing {len(shown)} of {len(items)} {what}, most important first. "
+                f"The full list is in the findings workbook.")
+    else:
+        note = f"All {len(items)} {what}; also in the findings workbook."
+    return {"rows": shown, "note": note, "total": len(items)}
+
+
+def _changes(changes: dict) -> dict:
+    rows = []
+    for key, label in (("new", "New"), ("resolved", "Resolved"), ("open", "Still open")):
+        for item in changes.get(key) or []:
+            item = item if isinstance(item, dict) else {"title": str(item)}
+            rows.append({"status": label, "title": item.get("title") or item.get("what") or "-",
+                         "subject": item.get("subject") or "-", "severity": item.get("severity") or "-"})
+    return {"first_review": bool(changes.get("first_review")),
+            "summary": changes.get("summary") or ("This is the first review: future reviews will show what changed."
+                                                  if changes.get("first_review") else "No changes recorded."),
+            "rows": rows, "new_count": len(changes.get("new") or []),
+            "resolved_count": len(changes.get("resolved") or []), "open_count": len(changes.get("open") or [])}
+
+
+def _decisions(decisions: dict) -> dict:
+    rows = []
+    for key, label in (("accepted", "Accepted"), ("declined", "Declined"), ("deferred", "Deferred"), ("done", "Done")):
+        for item in decisions.get(key) or []:
+            item = item if isinstance(item, dict) else {"title": str(item)}
+            rows.append({"status": label, "title": item.get("title") or item.get("initiative_id") or "-",
+                         "when": item.get("decided_on") or item.get("date") or item.get("quarter") or "-",
+                         "note": item.get("risk") or item.get("risk_of_inaction") or item.get("note") or
+                         item.get("reason") or "-"})
+    empty = ("First review: no earlier decisions on record. Decisions taken at this review are recorded here next "
+             "quarter." if decisions.get("first_review") else "No earlier decisions on record.")
+    return {"rows": rows, "empty_text": empty}
+
+
+def _sources(files: list) -> list[dict]:
+    out = []
+    for f in files or []:
+        if not isinstance(f, dict):
+            out.append({"name": str(f), "detail": "-"})
+            continue
+        name = f.get("path") or f.get("file") or f.get("name") or "-"
+        details = []
+        for key, label in (("profile", "format"), ("format", "format"), ("rows", "rows"), ("accepted", "accepted"),
+                           ("rejected", "rejected"), ("newest", "newest date")):
+            if f.get(key) not in (None, "", []):
+                details.append(f"{label} {f[key]}")
+        warnings = f.get("warnings") or []
+        if warnings:
+            details.append(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+        out.append({"name": str(name), "detail": ", ".join(details) or "-"})
+    return out
+
+
+def render_extras(ctx: dict, tpl, charts: dict[str, bytes]) -> dict[str, Any]:
+    """Everything the template needs beyond the plain context, as new objects (ctx is not changed)."""
+    symbol = _symbol(ctx)
+    state = ctx.get("current_state") or {}
+    limit = _limit(ctx, "roadmap_appendix_rows", 500)
+    grades = []
+    for g in ctx.get("grades") or []:
+        colour = g.get("colour") or "grey"
+        grade = GRADE_TEXT.get(colour, "-") + (f" {g['percent_text']}" if g.get("percent") is not None else "")
+        grades.append({"label": g["label"], "grade": _on_colour(grade, colour), "score_text": g["score_text"],
+                       "assessed": g.get("assessed", 0), "affected": g.get("affected", 0),
+                       "fill": GRADE_COLOURS.get(colour, GRADE_COLOURS["grey"])})
+    risks = [{**r, "fill": GRADE_COLOURS[BAND_COLOUR.get(r.get("band"), "green")],
+              "score_rich": _on_colour(f"{r['score']} {r['band']}", BAND_COLOUR.get(r.get("band"), "green"))}
+             for r in ctx.get("risks") or []]
+    budget = ctx.get("budget") or {}
+    quarters = budget.get("quarters") or []
+    fiscal = budget.get("fiscal_labels") or quarters
+    by_name = {row["category"]: row for row in budget.get("rows") or []}
+    table = []
+    for i, quarter in enumerate(quarters):
+        line = {"quarter": quarter, "fiscal": fiscal[i] if i < len(fiscal) else "-"}
+        for name in BUDGET_COLUMNS:
+            row = by_name.get(name)
+            line[name.lower()] = row["amounts_text"][i] if row and i < len(row["amounts_text"]) else "-"
+        other = sum(row["amounts"][i] for name, row in by_name.items()
+                    if name not in BUDGET_COLUMNS and i < len(row["amounts"]))
+        line["other"] = f"{symbol}{other:,.0f}" if other else "-"
+        totals_text = budget.get("totals_text") or []
+        line["total"] = totals_text[i] if i < len(totals_text) else "-"
+        table.append(line)
+    if table:
+        table.append({"quarter": "Total", "fiscal": "", **{
+            name.lower(): (by_name[name]["total_text"] if name in by_name else "-") for name in BUDGET_COLUMNS},
+            "other": "-" if all(n in BUDGET_COLUMNS for n in by_name) else f"{symbol}{sum(r['total'] for n, r in by_name.items() if n not in BUDGET_COLUMNS):,.0f}",
+            "total": budget.get("grand_total_text", "-")})
+    decisions_needed = [{"title": d["title"], "owner": d.get("owner") or "-",
+                         "cost_text": f"{symbol}{d['one_time_cost']:,.0f}" if d.get("one_time_cost") else "-"}
+                        for d in ctx.get("decisions_needed") or []]
+    return {
+        "charts": {key: _image(tpl, (charts or {}).get(key), CHART_WIDTH_MM) for key in
+                   set(CHART_KEYS) | set(charts or {})},
+        "logo": _logo(tpl, (ctx.get("msp") or {}).get("logo") or ""),
+        "grades": grades,
+        "risks": risks,
+        "budget_table": table,
+        "changes": _changes(ctx.get("changes") or {"first_review": True}),
+        "decisions": _decisions(ctx.get("decisions") or {"first_review": True}),
+        "decisions_needed": decisions_needed,
+        "findings": _listing(ctx.get("findings") or [], limit, "findings"),
+        "assets": _listing(state.get("assets") or [], limit, "devices"),
+        "users": _listing(state.get("users") or [], limit, "users"),
+        "sources": _sources(ctx.get("data_sources") or []),
+    }
