@@ -430,7 +430,9 @@ def generate_full(root: Path, n_clients: int, seed: int) -> dict:
             "size_mix": size_mix(plans)}
 
 
-def write_tenant(root: Path, rng: random.Random, p: ClientPlan, activity: bool = True) -> int:
+def write_tenant(root: Path, rng: random.Random, p: ClientPlan, activity: bool = True, exact: bool = False) -> int:
+    """users.csv (+ ActiveUserDetail.csv) of one tenant: p.users people plus shared mailboxes
+    (with ``exact``, the shared mailboxes are part of p.users, so the row count is exactly p.users)."""
     users = Out(root, f"m365/{p.domain}/users.csv", M365_USERS_HEADER, bom=True)
     act = Out(root, f"m365/{p.domain}/ActiveUserDetail.csv", M365_ACTIVITY_HEADER, bom=True) if activity else None
     main_lic = rng.choices(LICENSES, [w for *_, w in LICENSES])[0]
@@ -438,11 +440,12 @@ def write_tenant(root: Path, rng: random.Random, p: ClientPlan, activity: bool =
     assigned: dict[str, int] = {}
     seen: set[str] = set()
     n_shared = max(1, p.users // 25)
-    for j in range(p.users + n_shared):
-        shared = j >= p.users
+    people = p.users - n_shared if exact and p.users > n_shared else p.users
+    for j in range(people + n_shared if not exact else p.users):
+        shared = j >= people
         if shared:
             first, last = "", ""
-            local = ["info", "billing", "scans", "reception", "support", "hr", "ap", "sales"][(j - p.users) % 8]
+            local = ["info", "billing", "scans", "reception", "support", "hr", "ap", "sales"][(j - people) % 8]
             local = local if local not in seen else f"{local}{j}"
             display = local.title()
         else:
@@ -540,7 +543,7 @@ def generate_big(root: Path, n_devices: int, n_users: int, n_clients: int, seed:
     det.close()
     user_rows = 0
     for p in plans:
-        user_rows += write_tenant(root, rng, p, activity=False)
+        user_rows += write_tenant(root, rng, p, activity=False, exact=True)
     return {"clients": n_clients, "rows": {det.rel: det.rows}, "m365_user_rows": user_rows,
             "size_mix": size_mix(plans)}
 
@@ -556,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     big = args.devices is not None or args.users is not None
     spec = {"mode": "big" if big else "full", "clients": args.clients or (2000 if big else 500),
-            "devices": args.devices or 0, "users": args.users or 0, "seed": args.seed, "version": 2}
+            "devices": args.devices or 0, "users": args.users or 0, "seed": args.seed, "version": 3}
     marker = args.out / ".generated.json"
     if marker.exists() and not args.force:
         try:

@@ -352,6 +352,25 @@ def _table_style_xml() -> str:
         '</w:style>')
 
 
+# w:pPr children in schema order (Word rejects out-of-order elements).
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
+
+
+def _insert_ppr(ppr, element) -> None:
+    """Insert a w:pPr child at its schema position."""
+    name = etree.QName(element).localname
+    later = set(_PPR_ORDER[_PPR_ORDER.index(name) + 1:])
+    for n, child in enumerate(ppr):
+        if etree.QName(child).localname in later:
+            ppr.insert(n, element)
+            return
+    ppr.append(element)
+
+
 def _style_font(style, size: float, colour: str | None = None, bold: bool | None = None) -> None:
     from docx.shared import Pt, RGBColor
     style.font.name = FONT
@@ -412,8 +431,8 @@ class DocBuilder:
             for border in ppr.findall(_w("pBdr")):
                 ppr.remove(border)  # the default Title has a blue rule under it
         h1 = styles["Heading 1"].element.get_or_add_pPr()
-        h1.append(etree.fromstring(f'<w:pBdr xmlns:w="{W}"><w:bottom w:val="single" w:sz="8" w:space="4" '
-                                   f'w:color="{TEAL}"/></w:pBdr>'))
+        _insert_ppr(h1, etree.fromstring(f'<w:pBdr xmlns:w="{W}"><w:bottom w:val="single" w:sz="8" w:space="4" '
+                                         f'w:color="{TEAL}"/></w:pBdr>'))
         for name in ("List Bullet", "List Number", "Caption"):
             _style_font(styles[name], 10.5 if name != "Caption" else 9, INK if name != "Caption" else SLATE)
             styles[name].paragraph_format.space_after = Pt(3)
@@ -437,9 +456,9 @@ class DocBuilder:
         callout.base_style = normal
         _style_font(callout, 10.5, NAVY)
         ppr = callout.element.get_or_add_pPr()
-        ppr.append(etree.fromstring(
+        _insert_ppr(ppr, etree.fromstring(
             f'<w:pBdr xmlns:w="{W}"><w:left w:val="single" w:sz="24" w:space="8" w:color="{TEAL}"/></w:pBdr>'))
-        ppr.append(etree.fromstring(f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="F3F5F8"/>'))
+        _insert_ppr(ppr, etree.fromstring(f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="F3F5F8"/>'))
         callout.paragraph_format.left_indent = Cm(0.3)
         styles.element.append(etree.fromstring(_table_style_xml()))
         self._header_footer()

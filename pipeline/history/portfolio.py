@@ -301,13 +301,16 @@ class _Deck:
     def title_slide(self, title: str, subtitle: str, prepared_by: str) -> None:
         slide = self.prs.slides.add_slide(self.layouts["title"])
         slide.shapes.title.text = title
+        indexes = {ph.placeholder_format.idx for ph in slide.placeholders}
+        if 13 not in indexes and prepared_by:  # e.g. the default template: one subtitle placeholder
+            subtitle = f"{subtitle}\n{prepared_by}"
         for ph in list(slide.placeholders):
             idx = ph.placeholder_format.idx
             if idx == 0:
                 continue
             if idx == 1:
                 ph.text_frame.text = subtitle
-            elif idx == 13 and ph.has_text_frame:
+            elif idx == 13 and ph.has_text_frame and prepared_by:
                 ph.text_frame.text = prepared_by
             else:
                 _remove(ph)
@@ -341,8 +344,9 @@ class _Deck:
 
             left, top, width, height = area
             box = slide.shapes.add_textbox(left, top, width, Emu(365760))
+            box.text_frame.word_wrap = True
             box.text_frame.text = takeaway
-            box.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
+            box.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
             area = (left, top + Emu(411480), width, height - Emu(411480))
         if notes:
             slide.notes_slide.notes_text_frame.text = notes

@@ -20,7 +20,7 @@ from sqlalchemy.engine.url import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from ..quarters import Quarter
-from ..status import UsageError
+from ..status import ExitStatus, UsageError
 from . import tables as t
 from .migrations import SchemaTooNew, current_version, migrate
 from .records import (AREAS, budget_record, decision_records, finding_record, grade_record, initiative_record,
@@ -31,7 +31,12 @@ TREND_QUARTERS = 8  # grade trend: up to 8 quarters, the current one included
 
 
 class HistoryError(UsageError):
-    """A history request that cannot be answered (no database, unknown client or quarter)."""
+    """A history request that cannot be answered: unknown client or quarter, no database (exit status 2);
+    database unreachable, driver missing, schema too new (exit status 4, environment)."""
+
+
+def _environment(message: str) -> HistoryError:
+    return HistoryError(message, ExitStatus.ENVIRONMENT)
 
 
 def client_key(name: str) -> str:
@@ -147,20 +152,20 @@ class HistoryStore:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise HistoryError(f"cannot create {path.parent}: {exc.strerror}") from None
+                    raise _environment(f"cannot create {path.parent}: {exc.strerror}") from None
         try:
             engine = _create_engine(resolved)
-        except (NoSuchModuleError, ModuleNotFoundError) as exc:
-            raise HistoryError(f"no database driver for {resolved.drivername}: {exc}") from None
+        except (NoSuchModuleError, ImportError) as exc:
+            raise _environment(f"no database driver for {resolved.drivername}: {exc}") from None
         store = cls(engine)
         try:
             store.applied_migrations = migrate(engine)
         except OperationalError as exc:
             engine.dispose()
-            raise HistoryError(f"cannot open the history database {store.describe()}: {exc.orig}") from None
+            raise _environment(f"cannot open the history database {store.describe()}: {exc.orig}") from None
         except SchemaTooNew as exc:
             engine.dispose()
-            raise HistoryError(f"{store.describe()}: {exc}") from None
+            raise _environment(f"{store.describe()}: {exc}") from None
         return store
 
     def describe(self) -> str:

@@ -58,7 +58,7 @@ def run_dask(jobs: Sequence[ClientJob], scheduler: str, keep_context: bool) -> I
         from distributed import Client, as_completed as dask_completed
     except ImportError:
         raise UsageError("--executor dask needs the optional extra: pip install 'vcio[dask]'") from None
-    client = Client(scheduler, set_as_default=False)
+    client = Client(scheduler)
     try:
         futures = client.map(_task(keep_context), list(jobs), pure=False)
         by_future = dict(zip(futures, jobs))

@@ -148,14 +148,23 @@ def test_decisions_template_lists_open_recommendations():
                                                                            "", ""]
 
 
-def test_template_rows_read_back_as_decisions(tmp_path):
-    """A filled-in template goes through the real decisions.csv ingest profile."""
+def test_a_filled_in_template_reads_back_as_decisions(tmp_path):
+    """The template goes through the real decisions.csv ingest profile and the model, unchanged columns."""
     from pipeline.ingest import IngestOptions, ingest_folder
+    from pipeline.model import build_clients
 
-    data = decisions_template_csv(CLIENT, [REFRESH], [EOL]).decode("utf-8-sig").splitlines()
-    filled = [data[0], data[1].replace(",,,,", ",deferred,2026-11-20,Owner,", 1).rstrip(",") + ",2027-Q2", data[2]]
-    (tmp_path / "decisions.csv").write_text("\r\n".join(filled) + "\r\n", encoding="utf-8-sig")
-    (tmp_path / "clients.csv").write_text("name\r\nAcme Dental\r\n", encoding="utf-8")
-    result = ingest_folder(tmp_path, IngestOptions(as_of=date(2026, 11, 20)))
-    decisions = [f for f in result.files if f.entity == "decision"]
-    assert decisions and decisions[0].accepted >= 1
+    rows = list(csv.reader(io.StringIO(decisions_template_csv(CLIENT, [REFRESH], [EOL]).decode("utf-8-sig"))))
+    rows[1][2:5], rows[1][6] = ["deferred", "2026-11-20", "Owner"], "2027-Q2"
+    rows[2][2:5] = ["declined", "2026-11-20", "Owner"]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    (tmp_path / "decisions.csv").write_text(buffer.getvalue(), encoding="utf-8-sig")
+    (tmp_path / "clients.csv").write_text("name,vcio\r\nAcme Dental,Dana\r\n", encoding="utf-8")
+    client = build_clients(ingest_folder(tmp_path, IngestOptions(as_of=date(2026, 11, 20))))[CLIENT]
+    by_id = {d.item_id: d for d in client.decisions}
+    assert by_id[REFRESH["initiative_id"]].decision == "deferred"
+    assert by_id[REFRESH["initiative_id"]].revisit_quarter == "2027-Q2"
+    assert by_id[EOL["finding_id"]].decided_on == date(2026, 11, 20)
+    result = decisions_context(client.decisions, ALL, [REFRESH], "2026-Q4", None)
+    assert [e["item_id"] for e in result["deferred"]] == [REFRESH["initiative_id"]]
+    assert [e["item_id"] for e in result["declined"]] == [EOL["finding_id"]]

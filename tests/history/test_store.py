@@ -167,3 +167,24 @@ def test_roll_up_objects_are_accepted_too(store):
     assert snap.initiatives["INI-00000001"]["finding_ids"] == [f.finding_id]
     assert snap.grades["security"]["percent"] == 64.0
     assert snap.budget["amounts"] == [("2027-Q1", "Projects", 500.0)]
+    from pipeline.history import changes_context
+
+    later = changes_context(store, CLIENT, "2027-Q1", [f], [grade], plan)
+    assert [(i["finding_id"], i["quarters_open"]) for i in later["open"]] == [(f.finding_id, 2)]
+    assert later["grade_changes"][0]["delta"] == 0.0
+
+
+def test_unreachable_or_driverless_databases_are_environment_errors(tmp_path):
+    from pipeline.status import ExitStatus
+
+    with pytest.raises(HistoryError) as missing_driver:
+        HistoryStore.open("nosuchdialect://host/db")
+    assert missing_driver.value.status == ExitStatus.ENVIRONMENT
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(HistoryError) as unwritable:
+        HistoryStore.open(None, blocker / "out")
+    assert unwritable.value.status == ExitStatus.ENVIRONMENT
+    with HistoryStore.open(None, tmp_path) as store, pytest.raises(HistoryError) as unknown:
+        store.resolve_client("nobody")
+    assert unknown.value.status == ExitStatus.USAGE

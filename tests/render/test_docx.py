@@ -254,3 +254,21 @@ def test_real_contexts_render(real_context):
     doc = render(real_context, charts=roadmap_charts(real_context))
     assert headings(doc) == COMPONENTS
     assert real_context["client"]["name"] in body_text(doc)
+
+
+def test_template_tags_are_single_runs():
+    """docxtpl breaks on tags split across runs: every {{ }} / {% %} opens and closes in one w:t."""
+    import re
+    import zipfile
+    with zipfile.ZipFile(TEMPLATE) as z:
+        parts = [z.read(n).decode("utf-8") for n in z.namelist()
+                 if re.match(r"word/(document|header\d*|footer\d*)\.xml$", n)]
+    count = 0
+    for xml in parts:
+        for text in re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml):
+            opens = text.count("{{") + text.count("{%")
+            closes = text.count("}}") + text.count("%}")
+            assert opens == closes, text
+            count += opens
+        assert "{{" not in re.sub(r"<w:t(?: [^>]*)?>[^<]*</w:t>", "", xml)
+    assert count > 100

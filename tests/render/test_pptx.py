@@ -372,3 +372,10 @@ def test_real_contexts_render(real_context):
     for slide in prs.slides:
         for shape in slide.shapes:
             assert shape.left + shape.width <= prs.slide_width and shape.top + shape.height <= prs.slide_height
+
+
+def test_shape_ids_unique_per_slide(review_context):
+    """Duplicate cNvPr ids make PowerPoint offer to repair the file."""
+    for slide in render(review_context).slides:
+        ids = [int(el.get("id")) for el in slide._element.iter("{*}cNvPr")]
+        assert len(ids) == len(set(ids)), slide.shapes.title.text

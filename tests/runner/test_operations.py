@@ -211,7 +211,8 @@ def test_schedules_parse():
 
 def test_dask_executor_gives_the_same_findings(tmp_path):
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
+                                       host="127.0.0.1", dashboard_address=None)
     try:
         dask_out, local_out = tmp_path / "dask", tmp_path / "local"
         with_dask = small_run(dask_out, "--executor", "dask", "--scheduler", cluster.scheduler_address)

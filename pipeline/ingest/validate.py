@@ -1,0 +1,180 @@
+"""`vcio validate`: ingest a folder without rendering anything and say, per file, how it went.
+
+``validate_folder`` runs the normal ingest (same profiles, roster, overrides) and condenses
+the result into a ``ValidationReport``: for every data file its format, how far that
+format's headers are verified, rows read / accepted / rejected, the three most common
+reject reasons and the file's warnings; the files no profile recognised (with the closest
+profile and the headers it misses); the client names no roster entry matched (with the
+closest roster entries).  ``format_report`` prints it as a fixed-width table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+from .folder import IngestOptions, IngestResult, Unrecognised, ingest_folder
+
+TOP_REASONS = 3
+# "created: not a valid date: '19/08/2021'" and "... '31/31/2020'" are one kind of problem.
+_QUOTED_VALUE = re.compile(r":\s*(['\"]).*\1\s*$", re.DOTALL)
+
+
+@dataclass
+class FileValidation:
+    path: str
+    format: str
+    verified: str
+    entity: str
+    encoding: str
+    rows: int
+    accepted: int
+    rejected: int
+    top_reasons: list[tuple[str, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    newest_date: str | None = None
+    over_threshold: bool = False
+
+    @property
+    def reject_rate(self) -> float:
+        return self.rejected / self.rows if self.rows else 0.0
+
+
+@dataclass
+class UnknownClient:
+    name: str
+    rows: int
+    closest: list[str]
+
+
+@dataclass
+class ValidationReport:
+    inputs: Path
+    as_of: date
+    reject_rate_threshold: float
+    files: list[FileValidation]
+    unrecognised: list[Unrecognised]
+    unknown_clients: list[UnknownClient]
+    clients: list[str]
+    result: IngestResult | None = field(default=None, repr=False)
+
+    @property
+    def over_threshold(self) -> list[FileValidation]:
+        return [f for f in self.files if f.over_threshold]
+
+    @property
+    def ok(self) -> bool:
+        """False when a file is unrecognised (or unreadable) or rejects more than the threshold."""
+        return not self.unrecognised and not self.over_threshold
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def accepted(self) -> int:
+        return sum(f.accepted for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+
+def reason_kind(reason: str) -> str:
+    """A reject reason without the offending value, so that equal problems count together."""
+    return _QUOTED_VALUE.sub("", reason).strip() or reason
+
+
+def validate_folder(inputs: Path, as_of: date, reject_rate_threshold: float = 0.2,
+                    format_overrides: Mapping[str, str] | None = None, stale_days: int = 30) -> ValidationReport:
+    """Ingest ``inputs`` as a run would and judge every file.  Raises ProfileError for a bad
+    user profile or a format override naming no profile (a usage error for the caller)."""
+    inputs = Path(inputs)
+    result = ingest_folder(inputs, IngestOptions(as_of=as_of, stale_days=stale_days,
+                                                 format_overrides=dict(format_overrides or {})))
+    reasons: dict[str, Counter[str]] = {}
+    for reject in result.rejects:
+        reasons.setdefault(reject.file, Counter())[reason_kind(reject.reason)] += 1
+    files = []
+    for report in result.files:
+        validation = FileValidation(
+            path=report.path, format=report.format, verified=report.verified or "", entity=report.entity,
+            encoding=report.encoding, rows=report.rows, accepted=report.accepted, rejected=report.rejected,
+            top_reasons=_top(reasons.get(report.path, Counter())), warnings=list(report.warnings),
+            newest_date=report.newest_date)
+        validation.over_threshold = validation.reject_rate > reject_rate_threshold
+        files.append(validation)
+    unknown = [UnknownClient(name, rows, list(result.suggestions.get(name, [])))
+               for name, rows in sorted(result.unknown_clients.items(), key=lambda item: (-item[1], item[0]))]
+    return ValidationReport(inputs=inputs, as_of=as_of, reject_rate_threshold=reject_rate_threshold, files=files,
+                            unrecognised=list(result.unrecognised), unknown_clients=unknown,
+                            clients=list(result.clients), result=result)
+
+
+def _top(counter: Counter) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:TOP_REASONS]
+
+
+def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i])
+                         for i, c in enumerate(cells)).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def format_report(report: ValidationReport) -> str:
+    """A readable fixed-width report: one table row per file, details indented below it."""
+    out = [f"vcio validate: {report.inputs} (as of {report.as_of.isoformat()}, "
+           f"reject threshold {report.reject_rate_threshold:.0%})", ""]
+    if report.files:
+        headers = ["File", "Format", "Verified", "Rows", "Accepted", "Rejected", "Rate", "Status"]
+        rows = [[f.path, f.format, f.verified or "-", str(f.rows), str(f.accepted), str(f.rejected),
+                 f"{f.reject_rate:.0%}", "OVER THRESHOLD" if f.over_threshold else ""] for f in report.files]
+        table = text_table(headers, rows, right={3, 4, 5, 6})
+        out.extend(table[:2])
+        for file, line in zip(report.files, table[2:]):
+            out.append(line)
+            for reason, count in file.top_reasons:
+                out.append(f"    reject x{count}: {reason}")
+            for warning in file.warnings:
+                out.append(f"    warning: {warning}")
+        out.append("")
+        out.append(f"Total: {len(report.files)} files, {report.rows} rows, {report.accepted} accepted, "
+                   f"{report.rejected} rejected")
+    else:
+        out.append("No data file was recognised.")
+    if report.unrecognised:
+        out += ["", "Unrecognised files (no format matched; copy a profile into <inputs>/profiles/ or set "
+                "[ingest.formats] in vcio.toml):"]
+        rows = []
+        for item in report.unrecognised:
+            if item.error:
+                rows.append([item.path, "-", f"unreadable: {item.error}"])
+            elif item.closest_format:
+                rows.append([item.path, item.closest_format, "missing " + ", ".join(item.missing_columns)])
+            else:
+                rows.append([item.path, "-", "no known format shares its required headers"])
+        out.extend("  " + line for line in text_table(["File", "Closest format", "Problem"], rows))
+    if report.unknown_clients:
+        out += ["", "Unknown clients (rows rejected; add the name to a roster entry's aliases in clients.csv):"]
+        rows = [[c.name, str(c.rows), ", ".join(c.closest) or "-"] for c in report.unknown_clients]
+        out.extend("  " + line for line in text_table(["Name", "Rows", "Closest roster entries"], rows, right={1}))
+    out.append("")
+    if report.ok:
+        out.append("OK: every file was recognised and no file rejects more than the threshold.")
+    else:
+        problems = []
+        if report.unrecognised:
+            problems.append(f"{len(report.unrecognised)} unrecognised file(s)")
+        if report.over_threshold:
+            problems.append(f"{len(report.over_threshold)} file(s) rejecting more than "
+                            f"{report.reject_rate_threshold:.0%} of their rows")
+        out.append("FAILED: " + "; ".join(problems) + ".")
+    return "\n".join(out) + "\n"
