@@ -142,7 +142,12 @@ def parse_money(value: str) -> float | None:
         number = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"not a number: {value!r}") from None
-    return float(-number if negative else number)
+    if not number.is_finite():  # "NaN", "Infinity", "1e309" would poison sums (and crash int())
+        raise ValueError(f"not a number: {value!r}")
+    result = float(-number if negative else number)
+    if result in (float("inf"), float("-inf")):
+        raise ValueError(f"not a number: {value!r}")
+    return result
 
 
 def parse_list(value: str) -> list[str]:

@@ -133,13 +133,19 @@ def _changes(changes: dict) -> dict:
 
 def _decisions(decisions: dict) -> dict:
     rows = []
-    for key, label in (("accepted", "Accepted"), ("declined", "Declined"), ("deferred", "Deferred"), ("done", "Done")):
+    for key, label in (("declined", "Declined"), ("deferred", "Deferred"), ("accepted", "Accepted"), ("done", "Done")):
         for item in decisions.get(key) or []:
             item = item if isinstance(item, dict) else {"title": str(item)}
-            rows.append({"status": label, "title": item.get("title") or item.get("initiative_id") or "-",
-                         "when": item.get("decided_on") or item.get("date") or item.get("quarter") or "-",
-                         "note": item.get("risk") or item.get("risk_of_inaction") or item.get("note") or
-                         item.get("reason") or "-"})
+            when = ", ".join(x for x in (item.get("decided_on"), item.get("decided_by")) if x) or "-"
+            parts = [item.get("note") or ""]
+            if key == "declined":
+                parts.append(f"Risk of inaction: {item['risk_of_inaction']}" if item.get("risk_of_inaction") else "")
+            elif key == "deferred" and item.get("revisit_quarter"):
+                parts.append(f"Moved to {item['revisit_quarter']}" + (" (due for review now)" if item.get("due_for_review") else ""))
+            elif item.get("status"):
+                parts.append(item["status"])
+            rows.append({"status": label, "title": item.get("title") or item.get("item_id") or "-", "when": when,
+                         "note": " ".join(p for p in parts if p) or "-"})
     empty = ("First review: no earlier decisions on record. Decisions taken at this review are recorded here next "
              "quarter." if decisions.get("first_review") else "No earlier decisions on record.")
     return {"rows": rows, "empty_text": empty}

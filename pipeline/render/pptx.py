@@ -465,7 +465,7 @@ class _Deck:
         from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
         from pptx.util import Pt
         chart_type = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-                      "stacked": XL_CHART_TYPE.COLUMN_STACKED}[kind]
+                      "stacked": XL_CHART_TYPE.COLUMN_STACKED, "line": XL_CHART_TYPE.LINE_MARKERS}[kind]
         data = chart_data(categories, series, number_format)
         ph = self.ph(slide, idx)
         if hasattr(ph, "insert_chart"):
@@ -488,7 +488,8 @@ class _Deck:
             chart.legend.include_in_layout = False
             chart.legend.font.size = Pt(12)
         plot = chart.plots[0]
-        plot.gap_width = 60 if kind != "stacked" else 55
+        if kind != "line":
+            plot.gap_width = 60 if kind != "stacked" else 55
         if kind == "stacked":
             plot.overlap = 100
         value_axis = chart.value_axis
@@ -505,15 +506,21 @@ class _Deck:
             value_axis.has_major_gridlines = False
             value_axis.visible = False
         for n, s in enumerate(plot.series):
+            colour = RGBColor.from_string((colours or SERIES_COLOURS)[n % len(colours or SERIES_COLOURS)])
+            if kind == "line":
+                s.format.line.color.rgb = colour
+                s.format.line.width = Pt(2.25)
+                s.smooth = False
+                continue
             s.format.fill.solid()
-            s.format.fill.fore_color.rgb = RGBColor.from_string((colours or SERIES_COLOURS)[n % len(colours or SERIES_COLOURS)])
+            s.format.fill.fore_color.rgb = colour
             s.invert_if_negative = False
         if point_colours:
             for n, colour in enumerate(point_colours):
                 point = plot.series[0].points[n]
                 point.format.fill.solid()
                 point.format.fill.fore_color.rgb = RGBColor.from_string(colour)
-        if kind != "stacked":
+        if kind not in {"stacked", "line"}:
             plot.has_data_labels = True
             labels = plot.data_labels
             labels.font.size = Pt(12)
@@ -585,6 +592,7 @@ def render_deck(context: dict, template: Path) -> bytes:
     _business_direction(deck, ctx)
     _scorecard(deck, ctx)
     _changes(deck, ctx)
+    _grade_trend(deck, ctx)
     _current_state(deck, ctx)
     _risks(deck, ctx)
     _coming_up(deck, ctx)
@@ -592,6 +600,7 @@ def render_deck(context: dict, template: Path) -> bytes:
     _next_90_days(deck, ctx)
     _budget(deck, ctx)
     _decisions(deck, ctx)
+    _decisions_record(deck, ctx)
 
     # appendix
     slide = deck.slide(LAYOUT_SECTION, "Appendix",
@@ -722,6 +731,46 @@ def _changes(deck: _Deck, ctx: dict) -> None:
     deck.table_slides(LAYOUT_TABLE, title, ["Status", "Item", "Subject", "Severity"], rows, [1.4, 5.4, 3.0, 1.4],
                       notes, summary, max_pages=BODY_TABLE_PAGES,
                       more_text="{n} more changes: see the findings workbook.")
+
+
+def _grade_trend(deck: _Deck, ctx: dict) -> None:
+    """Grades over up to eight quarters, as a native line chart (only once there are two quarters)."""
+    trend = (ctx.get("changes") or {}).get("grade_trend") or []
+    if len(trend) < 2:
+        return
+    areas = [(g["area"], g["label"]) for g in ctx.get("grades") or []]
+    quarters = [t["quarter"] for t in trend]
+    series = {label: [t.get(area) if t.get(area) is not None else 0 for t in trend] for area, label in areas}
+    changes = (ctx.get("changes") or {}).get("grade_changes") or []
+    moved = [f"{c['label']} {c['delta']:+.0f} pts" for c in changes if c.get("delta")]
+    notes = ("Grades per area over the last quarters (percent, green 80+, amber 50+). Explain each move: a drop "
+             "usually means new findings (devices aging out, renewals), a rise means resolved work. Source: the "
+             "vcio history store; right-click the chart and choose Edit Data for the numbers.")
+    slide = deck.slide(LAYOUT_CHART, "Scorecard trend", notes)
+    deck.takeaway(slide, "Since last quarter: " + (", ".join(moved) if moved else "no grade changed"))
+    deck.chart(slide, 1, "line", "Grade by quarter (%)", quarters, series, legend=True, number_format="0")
+
+
+def _decisions_record(deck: _Deck, ctx: dict) -> None:
+    """What the client decided earlier: declined items stay visible with their risk of inaction."""
+    record = ctx.get("decisions") or {}
+    rows = []
+    for key, label in (("declined", "Declined"), ("deferred", "Deferred"), ("accepted", "Accepted"), ("done", "Done")):
+        for item in record.get(key) or []:
+            when = item.get("decided_on") or "-"
+            who = item.get("decided_by") or "-"
+            detail = item.get("risk_of_inaction") if key == "declined" else (
+                f"revisit {item.get('revisit_quarter')}" if key == "deferred" and item.get("revisit_quarter")
+                else item.get("status") or "")
+            rows.append([label, item.get("title") or item.get("item_id", "-"), f"{when}, {who}", detail or "-"])
+    if not rows:
+        return
+    notes = ("The record of earlier decisions. Declined recommendations stay on the roadmap with the risk the "
+             "client accepted by declining; deferred ones come back in the quarter agreed. Source: decisions.csv "
+             "and the vcio history store.")
+    deck.table_slides(LAYOUT_TABLE, "Decisions record", ["Decision", "Item", "Decided", "Risk of inaction / status"],
+                      rows, [1.3, 4.2, 2.2, 4.6], notes, "Earlier decisions and where they stand",
+                      max_pages=BODY_TABLE_PAGES)
 
 
 def _current_state(deck: _Deck, ctx: dict) -> None:

@@ -7,7 +7,7 @@ runs in the driver, in a process pool or on a remote worker; the driver writes f
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from ..findings import budget, evaluate, grades, initiatives, risks
 from ..findings.lifecycle import LifecycleCatalog
 from ..model import ClientData
 from ..render.context import RunFacts, build_context
+from ..history import decisions_template_csv
 from .csvout import findings_csv
 from .names import document_name
 
@@ -29,6 +30,7 @@ class ClientJob:
     roadmap_template: Path
     qbr_template: Path
     lifecycle_dirs: tuple[Path, ...] = ()
+    history: object | None = None  # pipeline.history.ClientHistory: earlier quarters, plain data
 
 
 @dataclass
@@ -51,16 +53,32 @@ def catalog_for(dirs: tuple[Path, ...]) -> LifecycleCatalog:
 
 def analyse(job: ClientJob) -> tuple[dict, dict]:
     """(render context, finding counts) for one client."""
+    from ..history import changes_context, decisions_context
+
     catalog = catalog_for(job.lifecycle_dirs)
     result = evaluate(job.client, job.facts.as_of, job.config, catalog)
     plan = initiatives(job.client, result.findings, job.facts.as_of)
+    grade_list = grades(job.client, result.findings)
+    quarter = job.facts.quarter
+    facts = replace(job.facts,
+                    changes=changes_context(job.history, job.client.name, quarter, result.findings, grade_list, plan),
+                    decisions=decisions_context(job.client.decisions, result.findings, plan, quarter, job.history))
     context = build_context(
-        job.client, result, grades(job.client, result.findings), risks(job.client, result.findings, plan), plan,
-        budget(job.client, plan, job.facts.as_of, job.config), job.facts, job.config, catalog)
+        job.client, result, grade_list, risks(job.client, result.findings, plan), plan,
+        budget(job.client, plan, job.facts.as_of, job.config), facts, job.config, catalog)
     limits = job.config.for_client(job.client.name)
     context["limits"] = {"deck_appendix_rows": int(limits.get("documents.deck_appendix_rows", 40)),
                          "roadmap_appendix_rows": int(limits.get("documents.roadmap_appendix_rows", 500))}
     return context, result.counts()
+
+
+def history_payload(context: dict) -> dict:
+    """What the driver needs to record a snapshot and a portfolio row: not the whole context."""
+    return {key: context[key] for key in HISTORY_KEYS}
+
+
+HISTORY_KEYS = ("findings", "grades", "risks", "initiatives", "budget", "decisions", "changes", "summary",
+                "license_optimisation", "coming_up", "client", "quarter", "as_of_iso", "currency_symbol")
 
 
 def process_client(job: ClientJob, keep_context: bool = False) -> ClientOutput:
@@ -70,6 +88,8 @@ def process_client(job: ClientJob, keep_context: bool = False) -> ClientOutput:
         quarter = job.facts.quarter
         name = job.client.name
         output.files["findings"] = ("findings.csv", findings_csv(name, context["findings"]))
+        output.files["decisions_template"] = ("decisions_template.csv", decisions_template_csv(
+            name, context["initiatives"], context["findings"]))
         from ..render.xlsx import render_workbook
 
         output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(context))
@@ -83,6 +103,8 @@ def process_client(job: ClientJob, keep_context: bool = False) -> ClientOutput:
         output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(context, job.qbr_template))
         if keep_context:
             output.context = context
+        else:
+            output.context = history_payload(context)
     except Exception as exc:  # one client's failure must never stop the others
         output.status = "failed"
         output.error = f"{type(exc).__name__}: {exc}"

@@ -152,6 +152,8 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         catalog = catalog_for(lifecycle_dirs)
         reports = {f.path: f.as_manifest() for f in ingested.files}
         state = RunState.load(quarter_dir)
+        store = _open_history(config, options.out)
+        manifest["history"] = store.describe()
         entries: dict[str, dict] = {}
         jobs: list[ClientJob] = []
         fingerprints: dict[str, str] = {}
@@ -163,8 +165,9 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             if not wanted:
                 entry["reason"] = reason
                 continue
+            view = store.client_view(name, quarter.label)  # earlier quarters only: read before recording
             fingerprints[name] = client_fingerprint(client, as_of.isoformat(), quarter.label, config, templates,
-                                                    lifecycle_dirs)
+                                                    lifecycle_dirs, history_token=repr(view))
             if options.resume and not options.force and _unchanged(state, name, fingerprints[name], quarter_dir):
                 previous = state.clients[name]
                 entry.update(reason="unchanged since the last run (--resume)", files=previous["files"],
@@ -173,11 +176,15 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__,
                              files=[reports[p] for p in client.input_sources if p in reports],
                              catalog_snapshot=catalog.snapshot_date.isoformat())
-            jobs.append(ClientJob(client, slugs[name], facts, config, *templates, lifecycle_dirs))
+            jobs.append(ClientJob(client, slugs[name], facts, config, *templates, lifecycle_dirs, history=view))
 
         if not jobs and not any(e["reason"].startswith("unchanged") for e in entries.values()):
             log.info("no clients due in %s", quarter.label)
-        outputs = _render_all(jobs, options, env, quarter_dir, state, entries, fingerprints)
+        try:
+            outputs = _render_all(jobs, options, env, quarter_dir, state, entries, fingerprints, store, as_of)
+        finally:
+            store.close()
+        _write_portfolio(quarter_dir, quarter, config, templates[1], state, entries, manifest)
         manifest["clients"] = [entries[name] for name in clients]
         failed = sum(1 for e in manifest["clients"] if e["status"] == "failed")
         done = sum(1 for e in manifest["clients"] if e["status"] == "ok")
@@ -209,8 +216,45 @@ def _unchanged(state: RunState, name: str, fingerprint: str, quarter_dir: Path) 
     return all(file_sha256(quarter_dir / relative) == hashes.get(relative) for relative in previous["files"].values())
 
 
+def _open_history(config: Config, out: Path):
+    from ..history import HistoryStore
+
+    url = os.environ.get("VCIO_HISTORY_URL") or config.get("history.url") or None
+    return HistoryStore.open(url, out)
+
+
+def _record_history(store, output: ClientOutput, quarter: str, as_of: date, entry: dict) -> None:
+    """One client's snapshot; a database problem is that client's warning, never the run's end."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    ctx = output.context or {}
+    try:
+        store.record_snapshot(output.name, quarter, as_of, ctx["findings"], ctx["grades"], ctx["risks"],
+                              ctx["initiatives"], ctx["budget"], ctx["decisions"], vcio_version=__version__)
+    except SQLAlchemyError as exc:
+        entry["history_error"] = f"{type(exc).__name__}: {exc}"[:500]
+        log.error("client %s: could not record the history snapshot: %s", output.name, exc)
+
+
+def _write_portfolio(quarter_dir: Path, quarter: Quarter, config: Config, qbr_template: Path, state: RunState,
+                     entries: dict[str, dict], manifest: dict) -> None:
+    """The MSP owner's view across every client rendered (or unchanged) this quarter."""
+    from ..history import portfolio_deck, portfolio_workbook
+
+    rows = [state.clients[name]["portfolio"] for name, entry in entries.items()
+            if entry["files"] and "portfolio" in state.clients.get(name, {})]
+    if not rows:
+        return
+    msp = config.get("msp.name", "")
+    atomic_write(quarter_dir / "portfolio.xlsx", portfolio_workbook(rows, quarter.label, msp))
+    atomic_write(quarter_dir / "portfolio.pptx", portfolio_deck(rows, quarter.label, msp, qbr_template))
+    manifest["portfolio"] = {"workbook": "portfolio.xlsx", "deck": "portfolio.pptx", "clients": len(rows)}
+
+
 def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, quarter_dir: Path, state: RunState,
-                entries: dict[str, dict], fingerprints: dict[str, str]) -> dict[str, ClientOutput]:
+                entries: dict[str, dict], fingerprints: dict[str, str], store, as_of: date) -> dict[str, ClientOutput]:
+    from ..history import portfolio_row
+
     if options.executor == "dask":
         results = run_dask(jobs, options.scheduler or "", keep_context=False)
     else:
@@ -226,8 +270,11 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
             entry["error"] = output.error
             log.error("client %s failed: %s\n%s", output.name, output.error, output.traceback or "")
         else:
+            _record_history(store, output, jobs[0].facts.quarter, as_of, entry)
+            portfolio = portfolio_row(output.name, output.context or {})
+            output.context = None  # the driver keeps no client's content once its files are written
             entry["files"], kept = _write_client_files(quarter_dir, output, state, fingerprints[output.name],
-                                                       entry["findings"])
+                                                       entry["findings"], portfolio)
             if kept:
                 entry["edited_kept"] = kept
             if options.pdf:
@@ -262,8 +309,8 @@ def _export_pdfs(quarter_dir: Path, entry: dict) -> None:
         entry["files"][f"{key}_pdf"] = pdf_relative
 
 
-def _write_client_files(quarter_dir: Path, output: ClientOutput, state: RunState,
-                        fingerprint: str, counts: dict) -> tuple[dict[str, str], dict[str, str]]:
+def _write_client_files(quarter_dir: Path, output: ClientOutput, state: RunState, fingerprint: str, counts: dict,
+                        portfolio: dict) -> tuple[dict[str, str], dict[str, str]]:
     """Write each file atomically; a document a presenter edited is kept and the new one goes beside it.
 
     The state (hashes and fingerprint) is saved before the renames, so whatever a crash leaves
@@ -283,7 +330,8 @@ def _write_client_files(quarter_dir: Path, output: ClientOutput, state: RunState
         planned.append((key, relative, data, digest))
     written = {key: relative for key, relative, _, _ in planned}
     state.clients[output.name] = {"fingerprint": fingerprint, "files": written, "findings": counts,
-                                  "hashes": {relative: digest for _, relative, _, digest in planned}}
+                                  "hashes": {relative: digest for _, relative, _, digest in planned},
+                                  "portfolio": portfolio}
     state.save()
     for _key, relative, data, _digest in planned:
         atomic_write(quarter_dir / relative, data)

@@ -44,7 +44,7 @@ class RunState:
 
     def save(self) -> None:
         data = {"written": self.written, "clients": self.clients}
-        atomic_write(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+        atomic_write(self.path, json.dumps(data, indent=1, sort_keys=True, default=str).encode("utf-8"))
 
     def edited_by_person(self, relative: str, on_disk: Path) -> bool:
         """True when a file exists at this path that vcio did not write."""
