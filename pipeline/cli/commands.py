@@ -68,3 +68,51 @@ def init(folder: Path) -> None:
     click.echo(f"Next: put your exports in {folder / 'inputs'}, edit clients.csv and goals.csv, then\n"
                f"  vcio validate --inputs {folder / 'inputs'}\n"
                f"  vcio run --inputs {folder / 'inputs'} --out {folder / 'outputs'}")
+
+
+@click.group(name="templates")
+def templates() -> None:
+    """Copy the built-in templates for rebranding, or check templates before a run."""
+
+
+COMMANDS.append(templates)
+
+
+@templates.command(name="init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def templates_init(folder: Path) -> None:
+    """Copy templates/roadmap.docx and templates/qbr.pptx into FOLDER to rebrand them."""
+    import shutil
+
+    from ..runner.run import REPO_TEMPLATES
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("roadmap.docx", "qbr.pptx"):
+        target = folder / name
+        if target.exists():
+            click.echo(f"  kept    {target}")
+            continue
+        shutil.copyfile(REPO_TEMPLATES / name, target)
+        click.echo(f"  created {target}")
+    click.echo("Rebrand them in Word and PowerPoint (logo, colours, fonts, slide master; keep the layout names),\n"
+               "then set in vcio.toml:\n  [documents]\n"
+               f'  roadmap_template = "{folder / "roadmap.docx"}"\n  qbr_template = "{folder / "qbr.pptx"}"')
+
+
+@templates.command(name="check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="vcio.toml whose [documents] templates to check (when no PATH is given).")
+def templates_check(paths: tuple[Path, ...], config_path: Path | None) -> None:
+    """Lint templates (default: the configured ones): unknown variables, missing layouts, render errors."""
+    from ..config import load_config
+    from ..render.lint import check_templates, format_reports
+    from ..runner.run import REPO_TEMPLATES
+
+    if not paths:
+        config = load_config(config_path)
+        paths = tuple(config.resolve_path(config.get(f"documents.{key}", "")) or REPO_TEMPLATES / default
+                      for key, default in (("roadmap_template", "roadmap.docx"), ("qbr_template", "qbr.pptx")))
+    reports = check_templates(list(paths))
+    click.echo(format_reports(reports))
+    sys.exit(0 if all(r.ok for r in reports) else 1)

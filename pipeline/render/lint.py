@@ -1,0 +1,175 @@
+"""`vcio templates check`: find what would break a template before a quarterly run does.
+
+Each problem comes with how to fix it. The check opens the templates, lists the Jinja
+variables the roadmap uses that the render context does not provide, checks the deck's
+layouts and placeholders, flags links to external files, then renders both templates
+from a small synthetic client so that anything else that would fail is caught now.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import TemplateError
+
+_EXTERNAL = re.compile(rb'TargetMode="External"')
+
+
+@dataclass
+class TemplateReport:
+    path: Path
+    kind: str  # roadmap | qbr
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def synthetic_context() -> dict:
+    """A small but complete render context, built by the real pipeline from a made-up client."""
+    from ..config import load_config
+    from ..findings import budget, evaluate, grades, initiatives, risks
+    from ..findings.lifecycle import LifecycleCatalog
+    from ..model import Asset, ClientData, Goal, Subscription, User
+    from .context import RunFacts, build_context
+
+    as_of = date(2026, 11, 20)
+    client = ClientData(
+        name="Template Check Ltd", vcio="A. vCIO", domains=["example.com"],
+        assets=[Asset("TC-SRV01", serial="SRV1", device_type="server", os="Windows Server 2012 R2 Standard",
+                      purchase_date=date(2016, 1, 1), warranty_end=date(2021, 1, 1), sources=["x.csv:2"]),
+                Asset("TC-PC01", serial="PC1", device_type="desktop", os="Microsoft Windows 10 Pro 10.0.19045",
+                      purchase_date=date(2019, 5, 1), sources=["x.csv:3"])],
+        users=[User("a@example.com", "A User", licenses=["Microsoft 365 Business Premium"], sources=["u.csv:2"]),
+               User("b@example.com", "B User", blocked=True, licenses=["Microsoft 365 Business Premium"],
+                    sources=["u.csv:3"])],
+        subscriptions=[Subscription("Microsoft 365 Business Premium", 5, "annual", commitment_end=date(2027, 2, 28),
+                                    price=22.0, sources=["s.csv:2"])],
+        goals=[Goal("Pass the security audit", date(2027, 6, 30), "Owner", "No high findings", "High", ["security"])],
+    )
+    config = load_config(None)
+    catalog = LifecycleCatalog.load()
+    result = evaluate(client, as_of, config, catalog)
+    plan = initiatives(client, result.findings, as_of)
+    context = build_context(client, result, grades(client, result.findings), risks(client, result.findings, plan),
+                            plan, budget(client, plan, as_of, config),
+                            RunFacts("2026-Q4", as_of, "check", catalog_snapshot=catalog.snapshot_date.isoformat()),
+                            config, catalog)
+    context["limits"] = {"deck_appendix_rows": 40, "roadmap_appendix_rows": 500}
+    return context
+
+
+def _external_links(path: Path) -> list[str]:
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".rels") and _EXTERNAL.search(archive.read(name)):
+                found.append(name)
+    return found
+
+
+def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
+    report = TemplateReport(path, "roadmap")
+    if not _is_office_file(path, report):
+        return report
+    from docxtpl import DocxTemplate
+    from jinja2.sandbox import SandboxedEnvironment
+
+    context = context or synthetic_context()
+    try:
+        used = DocxTemplate(str(path)).get_undeclared_template_variables(SandboxedEnvironment())
+    except Exception as exc:  # a Jinja syntax error in the document
+        report.problems.append(f"the template's Jinja tags do not parse: {exc}. Fix the tag in Word (a tag must be "
+                               "typed in one go: Word splits tags it autocorrects)")
+        return report
+    known = set(context) | {"render"}
+    for name in sorted(used - known):
+        report.problems.append(f"unknown variable {{{{ {name} }}}}: the render context has no {name!r}. Known names: "
+                               f"{', '.join(sorted(known))}")
+    for part in _external_links(path):
+        report.warnings.append(f"{part} links to an external file or address: vcio does not follow it; embed the "
+                               "picture or remove the link")
+    if report.ok:
+        from .charts import roadmap_charts
+        from .docx import render_roadmap
+
+        try:
+            render_roadmap(context, path, roadmap_charts(context))
+        except TemplateError as exc:
+            report.problems.append(str(exc))
+    return report
+
+
+def check_deck(path: Path, context: dict | None = None) -> TemplateReport:
+    report = TemplateReport(path, "qbr")
+    if not _is_office_file(path, report):
+        return report
+    from pptx import Presentation
+
+    from .pptx import REQUIRED_LAYOUTS, render_deck
+
+    deck = Presentation(str(path))
+    layouts = {layout.name: layout for master in deck.slide_masters for layout in master.slide_layouts}
+    for name, indexes in REQUIRED_LAYOUTS.items():
+        layout = layouts.get(name)
+        if layout is None:
+            report.problems.append(f"missing slide layout {name!r}: in PowerPoint, View > Slide Master, keep (or "
+                                   f"rename a layout to) {name!r}; layouts found: {', '.join(sorted(layouts))}")
+            continue
+        present = {ph.placeholder_format.idx for ph in layout.placeholders}
+        for idx in indexes:
+            if idx not in present:
+                report.problems.append(f"layout {name!r} has no placeholder with index {idx}: restore it from "
+                                       "the built-in template (`vcio templates init DIR`)")
+    if len(deck.slides):
+        report.warnings.append(f"the template holds {len(deck.slides)} slide(s): vcio builds every slide from the "
+                               "layouts and leaves template slides out; delete them to avoid confusion")
+    for part in _external_links(path):
+        report.warnings.append(f"{part} links to an external file or address: vcio does not follow it")
+    if report.ok:
+        try:
+            render_deck(context or synthetic_context(), path)
+        except TemplateError as exc:
+            report.problems.append(str(exc))
+    return report
+
+
+def _is_office_file(path: Path, report: TemplateReport) -> bool:
+    if not path.is_file():
+        report.problems.append(f"{path} does not exist")
+        return False
+    if not zipfile.is_zipfile(path):
+        report.problems.append(f"{path} is not a Word/PowerPoint file (not a zip archive): save it again from Word or "
+                               "PowerPoint as .docx/.pptx")
+        return False
+    return True
+
+
+def check_templates(paths: list[Path]) -> list[TemplateReport]:
+    context = synthetic_context()
+    reports = []
+    for path in paths:
+        if path.suffix.lower() == ".docx":
+            reports.append(check_roadmap(path, context))
+        elif path.suffix.lower() == ".pptx":
+            reports.append(check_deck(path, context))
+        else:
+            report = TemplateReport(path, "unknown")
+            report.problems.append(f"{path.name}: a template is a .docx (roadmap) or .pptx (QBR deck)")
+            reports.append(report)
+    return reports
+
+
+def format_reports(reports: list[TemplateReport]) -> str:
+    lines = []
+    for report in reports:
+        lines.append(f"{report.path} ({report.kind}): {'OK' if report.ok else 'PROBLEMS'}")
+        lines.extend(f"  problem: {p}" for p in report.problems)
+        lines.extend(f"  warning: {w}" for w in report.warnings)
+    return "\n".join(lines)

@@ -1,0 +1,267 @@
+"""The engine end to end: stable ids, ordering, exclusions, data gaps, and golden files for the sample clients.
+
+Golden files (tests/findings/golden/<slug>.json) hold, per sample client at as-of 2026-11-20, the
+findings, grades, initiatives, risks and budget totals. Regenerate them after a deliberate change:
+
+    VCIO_UPDATE_GOLDEN=1 .venv/bin/pytest tests/findings/test_engine.py -q
+    # or: .venv/bin/python -m tests.findings.test_engine
+
+and review the diff like code: every changed line is a change in what a client is told.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.findings import budget, evaluate, grades, initiatives, risks
+from pipeline.findings.finding import SEVERITY_RANK, finding_id
+from pipeline.findings.lifecycle import LifecycleCatalog
+from pipeline.ingest import IngestOptions, ingest_folder
+from pipeline.model import ClientData, build_clients
+from pipeline.runner.names import unique_slugs
+from tests.findings.conftest import (AS_OF, CLIENT, SERVER_2016, WIN10, asset, client, configured, eol_of, found,
+                                     run, subscription, user)
+
+REPO = Path(__file__).resolve().parents[2]
+INPUTS = REPO / "inputs"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SAMPLE_AS_OF = date(2026, 11, 20)
+DAY = timedelta(days=1)
+
+
+# =============================================================== stable ids
+class TestStableIds:
+    def test_format_and_inputs(self):
+        fid = finding_id(CLIENT, "lifecycle.warranty", "FS01")
+        assert re.fullmatch(r"WAR-[0-9A-F]{8}", fid)
+        assert fid == finding_id("acme dental", "lifecycle.warranty", "fs01")  # case-insensitive client and subject
+        assert fid != finding_id(CLIENT, "lifecycle.hardware_age", "FS01")
+        assert fid != finding_id("Other Client", "lifecycle.warranty", "FS01")
+        assert finding_id(CLIENT, "renewal.contract", "X").startswith("REN-")
+        assert finding_id(CLIENT, "security.mfa_not_registered", "a@b.c").startswith("SEC-")
+
+    def test_warranty_keeps_its_id_from_expiring_to_expired(self):
+        data = client(assets=[asset("FS01", device_type="server", warranty_end=date(2027, 1, 15))])
+        expiring = found(data, "lifecycle.warranty", as_of=AS_OF)[0]
+        expired = found(data, "lifecycle.warranty", as_of=date(2027, 3, 1))[0]
+        assert "expires" in expiring.title and "expired" in expired.title
+        assert expiring.severity != expired.severity
+        assert expiring.finding_id == expired.finding_id
+
+    def test_end_of_support_keeps_its_id_from_near_to_past(self):
+        eol = eol_of(SERVER_2016)
+        data = client(assets=[asset("DC01", device_type="server", os=SERVER_2016)])
+        near = found(data, "end_of_life", as_of=eol - 100 * DAY)[0]
+        past = found(data, "end_of_life", as_of=eol + 100 * DAY)[0]
+        assert (near.severity, past.severity) == ("medium", "critical")
+        assert near.finding_id == past.finding_id
+
+    def test_same_finding_same_id_next_quarter_even_if_the_export_changes_case(self):
+        this_quarter = found(client(assets=[asset("PC-01", os=WIN10)]), "end_of_life", as_of=AS_OF)[0]
+        next_quarter = found(client(assets=[asset("pc-01", os=WIN10)]), "end_of_life", as_of=date(2027, 2, 20))[0]
+        assert this_quarter.finding_id == next_quarter.finding_id
+
+    def test_initiative_ids_are_stable_across_quarters(self):
+        data = client(assets=[asset("PC-01", os=WIN10, purchase_date=date(2019, 1, 1)),
+                              asset("PC-02", os=WIN10, purchase_date=date(2019, 1, 1))],
+                      users=[user("gone@acme.example", blocked=True)])
+        ids = []
+        for as_of in (AS_OF, date(2027, 2, 20), date(2027, 5, 20)):
+            plan = initiatives(data, run(data, as_of).findings, as_of)
+            ids.append({i.kind: i.initiative_id for i in plan if i.kind != "hardware_refresh"})
+        assert ids[0] == ids[1] == ids[2]
+        assert set(ids[0]) == {"windows_replacement", "license_cleanup"}
+
+
+# =============================================================== the engine
+def test_findings_are_sorted_by_severity_then_due_date():
+    data = client(assets=[asset("A", patch_status="reboot_required"), asset("B", av_status="not_running"),
+                          asset("C", device_type="server", av_status="not_running"),
+                          asset("D", warranty_end=date(2026, 12, 1)), asset("E", warranty_end=date(2025, 1, 1))])
+    findings = run(data).findings
+    keys = [(SEVERITY_RANK[f.severity], f.due_date or date.max) for f in findings]
+    assert keys == sorted(keys)
+    assert findings[0].subject == "C" and findings[0].severity == "critical"
+
+
+def test_counts_by_category_and_severity():
+    data = client(assets=[asset("A", av_status="not_running", patch_status="reboot_required")])
+    assert run(data).counts() == {"by_category": {"security": 2}, "by_severity": {"high": 1, "low": 1}}
+
+
+def test_per_client_configuration_is_applied():
+    config = configured()
+    config.clients = {CLIENT: {"thresholds": {"missing_patches": 20}}}
+    data = client(assets=[asset(patches_missing=15)])
+    assert found(data, "security.patches_missing", config=config) == []
+    assert found(data, "security.patches_missing") != []
+
+
+def test_exclusions_are_reported_not_lost():
+    from tests.findings.conftest import exclusion
+    data = client(assets=[asset(av_status="not_running")], exclusions=[exclusion("PC-01", "security")])
+    result = run(data)
+    assert result.findings == [] and [f.rule for f, _ in result.excluded] == ["security.av_not_running"]
+
+
+def test_a_healthy_client_has_no_findings_and_no_gaps():
+    data = client(assets=[asset(os="Microsoft Windows 11 Pro 25H2", warranty_end=AS_OF + 1000 * DAY,
+                                purchase_date=AS_OF - 100 * DAY)],
+                  users=[user(mfa_registered=True)], subscriptions=[subscription(quantity=1)])
+    result = run(data, as_of=date(2026, 6, 1))
+    assert result.findings == [] and result.data_gaps == {}
+
+
+# =============================================================== the sample clients
+@functools.cache
+def sample_clients() -> dict[str, ClientData]:
+    result = ingest_folder(INPUTS, IngestOptions(as_of=SAMPLE_AS_OF))
+    return build_clients(result)
+
+
+@functools.cache
+def sample_catalog() -> LifecycleCatalog:
+    return LifecycleCatalog.load()
+
+
+def analyse(name: str):
+    data = sample_clients()[name]
+    config = load_config(None)
+    result = evaluate(data, SAMPLE_AS_OF, config, sample_catalog())
+    plan = initiatives(data, result.findings, SAMPLE_AS_OF)
+    return data, result, plan, grades(data, result.findings), risks(data, result.findings, plan), \
+        budget(data, plan, SAMPLE_AS_OF, config)
+
+
+def golden_for(name: str) -> dict:
+    """What a golden file holds for one sample client: plain JSON values only."""
+    data, result, plan, grade_list, risk_list, forecast = analyse(name)
+    day = lambda value: value.isoformat() if value else None  # noqa: E731
+    return {
+        "client": name,
+        "as_of": SAMPLE_AS_OF.isoformat(),
+        "findings": [{"id": f.finding_id, "rule": f.rule, "severity": f.severity, "subject": f.subject,
+                      "due_date": day(f.due_date), "estimated_cost": f.estimated_cost} for f in result.findings],
+        "excluded": sorted(f.finding_id for f, _ in result.excluded),
+        "data_gaps": dict(sorted(result.data_gaps.items())),
+        "grades": [{"area": g.area, "percent": g.percent, "score": g.score, "colour": g.colour,
+                    "assessed": g.assessed, "affected": g.affected} for g in grade_list],
+        "initiatives": [{"id": i.initiative_id, "rank": i.rank, "title": i.title, "phase": i.phase,
+                         "target_quarter": i.target_quarter, "one_time_cost": i.one_time_cost,
+                         "annual_recurring": i.annual_recurring, "owner": i.owner, "goal": i.goal}
+                        for i in plan],
+        "risks": [{"id": r.risk_id, "title": r.title, "score": r.score, "band": r.band} for r in risk_list],
+        "budget": {"quarters": forecast.quarters, "fiscal_labels": forecast.fiscal_labels,
+                   "totals": forecast.totals, "fiscal_years": forecast.fiscal_years,
+                   "one_time_total": forecast.one_time_total, "recurring_total": forecast.recurring_total,
+                   "potential_annual_savings": forecast.potential_annual_savings},
+    }
+
+
+def golden_path(name: str) -> Path:
+    return GOLDEN / f"{unique_slugs(list(sample_clients()))[name]}.json"
+
+
+def write_golden_files() -> list[Path]:
+    """Regenerate every golden file from the current code and inputs/ (run after a deliberate change)."""
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in sample_clients():
+        path = golden_path(name)
+        path.write_text(json.dumps(golden_for(name), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+SAMPLE_NAMES = ["Harbor Point Dental", "Granite Ridge Manufacturing", "Bluebird Creative Studio", "Cedar & Finch LLP",
+                "Northwind Logistics", "Sunrise Pediatrics"]
+
+
+def test_the_sample_clients_are_the_ones_with_golden_files():
+    assert sorted(sample_clients()) == sorted(SAMPLE_NAMES)
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_golden(name):
+    actual = golden_for(name)
+    path = golden_path(name)
+    if os.environ.get("VCIO_UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    assert path.is_file(), f"{path} is missing: run VCIO_UPDATE_GOLDEN=1 .venv/bin/pytest {__file__}"
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    for section in expected:  # one section at a time, so a failure names what changed
+        if section == "findings":
+            want = {f["id"]: f for f in expected["findings"]}
+            got = {f["id"]: f for f in actual["findings"]}
+            assert sorted(set(got) - set(want)) == [], "new findings"
+            assert sorted(set(want) - set(got)) == [], "findings gone"
+            assert [f for f in actual["findings"] if f != want[f["id"]]] == [], "findings changed"
+        assert actual[section] == expected[section], section
+    assert set(actual) == set(expected)
+
+
+# --------------------------------------------------------------- properties every sample client must have
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_sample_invariants(name):
+    data, result, plan, grade_list, risk_list, forecast = analyse(name)
+    ids = [f.finding_id for f in result.findings]
+    assert len(ids) == len(set(ids)), "finding ids are unique within a client"
+    assert len({i.initiative_id for i in plan}) == len(plan)
+    assert len({i.title for i in plan}) == len(plan), "two initiatives with the same title confuse the client"
+    # a device's one-time cost is counted once across all initiatives
+    per_subject_max = {}
+    for i in plan:
+        for f in i.findings:
+            if f.cost_kind == "one_time" and f.estimated_cost:
+                key = f.subject.casefold()
+                per_subject_max[key] = max(per_subject_max.get(key, 0), f.estimated_cost)
+    assert sum(i.one_time_cost for i in plan) <= sum(per_subject_max.values())
+    # the budget adds up
+    for index, total in enumerate(forecast.totals):
+        assert total == pytest.approx(sum(row[index] for row in forecast.rows.values()))
+    assert sum(forecast.fiscal_years.values()) == pytest.approx(sum(forecast.totals))
+    in_horizon = sum(i.one_time_cost for i in plan if i.target_quarter <= forecast.quarters[-1])
+    assert forecast.one_time_total == pytest.approx(in_horizon)
+    # nothing planned after its own deadline
+    for item in plan:
+        for f in item.findings:
+            if f.category == "renewal" and f.due_date and f.due_date > SAMPLE_AS_OF:
+                assert item.target_quarter <= f"{f.due_date.year}-Q{(f.due_date.month - 1) // 3 + 1}", item.title
+    assert all(g.colour in {"green", "amber", "red", "grey"} for g in grade_list)
+    assert [r.score for r in risk_list] == sorted((r.score for r in risk_list), reverse=True)
+
+
+def test_cedar_and_finch_is_told_to_right_size_its_commitment():
+    _, result, plan, *_ = analyse("Cedar & Finch LLP")
+    renewal = next(f for f in result.findings if f.rule == "renewal.subscription")
+    assert renewal.recommendation.startswith("Right-size before May 31, 2027: 48 of 75 seats are assigned, so 27 seats")
+    assert any(i.title == "Right-size Microsoft 365 Business Premium before the 2027-05-31 renewal" for i in plan)
+
+
+def test_granite_ridge_retired_pcs_are_not_budgeted():
+    _, result, plan, *_ = analyse("Granite Ridge Manufacturing")
+    retired = [f for f in result.findings if f.subject in {"GRM-WS-071", "GRM-WS-072"}]
+    assert {f.rule for f in retired} == {"lifecycle.os_end_of_support"}
+    assert all(f.estimated_cost is None for f in retired)
+
+
+def test_harbor_point_renewal_is_planned_before_the_agreement_ends():
+    *_, plan, _, _, _ = analyse("Harbor Point Dental")
+    item = next(i for i in plan if i.kind == "contract_renewal")
+    assert item.title == "Review and renew 'Harbor Point - Managed Services' before 2026-12-31"
+    assert item.target_quarter == "2026-Q4"
+
+
+if __name__ == "__main__":
+    for written in write_golden_files():
+        print(written.relative_to(REPO))
