@@ -70,8 +70,8 @@ class TestStableIds:
         assert this_quarter.finding_id == next_quarter.finding_id
 
     def test_initiative_ids_are_stable_across_quarters(self):
-        data = client(assets=[asset("PC-01", os=WIN10, purchase_date=date(2019, 1, 1)),
-                              asset("PC-02", os=WIN10, purchase_date=date(2019, 1, 1))],
+        data = client(assets=[asset("PC-01", os=WIN10, purchase_date=date(2019, 1, 1), last_seen=None),
+                              asset("PC-02", os=WIN10, purchase_date=date(2019, 1, 1), last_seen=None)],
                       users=[user("gone@acme.example", blocked=True)])
         ids = []
         for as_of in (AS_OF, date(2027, 2, 20), date(2027, 5, 20)):

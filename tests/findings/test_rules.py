@@ -684,3 +684,14 @@ def test_two_devices_sharing_a_hostname_get_distinct_ids():
     findings = found(client(assets=[old, new]), "end_of_life")
     assert {f.subject for f in findings} == {"FRONTDESK (OLD123)", "FRONTDESK (NEW456)"}
     assert len({f.finding_id for f in findings}) == 2
+
+
+def test_a_release_the_catalog_lists_without_a_date_is_a_data_gap():
+    """Local additions may carry no end date yet (unverified vendor data): not checked, so not good news."""
+    from pipeline.findings.lifecycle import LifecycleCatalog
+    from pipeline.findings import evaluate
+    doc = {"product": "ubuntu", "snapshot": "2026-08-01", "releases": [{"name": "20.04", "eolFrom": None}]}
+    catalog = LifecycleCatalog([doc])
+    result = evaluate(client(assets=[asset("WEB", os=UBUNTU_2004)]), AS_OF, default_config(), catalog)
+    assert result.findings == []
+    assert result.data_gaps["devices whose operating system the lifecycle catalog does not know"] == 1
