@@ -527,9 +527,49 @@ def child_profile_ingest(args) -> dict:
             "profile": _profile_text(profiler, args.top)}
 
 
+def child_driver(args) -> dict:
+    """Driver-side costs per client in pipeline/runner/run.py that do not shrink with more workers:
+    the state file saved after every client (grows with the clients done: quadratic in total), the
+    fsync'd atomic writes, and the fingerprints computed before any work starts."""
+    import tempfile
+
+    from pipeline.model import build_clients
+    from pipeline.runner.atomic import atomic_write
+    from pipeline.runner.fingerprint import client_fingerprint
+    from pipeline.runner.run import RunOptions, load_run_config, templates_for
+    from pipeline.runner.state import RunState
+
+    out: dict = {}
+    quarter_dir = Path(args.run_dir) / "2026-Q4"
+    state = RunState.load(quarter_dir)
+    out["state_clients"] = len(state.clients)
+    out["state_bytes"] = (quarter_dir / ".vcio-state.json").stat().st_size if (quarter_dir / ".vcio-state.json").exists() else 0
+    with tempfile.TemporaryDirectory(dir=str(Path(args.run_dir).parent)) as tmp:
+        state.path = Path(tmp) / ".vcio-state.json"
+        times = [_time(state.save)[0] for _ in range(5)]
+        out["state_save_ms_at_this_size"] = round(statistics.median(times) * 1000, 1)
+        payload = os.urandom(150_000)
+        times = [_time(atomic_write, Path(tmp) / f"doc{i}.bin", payload)[0] for i in range(20)]
+        out["atomic_write_150kB_ms"] = round(statistics.median(times) * 1000, 2)
+    n = out["state_clients"]
+    # save() after client k costs ~ k/n of the measured save: total ~ n/2 saves at this size
+    out["estimated_state_saves_total_s"] = round(out["state_save_ms_at_this_size"] / 1000 * n / 2, 1)
+    # fingerprints (sequential, before the pool starts)
+    ingest, _jobs_for, templates = _prepare(Path(args.data))
+    ingested = ingest()
+    clients = build_clients(ingested)
+    config = load_run_config(RunOptions(inputs=Path(args.data), out=Path(args.run_dir)))
+    t0 = time.perf_counter()
+    for client in clients.values():
+        client_fingerprint(client, AS_OF, "2026-Q4", config, templates_for(config), ())
+    out["fingerprints_all_s"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
 def child_main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["stages", "floor", "ingest", "profile_client", "profile_ingest"])
+    ap.add_argument("what", choices=["stages", "floor", "ingest", "profile_client", "profile_ingest", "driver"])
+    ap.add_argument("--run-dir")
     ap.add_argument("--data")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--sample", type=int, default=50)
@@ -538,7 +578,8 @@ def child_main(argv: list[str]) -> int:
     ap.add_argument("--json-out", required=True)
     args = ap.parse_args(argv)
     fn = {"stages": child_stages, "floor": child_floor, "ingest": child_ingest,
-          "profile_client": child_profile_client, "profile_ingest": child_profile_ingest}[args.what]
+          "profile_client": child_profile_client, "profile_ingest": child_profile_ingest,
+          "driver": child_driver}[args.what]
     result = fn(args)
     Path(args.json_out).write_text(json.dumps(result, indent=1, default=str))
     return 0
@@ -737,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.results}")
         return 0
     ns = [50] if args.quick else [int(x) for x in args.clients.split(",") if x.strip()]
-    everything = {"floor", "stages", "cli", "resume", "big", "startup", "profile"}
+    everything = {"floor", "stages", "cli", "resume", "driver", "big", "startup", "profile"}
     only = set(filter(None, args.only.split(","))) or (everything - {"big", "profile"} if args.quick else everything)
     unknown = only - everything
     if unknown:
@@ -796,10 +837,26 @@ def main(argv: list[str] | None = None) -> int:
         if "resume" in only and (args.out / f"run-{n}" / "2026-Q4" / "manifest.json").exists():
             say(f"N={n}: `--resume` rerun, nothing changed")
             r = cli_run(data, args.out / f"run-{n}", args.jobs, log_dir, f"{n}-resume", resume=True)
+            if (r.get("unchanged") or 0) < n:
+                # Something the fingerprint covers (vcio.toml defaults, templates, pipeline/data) changed
+                # between the runs -- other engineers edit the tree while this runs. That rerun rendered the
+                # changed clients again and saved their new fingerprints: measure once more.
+                say(f"  only {r.get('unchanged')} of {n} unchanged (config/templates/data edited meanwhile?): "
+                    "measuring --resume once more")
+                first = {k: r.get(k) for k in ("wall_s", "unchanged", "client_statuses")}
+                r = cli_run(data, args.out / f"run-{n}", args.jobs, log_dir, f"{n}-resume-2", resume=True)
+                r["first_attempt"] = first
             entry = results["cli"].setdefault(str(n), {})
             entry["resume"] = r
             save_results(json_path, results)
             say(f"  rc={r['rc']} wall={r['wall_s']} s unchanged={r.get('unchanged')}")
+
+        if "driver" in only and (args.out / f"run-{n}" / "2026-Q4" / ".vcio-state.json").exists():
+            say(f"N={n}: driver-side costs (state save, atomic writes, fingerprints)")
+            results.setdefault("driver", {})[str(n)] = run_child("driver", log_dir, "--data", str(data), "--run-dir",
+                                                                 str(args.out / f"run-{n}"))
+            save_results(json_path, results)
+            say(f"  {results['driver'][str(n)]}")
 
     if "big" in only:
         data = args.out / "data-1m"

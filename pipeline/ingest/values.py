@@ -163,7 +163,8 @@ def parse_av_status(value: str) -> str | None:
     text = clean_text(value).lower()
     if not text:
         return None
-    if any(k in text for k in ("not running", "notrunning", "disabled", "stopped", "off")):
+    # "off" as a word only: "Trend Micro OfficeScan: running" is running
+    if any(k in text for k in ("not running", "notrunning", "disabled", "stopped")) or re.search(r"\boff\b", text):
         return "not_running"
     if any(k in text for k in ("not detected", "notdetected", "no antivirus", "not installed", "none")):
         return "not_detected"

@@ -308,7 +308,7 @@ class TestRisks:
 
     def test_order_ids_subjects_and_mitigation(self):
         findings = [make_finding("security.reboot_pending", "PC-1", "low", due=AS_OF),
-                    make_finding("security.reboot_pending", "pc-1", "low", due=AS_OF),
+                    make_finding("security.reboot_pending", "PC-2", "low", due=AS_OF),
                     make_finding("backup.server_unprotected", "SRV1", "high", due=AS_OF)]
         plan = initiatives(client(), findings, AS_OF)
         result = risks(client(), findings, plan)

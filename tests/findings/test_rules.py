@@ -14,7 +14,7 @@ from pipeline.findings.finding import CATEGORIES, RULE_CATEGORIES, SEVERITIES
 from pipeline.findings.rules.lifecycle import replacement_due
 from pipeline.quarters import add_months, add_years
 from tests.findings.conftest import (AS_OF, SERVER_2012R2, SERVER_2016, SERVER_2022, UBUNTU_2004, WIN10,
-                                     WIN11_24H2_PRO, WIN11_25H2_PRO, WIN11_NO_EDITION, asset, client, configured,
+                                     WIN11_24H2_PRO, WIN11_NO_EDITION, asset, client, configured,
                                      contract, default_config, eol_of, exclusion, found, one, run, subscription, user)
 
 DAY = timedelta(days=1)
@@ -427,6 +427,9 @@ class TestLicenceWaste:
         finding = one(client(subscriptions=[subscription(quantity=2, price=None)], users=[user()]),
                       "licensing.unassigned_seats")
         assert finding.facts["monthly"] == 22.0  # data/sku_prices.csv: Business Premium 22.00
+        assert finding.title == "1 of 2 Microsoft 365 Business Premium seats is not assigned to anyone"
+        assert finding.recommendation == ("Reduce Microsoft 365 Business Premium by 1 seat, or assign it to the "
+                                          "staff who need it.")
 
     def test_unassigned_seats_point_at_the_renewal(self):
         sub = subscription(quantity=5, billing_term="annual", commitment_end=date(2027, 3, 31))

@@ -250,8 +250,8 @@ def test_ms_product_service_plans_reference_in_cp1252(ingest_case):
 def test_datto_rmm_device_details(ingest_case):
     result = ingest_case("datto_rmm_device_details")
     path = "rmm/DeviceDetailsExport.csv"
-    report = check_file(result, path, "datto_rmm_device_details", rows=6, accepted=4, encoding="utf-8-sig")
-    assert report.warnings == [guess_warning("Acme Dental - Main", ACME, "site suffix removed", 3)]
+    report = check_file(result, path, "datto_rmm_device_details", rows=7, accepted=5, encoding="utf-8-sig")
+    assert report.warnings == [guess_warning("Acme Dental - Main", ACME, "site suffix removed", 4)]
     assert report.newest_date == "2026-05-22"
     assert records(result, "device", path) == [
         {"_src": f"{path}:2", "client": ACME, "site": "Acme Dental - Main", "hostname": "ACME-FD-01",
@@ -267,6 +267,10 @@ def test_datto_rmm_device_details(ingest_case):
         {"_src": f"{path}:6", "client": ACME, "site": "Acme Dental - Main", "hostname": "ACME-HYG-02",
          "device_type": "desktop", "os": "Microsoft Windows 10 Pro 10.0.19045", "last_seen": DT(2026, 5, 3, 7, 0),
          "av_status": "not_detected", "av_product": "Not Detected", "enrolled_date": D(2020, 2, 11)},
+        # "Off" inside a product name is not "off"
+        {"_src": f"{path}:9", "client": ACME, "site": "Acme Dental - Main", "hostname": "ACME-RX-01",
+         "device_type": "desktop", "os": "Microsoft Windows 10 Pro 10.0.19045", "last_seen": DT(2026, 5, 21, 16, 0),
+         "av_status": "running", "av_product": "Trend Micro OfficeScan: running", "enrolled_date": D(2021, 6, 1)},
     ]
     assert rejects(result, path) == [
         (7, "Site Name", "Zebra Vet Clinic - Main", "unknown client: Zebra Vet Clinic - Main"),
@@ -820,19 +824,36 @@ def test_vcio_exclusions(ingest_case):
     ]
 
 
+def test_fixtures_are_exactly_what_the_generator_writes(tmp_path):
+    """Guard against an editor 'fixing' a BOM, an encoding or line ends by hand: the committed
+    files must be byte for byte what make_fixtures.py writes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    generator.build(tmp_path)
+    built = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    committed = {p.relative_to(FIXTURES).as_posix(): p.read_bytes() for p in FIXTURES.rglob("*")
+                 if p.is_file() and p.name not in {"make_fixtures.py", "README.md"} and "__pycache__" not in p.parts}
+    assert sorted(built) == sorted(committed)
+    for name, data in built.items():
+        assert committed[name] == data, f"{name} differs from what make_fixtures.py writes"
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_fixture_bytes_are_what_the_generator_writes(case):
-    """Guard against an editor 'fixing' a BOM, an encoding or line ends by hand."""
-    raw = {p.relative_to(FIXTURES / case).as_posix(): p.read_bytes()
-           for p in sorted((FIXTURES / case).rglob("*")) if p.is_file()}
-    for name, data in raw.items():
-        if name.endswith(".toml"):
+def test_fixture_encodings_are_the_nasty_ones_intended(case):
+    for path in sorted((FIXTURES / case).rglob("*")):
+        if not path.is_file() or path.suffix == ".toml":
             continue
+        data = path.read_bytes()
         if case == "cw_manage_configurations_ui":
-            assert data.startswith(b"\xff\xfe"), name  # UTF-16 LE with BOM
+            assert data.startswith(b"\xff\xfe") and "\t".encode("utf-16-le") in data  # UTF-16 LE BOM, tabs
         if case in {"m365_export_users_excel", "ms_product_service_plans", "cw_manage_agreements_ui"}:
             data.decode("cp1252")
             with pytest.raises(UnicodeDecodeError):
                 data.decode("utf-8")
         if case in {"m365_export_users", "m365_active_user_detail", "datto_rmm_device_details", "pswarranty"}:
-            assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data, name
+            assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data, path
+        if case == "cw_manage_agreements_ui":
+            assert data.count(b";") > data.count(b",")

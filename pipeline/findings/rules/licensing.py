@@ -139,9 +139,11 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
         when = f" at the {fmt(renew)} renewal" if renew else ""
         findings.append(Finding(
             client.name, "licensing.unassigned_seats", _waste_severity(annual),
-            f"{spare} of {entry['purchased']} {entry['product']} seats are not assigned to anyone",
+            f"{spare} of {entry['purchased']} {entry['product']} seats {'is' if spare == 1 else 'are'} not assigned "
+            "to anyone",
             entry["product"], "subscription",
-            f"Reduce {entry['product']} by {spare} seats{when}, or assign them to the staff who need them.",
+            f"Reduce {entry['product']} by {spare} seat{'' if spare == 1 else 's'}{when}, or assign "
+            f"{'it' if spare == 1 else 'them'} to the staff who need {'it' if spare == 1 else 'them'}.",
             sources, due_date=renew, estimated_cost=annual, cost_kind="recurring",
             facts={"product": entry["product"], "purchased": entry["purchased"], "assigned": entry["assigned"],
                    "spare": spare, "monthly": round(monthly, 2)}))
