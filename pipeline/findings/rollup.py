@@ -110,7 +110,7 @@ KINDS: dict[str, InitiativeKind] = {
                                           "0 devices on {label} by the end of {quarter}", "Hardware"),
     "feature_update": InitiativeKind("Apply the Windows 11 feature update on {n} device{s} running {label}", ("security", "compliance"),
                                      "Every Windows 11 device on a supported release by the end of {quarter}", "Projects"),
-    "hardware_refresh": InitiativeKind("Replace {n} aging device{s} due by {quarter}", ("productivity", "continuity"),
+    "hardware_refresh": InitiativeKind("Replace {n} aging device{s}", ("productivity", "continuity"),
                                        "No device older than its replacement age by the end of {quarter}", "Hardware"),
     "warranty_cover": InitiativeKind("Restore warranty cover on {n} server and network device{s}", ("continuity",),
                                      "Every server and network device under warranty or replaced by {quarter}", "Projects"),
@@ -153,6 +153,7 @@ class Initiative:
     goal: str | None
     rank: int = 0
     subjects: list[str] = field(default_factory=list)
+    cost_schedule: dict[str, float] = field(default_factory=dict)  # quarter label -> one-time cost budgeted there
 
 
 def _initiative_key(finding: Finding) -> tuple[str, str] | None:
@@ -167,8 +168,9 @@ def _initiative_key(finding: Finding) -> tuple[str, str] | None:
             return "server_migration", facts.get("os", "")
         return "windows_replacement", facts.get("os", "")
     if rule == "lifecycle.hardware_age":
-        # By the quarter the replacement is budgeted in: overdue devices join next quarter's batch.
-        return "hardware_refresh", facts.get("plan_quarter") or facts.get("due_quarter", "")
+        # One refresh programme per client, so its id (and the client's decision on it) survives the
+        # quarters; each device's cost is budgeted in its own quarter (Initiative.cost_schedule).
+        return "hardware_refresh", "devices"
     if rule == "lifecycle.warranty":
         return ("warranty_cover", "servers") if facts.get("device_type") in {"server", "network", "storage"} else None
     if rule in {"licensing.unassigned_seats", "renewal.subscription"}:
@@ -215,24 +217,38 @@ def initiatives(client: ClientData, findings: list[Finding], as_of: date) -> lis
             groups[key].append(finding)
     result = []
     costed: set[str] = set()  # a device's one-time cost is budgeted once, in the first initiative that replaces it
+    replacing: dict[str, Initiative] = {}  # device -> the migration/replacement initiative that retires it
     for (kind, scope), members in sorted(groups.items(), key=lambda item: COST_PRECEDENCE.index(item[0][0])):
+        if kind == "hardware_refresh":
+            # A device already being replaced for its operating system is not refreshed a second time:
+            # its age finding joins the initiative that replaces it.
+            for f in [f for f in members if f.subject.casefold() in replacing]:
+                replacing[f.subject.casefold()].findings.append(f)
+                members.remove(f)
+            if not members:
+                continue
         if kind == "license_rightsize" and not any(
                 f.rule == "licensing.unassigned_seats" or f.facts.get("seats_droppable") for f in members):
             continue  # a renewal with nothing to drop is a date on the calendar, not a project
         worst = min(members, key=lambda f: SEVERITY_RANK[f.severity]).severity
         due = min((f.due_date for f in members if f.due_date), default=None)
         phase, quarter = _phase_for(worst, due, as_of)
-        if kind == "hardware_refresh" and scope:
-            quarter = max(quarter, Quarter.parse(scope))  # the batch is budgeted in its quarter, not before
         if kind in SAVINGS_KINDS and due is None:
             phase, quarter = PHASES[0][0], Quarter.of(as_of).next()  # savings with no date to wait for: take them now
         subjects = sorted({f.subject for f in members}, key=str.casefold)
         one_time: dict[str, float] = {}
+        when: dict[str, str] = {}
         for f in members:
             key = f.subject.casefold()
             if f.cost_kind == "one_time" and f.estimated_cost and key not in costed:
                 one_time[key] = max(one_time.get(key, 0.0), f.estimated_cost)
+                when[key] = max(f.facts.get("plan_quarter") or quarter.label, quarter.label)
         costed.update(one_time)
+        schedule: dict[str, float] = defaultdict(float)
+        for key, cost in one_time.items():
+            schedule[when[key]] += cost
+        if kind == "hardware_refresh" and schedule:
+            quarter, last = Quarter.parse(min(schedule)), Quarter.parse(max(schedule))
         savings = sum(f.estimated_cost or 0 for f in members if f.category == "license_waste")
         renewal_dates = [f.due_date for f in members if f.category == "renewal" and f.due_date]
         spec = KINDS[kind]
@@ -242,13 +258,16 @@ def initiatives(client: ClientData, findings: list[Finding], as_of: date) -> lis
                                       "backup_coverage", "warranty_cover"} else ""
         date_text = min(renewal_dates).isoformat() if renewal_dates else (due.isoformat() if due else quarter.label)
         words = {"n": len(subjects), "s": "" if len(subjects) == 1 else "s", "label": label, "date": date_text,
-                 "quarter": quarter.label}
+                 "quarter": last.label if kind == "hardware_refresh" and schedule else quarter.label}
         result.append(Initiative(
             initiative_id=initiative_id(client.name, kind, scope), kind=kind, title=spec.title.format(**words),
             findings=members, severity=worst, phase=phase, target_quarter=quarter.label,
             one_time_cost=round(sum(one_time.values()), 2), annual_recurring=-round(savings, 2),
             owner=client.vcio or "to be assigned", success_metric=spec.metric.format(**words),
-            goal=_goal_for(client, kind), subjects=subjects))
+            goal=_goal_for(client, kind), subjects=subjects,
+            cost_schedule={q: round(v, 2) for q, v in sorted(schedule.items())}))
+        if kind in {"server_migration", "windows_replacement"}:
+            replacing.update({s.casefold(): result[-1] for s in subjects})
     result.sort(key=lambda i: (SEVERITY_RANK[i.severity], i.target_quarter, -len(i.findings), i.title))
     for rank, item in enumerate(result, start=1):
         item.rank = rank
@@ -373,11 +392,12 @@ def budget(client: ClientData, plan: list[Initiative], as_of: date, config: Conf
     index = {q.label: i for i, q in enumerate(quarters)}
     rows = {name: [0.0] * count for name in BUDGET_CATEGORIES}
     for item in plan:
-        if item.one_time_cost <= 0:
-            continue
-        position = index.get(item.target_quarter, 0 if item.target_quarter < first.label else None)
-        if position is not None:
-            rows[KINDS[item.kind].category][position] += item.one_time_cost
+        for label, amount in (item.cost_schedule or {item.target_quarter: item.one_time_cost}).items():
+            if amount <= 0:
+                continue
+            position = index.get(label, 0 if label < first.label else None)
+            if position is not None:
+                rows[KINDS[item.kind].category][position] += amount
     for i, quarter in enumerate(quarters):
         uplift = (1 + escalation) ** (i // 4)
         for sub in client.subscriptions:

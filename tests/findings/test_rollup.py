@@ -133,21 +133,35 @@ class TestInitiatives:
     def test_grouping_and_a_device_costed_once(self):
         plan = initiatives(client(vcio="Dana Whitfield"), self.findings(), AS_OF)
         replace = initiative(plan, "windows_replacement")
-        refresh_now = initiative(plan, "hardware_refresh", "2027-Q1")
-        refresh_later = initiative(plan, "hardware_refresh", "2027-Q3")
+        refresh = initiative(plan, "hardware_refresh")
         update_now = initiative(plan, "feature_update", "24H2")
         update_later = initiative(plan, "feature_update", "25H2")
         assert replace.title == "Replace or upgrade 1 device on Windows 10 22H2" and replace.one_time_cost == 1200
-        # PC-1 is already costed by the Windows 10 replacement: only PC-3 is paid for here
-        assert refresh_now.title == "Replace 2 aging devices due by 2027-Q1"
-        assert refresh_now.subjects == ["PC-1", "PC-3"] and refresh_now.one_time_cost == 1200
-        assert refresh_later.one_time_cost == 1200 and refresh_later.target_quarter == "2027-Q3"
+        # PC-1 is replaced for its operating system: its age finding joins that initiative, not the refresh
+        assert {f.rule for f in replace.findings} == {"lifecycle.os_end_of_support", "lifecycle.hardware_age"}
+        assert refresh.title == "Replace 2 aging devices" and refresh.subjects == ["PC-2", "PC-3"]
+        # one refresh programme, each device budgeted in its own quarter
+        assert refresh.cost_schedule == {"2027-Q1": 1200, "2027-Q3": 1200} and refresh.one_time_cost == 2400
+        assert refresh.target_quarter == "2027-Q1" and "2027-Q3" in refresh.success_metric
         # PC-3 is replaced, so its feature update costs nothing; PC-4's is due in Oct 2027
         assert update_now.one_time_cost == 0 and update_now.target_quarter == "2027-Q1"
         assert update_later.title == "Apply the Windows 11 feature update on 1 device running Windows 11 25H2 (Home/Pro)"
         assert (update_later.one_time_cost, update_later.phase, update_later.target_quarter) == (150, "6-18 months", "2027-Q4")
         # four devices, each one-time cost once: 1200 + 1200 + 1200 + 150
         assert sum(i.one_time_cost for i in plan) == 3750
+
+    def test_refresh_keeps_its_id_across_quarters(self):
+        """The client's decision on the refresh programme must carry to the next quarter."""
+        now = [make_finding("lifecycle.hardware_age", "OLD", "medium", due=date(2024, 1, 1), cost=1000,
+                            due_quarter="2026-Q4", plan_quarter="2027-Q1")]
+        later = [make_finding("lifecycle.hardware_age", "OLD", "medium", due=date(2024, 1, 1), cost=1000,
+                              due_quarter="2027-Q1", plan_quarter="2027-Q2"),
+                 make_finding("lifecycle.hardware_age", "NEW", "low", due=date(2027, 6, 1), cost=1000,
+                              due_quarter="2027-Q2", plan_quarter="2027-Q2")]
+        first, = initiatives(client(), now, AS_OF)
+        second, = initiatives(client(), later, date(2027, 2, 20))
+        assert first.initiative_id == second.initiative_id
+        assert (first.title, second.title) == ("Replace 1 aging device", "Replace 2 aging devices")
 
     def test_overdue_and_due_next_quarter_are_one_batch_with_one_title(self):
         findings = [make_finding("lifecycle.hardware_age", "OLD", "medium", due=date(2024, 1, 1), cost=1000,
@@ -157,14 +171,14 @@ class TestInitiatives:
                     make_finding("lifecycle.hardware_age", "Q1", "low", due=date(2027, 2, 1), cost=1000,
                                  due_quarter="2027-Q1", plan_quarter="2027-Q1")]
         plan = initiatives(client(), findings, AS_OF)
-        assert [(i.title, i.target_quarter, i.one_time_cost) for i in plan] == [
-            ("Replace 3 aging devices due by 2027-Q1", "2027-Q1", 3000)]
+        assert [(i.title, i.target_quarter, i.one_time_cost, i.cost_schedule) for i in plan] == [
+            ("Replace 3 aging devices", "2027-Q1", 3000, {"2027-Q1": 3000})]
 
     def test_a_batch_of_devices_due_only_this_quarter_is_still_budgeted_next_quarter(self):
         findings = [make_finding("lifecycle.hardware_age", "SOON", "low", due=date(2026, 12, 5), cost=1000,
                                  due_quarter="2026-Q4", plan_quarter="2027-Q1")]
         item, = initiatives(client(), findings, AS_OF)
-        assert item.target_quarter == "2027-Q1" and item.title == "Replace 1 aging device due by 2027-Q1"
+        assert item.target_quarter == "2027-Q1" and item.cost_schedule == {"2027-Q1": 1000}
 
     def test_renewal_due_this_quarter_is_planned_this_quarter(self):
         findings = [make_finding("renewal.contract", "Acme - Managed Services", "medium", due=date(2026, 12, 31))]

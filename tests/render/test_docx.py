@@ -155,8 +155,9 @@ def test_later_review_lists_changes_and_decisions(review_context):
                                                           "Still open"]
     assert changes.rows[1].cells[1].text == HOSTILE_TITLE
     decisions = table_after(doc, "Decision", "When")
-    assert [r.cells[0].text for r in decisions.rows[1:]] == ["Accepted", "Declined"]
-    assert "Old devices fail more often." in decisions.rows[2].cells[3].text
+    # Declined items lead the record: the client carries their risk.
+    assert [r.cells[0].text for r in decisions.rows[1:]] == ["Declined", "Accepted"]
+    assert "Risk of inaction: Old devices fail more often." in decisions.rows[1].cells[3].text
 
 
 def test_charts_are_inline_images(context):
