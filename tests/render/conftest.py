@@ -147,7 +147,7 @@ def make_context(devices: int = 14, users: int = 18, extra_findings: int = 0, fi
         decisions = {"first_review": False,
                      "accepted": [{"initiative_id": "INI-1", "title": "Register MFA for 6 users", "decided_on": "2026-08-20"}],
                      "declined": [{"initiative_id": "INI-2", "title": "Replace 5 aging devices", "decided_on": "2026-08-20",
-                                   "risk": "Old devices fail more often."}],
+                                   "risk_of_inaction": "Old devices fail more often.", "decided_by": "Dr. Reyes"}],
                      "deferred": [], "done": []}
     coming = []
     if renewals:
