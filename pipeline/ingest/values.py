@@ -79,7 +79,9 @@ def _parse_datetime(value: str, dayfirst: bool) -> datetime | None:
     match = _SLASHED.match(value)
     if match:
         first, second, year, hour, minute, sec, ampm = match.groups()
-        month, day = (int(second), int(first)) if dayfirst else (int(first), int(second))
+        # Dotted dates (01.07.2025) are written day first wherever they are used; slashes follow the profile.
+        day_first = dayfirst or "." in value.split()[0]
+        month, day = (int(second), int(first)) if day_first else (int(first), int(second))
         year_n = int(year) + (2000 if len(year) == 2 else 0)
         hour_n = int(hour or 0)
         if ampm:

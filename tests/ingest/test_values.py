@@ -99,3 +99,8 @@ def test_device_type(text, expected):
                                             ("3-Year", "3-year"), ("P1Y", "annual")])
 def test_billing_term(text, expected):
     assert parse_billing_term(text) == expected
+
+
+def test_dotted_dates_are_day_first():
+    assert parse_date("01.07.2025") == date(2025, 7, 1)
+    assert parse_date("30.06.2027") == date(2027, 6, 30)
