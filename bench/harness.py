@@ -1192,7 +1192,7 @@ def write_report(results: dict, path: Path) -> None:
             w("\n".join(pi["profile"]["tottime"].splitlines()[:20]))
             w("```")
             w("")
-    notes = BENCH / "out" / "notes.md"
+    notes = BENCH / "analysis.md"  # the hand-written reading of these numbers
     if notes.exists():
         w(notes.read_text())
     path.write_text("\n".join(lines) + "\n")

@@ -104,7 +104,6 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
         "data_sources": facts.files,
     }
     ctx["top_risks"] = ctx["risks"][:3]
-    ctx["headline"] = _headline(ctx)
     ctx["next_90_days"] = [i for i in ctx["initiatives"] if i["phase"] == "0-6 months"][:3] or ctx["initiatives"][:3]
     ctx["phases"] = [{"phase": phase, "initiatives": [i for i in ctx["initiatives"] if i["phase"] == phase]}
                      for phase in ("0-6 months", "6-18 months", "18-36 months")]
@@ -116,6 +115,7 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
                                        "summary": "This is the first review: future reviews will show what changed."}
     ctx["decisions"] = facts.decisions or {"first_review": True, "accepted": [], "declined": [], "deferred": [],
                                            "done": []}
+    ctx["headline"] = _headline(ctx)
     ctx["decisions_needed"] = [{"initiative_id": i["initiative_id"], "title": i["title"],
                                 "one_time_cost": i["one_time_cost"], "owner": i["owner"]} for i in ctx["next_90_days"]]
     ctx["findings_by_category"] = [{"category": CATEGORY_LABELS[c], "count": n}
@@ -192,12 +192,15 @@ def _headline(ctx: dict) -> list[str]:
     lines = [f"{s['devices']} devices and {s['users']} users reviewed; {s['findings']} findings, "
              f"{s['critical']} critical and {s['high']} high."]
     if ctx["top_risks"]:
-        lines.append(f"Top risk: {ctx['top_risks'][0]['title']}.")
+        names = "; ".join(r["title"] for r in ctx["top_risks"])
+        lines.append(f"Top risk{'s' if len(ctx['top_risks']) > 1 else ''}: {names}.")
+    if not ctx["changes"].get("first_review"):
+        lines.append(ctx["changes"].get("summary") or "")
     budget = ctx["budget"]
     lines.append(f"Forecast for the next four quarters: {budget['next_four_total_text']}.")
     if budget["savings"]:
         lines.append(f"License optimisation could save {budget['savings_text']} a year.")
-    return lines
+    return [line for line in lines if line]
 
 
 def _goals(client: ClientData, items: list[dict], fmt: Formatter) -> tuple[list[dict], list[dict]]:
