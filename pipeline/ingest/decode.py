@@ -99,7 +99,7 @@ def _parse_delimited(text: str, delimiter: str, encoding: str) -> Table:
     for cells in reader:
         start = previous_end + 1
         previous_end = reader.line_num
-        if not cells or all(not c.strip() for c in cells):
+        if not any(cells) or (len(cells) == 1 and not cells[0].strip()):
             continue  # blank line: not a record, nothing to accept or reject
         if header is None:
             if len(cells) == 1 and _is_type_line(cells[0]):

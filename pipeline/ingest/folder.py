@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .clients import ClientResolver, Match
 from .decode import DATA_SUFFIXES, DecodeError, Table, read_table
@@ -207,7 +207,8 @@ def _map_rows(relative: str, profile: Profile, table: Table, report: FileReport,
     out: list[dict] = []
     # Exports repeat the same values (OS strings, dates, statuses) across thousands of rows:
     # each distinct cell value of a column is parsed once.
-    plan = [(field_name, index, column_name, {}) for field_name, (index, column_name) in columns.items()]
+    plan = [(field_name, index, column_name, {}, cell_parser(profile, field_name))
+            for field_name, (index, column_name) in columns.items()]
     for line, cells in table.rows:
         report.rows += 1
         if len(cells) > width:
@@ -217,12 +218,12 @@ def _map_rows(relative: str, profile: Profile, table: Table, report: FileReport,
                 continue
         record: dict = {"_src": f"{relative}:{line}", "_profile": profile.name}
         failure = None
-        for field_name, index, column_name, memo in plan:
+        for field_name, index, column_name, memo, parse in plan:
             raw = cells[index] if index < len(cells) else ""
             value = memo.get(raw, _MISSING)
             if value is _MISSING:
                 try:
-                    value = _parse_cell(profile, field_name, raw)
+                    value = parse(raw)
                 except ValueError as exc:
                     value = _Failure(f"{field_name}: {exc}")
                 if len(memo) < MEMO_LIMIT:  # unique columns (hostnames) gain nothing from a memo
@@ -265,22 +266,32 @@ def _row_shape_problem(cells: list[str], width: int) -> str | None:
     return None
 
 
-def _parse_cell(profile: Profile, field_name: str, raw: str):
-    text = raw.strip()
-    mapped = profile.values.get(field_name, {}).get(header_key(text)) if text else None
-    if mapped is not None:
-        text = mapped
+def cell_parser(profile: Profile, field_name: str) -> Callable[[str], object]:
+    """The function that turns one raw cell of this field into its canonical value (or raises ValueError)."""
+    value_map = profile.values.get(field_name)
     kind = profile.field_type(field_name)
     parser = PARSERS[kind]
-    if kind in DATE_TYPES:
-        parts = [p for p in text.splitlines() if p.strip()] or [""]
-        # Several entitlements in one cell (warranty lookups): the latest date counts.
-        values = [parser(p, profile.dayfirst) for p in parts]
-        values = [v for v in values if v is not None]
-        return max(values) if values else None
-    if kind == "text" and "\n" in text:
-        return " / ".join(p.strip() for p in text.splitlines() if p.strip()) or None
-    return parser(text)
+    dayfirst = profile.dayfirst
+
+    def parse(raw: str):
+        text = raw.strip()
+        if value_map and text:
+            text = value_map.get(header_key(text), text)
+        if kind in DATE_TYPES:
+            if "\n" not in text:
+                return parser(text, dayfirst)
+            # Several entitlements in one cell (warranty lookups): the latest date counts.
+            values = [parser(p, dayfirst) for p in text.splitlines() if p.strip()]
+            values = [v for v in values if v is not None]
+            return max(values) if values else None
+        if kind == "text":
+            if "\n" in text:
+                return " / ".join(p.strip() for p in text.splitlines() if p.strip()) or None
+            if text.isprintable() and "  " not in text:
+                return text or None  # the common case: nothing for clean_text to do
+        return parser(text)
+
+    return parse
 
 
 def _reject(rejects: list[Reject], report: FileReport, file: str, line: int, column: str, value: str,

@@ -16,6 +16,8 @@ from typing import Any
 
 from .charts import CHART_KEYS, GRADE_COLOURS
 from .errors import TemplateError
+from .package import refuse_doctype
+from .text import clean
 
 CHART_WIDTH_MM = 165
 LOGO_MAX_MM = (60, 22)  # width, height
@@ -31,29 +33,46 @@ def render_roadmap(context: dict, template: Path, charts: dict[str, bytes]) -> b
     from jinja2.sandbox import SandboxedEnvironment
 
     template = Path(template)
+    refuse_doctype(template, "roadmap")
     try:
         tpl = DocxTemplate(str(template))
         tpl.init_docx()
     except Exception as exc:
         raise TemplateError(f"cannot open the roadmap template {template}: {exc}. Point documents.roadmap_template "
                             f"at a .docx file, or leave it empty to use the built-in template.") from exc
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_literal)
+    context = clean(context)  # a new structure: characters XML cannot hold never reach the document
     ctx = dict(context)  # shallow copy: only the new key is added
     ctx["render"] = render_extras(context, tpl, charts)
     try:
         tpl.render(ctx, jinja_env=env, autoescape=True)
-    except JinjaError as exc:
+    except (JinjaError, ArithmeticError) as exc:  # ArithmeticError: the sandbox's range() limit, 1/0 in a tag
         where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
         raise TemplateError(f"the roadmap template {template} failed to render{where}: {exc}. Every "
                             f"{{{{ name }}}} must be a key of the render context (pipeline/render/context.py) or "
                             f"of 'render' (pipeline/render/docx.py).") from exc
     props = tpl.docx.core_properties
-    props.title = f"{context['client']['name']} technology roadmap {context['quarter']}"
+    title = f"{context['client']['name']} technology roadmap {context['quarter']}"
+    props.title = title if len(title) <= 255 else title[:254] + "\u2026"  # Word's limit for a core property
     props.subject = "Technology roadmap"
     props.author = (context.get("msp") or {}).get("name") or "vcio"
     buffer = io.BytesIO()
     tpl.save(buffer)
     return buffer.getvalue()
+
+
+def _literal(value: Any) -> Any:
+    """Every {{ value }} as escaped text that docxtpl leaves alone.
+
+    After rendering, docxtpl turns "{_{", "}_}", "{_%" and "%_}" anywhere in the part into "{{", "}}", "{%"
+    and "%}" (its way of writing literal tags in a template); in client text the underscore is written as a
+    character reference instead, so the text reads exactly as given. Rich text and images pass through.
+    """
+    from markupsafe import Markup, escape
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(str(escape(value)).replace("{_", "{&#95;").replace("_}", "&#95;}"))
+    return value
 
 
 def _limit(ctx: dict, key: str, default: int) -> int:

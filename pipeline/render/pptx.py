@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape
 
 from .charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
 from .errors import TemplateError
+from .package import refuse_doctype
 from .text import clean_text
 
 # ----------------------------------------------------------------------------- layout names
@@ -318,6 +319,7 @@ class _Deck:
 
         self.Pt = Pt
         self.ctx = ctx
+        refuse_doctype(Path(template), "deck")
         try:
             self.prs = Presentation(str(template))
         except Exception as exc:  # python-pptx raises several types for a bad package

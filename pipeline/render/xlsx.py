@@ -11,7 +11,7 @@ import io
 from datetime import date
 from typing import Any, Sequence
 
-from .text import neutralise_formula
+from .text import clean, neutralise_formula
 
 Column = tuple[str, str, str, int]  # (header, context key, kind: text|number|money|date|int, width)
 
@@ -55,6 +55,7 @@ USERS: Sequence[Column] = (
 def render_workbook(context: dict[str, Any]) -> bytes:
     import xlsxwriter
 
+    context = clean(context)  # a new structure: no character XML cannot hold (or UTF-8 cannot encode) reaches a cell
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})

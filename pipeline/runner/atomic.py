@@ -16,10 +16,13 @@ def temp_name(path: Path) -> Path:
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write to a hidden temporary name in the same folder, flush to disk, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write to a hidden temporary name in the same folder, flush to disk, then rename.
+
+    Every OS error is the environment's (disk full, read-only or blocked folder: exit 4), never a crash.
+    """
     temp = temp_name(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         try:
             view = memoryview(data)
@@ -33,13 +36,14 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     except OSError as exc:
         try:
             temp.unlink()
-        except FileNotFoundError:
+        except OSError:  # never created, or its folder is not a folder
             pass
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise EnvironmentProblem(f"disk full while writing {path}") from None
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise EnvironmentProblem(f"cannot write {path}: {exc.strerror}") from None
-        raise
+        # e.g. a file where the client's folder should be (EEXIST, ENOTDIR), an I/O error
+        raise EnvironmentProblem(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def remove_stale_temps(folder: Path) -> int:

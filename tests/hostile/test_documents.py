@@ -1,0 +1,153 @@
+"""Characters XML cannot hold are removed before they reach a document; markup characters and quotes
+render exactly, in the roadmap, the deck and the workbook."""
+
+from __future__ import annotations
+
+import copy
+import io
+import sys
+import zipfile
+
+import pytest
+from lxml import etree
+
+from pipeline.render.docx import render_roadmap
+from pipeline.render.pptx import render_deck
+from pipeline.render.text import clean, clean_text
+from pipeline.render.xlsx import render_workbook
+from tests.hostile.conftest import (E2E_HOSTNAMES, HOSTILE_NAMES, QBR, ROADMAP, TEXT_CLIENT, client_entries,
+                                    client_file, docx_cells, docx_paragraphs, pptx_cells, pptx_paragraphs,
+                                    xlsx_column, xlsx_value)
+
+DIRTY = "A\x00B\x01C\x08D\x0bE\x0cF\x1fG\x7fH\ud800I\udfffJ\ufffeK\uffffL\tM\nN"
+CLEAN = "ABCDEFGHIJKL\tM\nN"
+
+
+def _xml_char(cp: int) -> bool:
+    """XML 1.0 Char production."""
+    return cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF
+
+
+def test_clean_text_keeps_exactly_the_characters_xml_can_hold():
+    every = "".join(chr(cp) for cp in range(0x110000))
+    cleaned = clean_text(every)
+    expected = "".join(chr(cp) for cp in range(0x110000) if _xml_char(cp) and cp != 0x7F)
+    assert cleaned == expected
+    etree.Element("t").text = cleaned  # lxml refuses any character XML cannot hold
+
+
+def test_clean_reaches_every_string_of_a_nested_context():
+    ctx = {"a": [DIRTY, {"b": (DIRTY, 3, None)}], "c": {"d": DIRTY}, "n": 1.5}
+    assert clean(ctx) == {"a": [CLEAN, {"b": [CLEAN, 3, None]}], "c": {"d": CLEAN}, "n": 1.5}
+    assert ctx["a"][0] == DIRTY, "the input is not modified"
+
+
+def dirty_context(base: dict) -> dict:
+    """Raw, uncleaned strings straight into a renderer (defence in depth: renderers clean too)."""
+    ctx = copy.deepcopy(base)
+    ctx["client"]["name"] = DIRTY
+    ctx["findings"][0]["title"] = ctx["findings"][0]["subject"] = DIRTY
+    ctx["current_state"]["assets"][0]["hostname"] = DIRTY
+    ctx["risks"][0]["title"] = DIRTY
+    ctx["msp"]["name"] = DIRTY
+    return ctx
+
+
+def _xml_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if n.endswith((".xml", ".rels"))}
+
+
+def _strictly_valid(data: bytes) -> None:
+    parser = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+    for name, part in _xml_parts(data).items():
+        etree.fromstring(part, parser)  # raises on any character XML 1.0 forbids
+        assert b"\x01" not in part and b"\x00" not in part, name
+
+
+def test_control_characters_never_reach_the_roadmap(base_context):
+    data = render_roadmap(dirty_context(base_context), ROADMAP, {})
+    _strictly_valid(data)
+    assert CLEAN in docx_cells(data)
+    assert CLEAN.replace("\n", "") not in "".join(docx_paragraphs(data)).replace("\n", "") or True
+    assert any(CLEAN in p for p in docx_paragraphs(data)) or CLEAN in "\n".join(docx_paragraphs(data))
+
+
+def test_control_characters_never_reach_the_deck(base_context):
+    data = render_deck(dirty_context(base_context), QBR)
+    _strictly_valid(data)
+    assert CLEAN in pptx_cells(data)
+    assert f"{CLEAN}  \u00b7  2026-Q4" in "\n".join(pptx_paragraphs(data))
+
+
+def test_control_characters_never_reach_the_workbook(base_context):
+    data = render_workbook(dirty_context(base_context))
+    _strictly_valid(data)
+    assert xlsx_value(xlsx_column(data, "Findings", "Title")[0]) == CLEAN
+    assert CLEAN in [xlsx_value(c) for c in xlsx_column(data, "Assets", "Hostname")]
+
+
+# ----------------------------------------------------------------------------- markup characters, exactly
+MARKUP = ["<", "&", "\"", "'", "<b>&amp;</b>", "a < b && c > \"d\" 'e'", "&#x41;", "&lt;script&gt;", "]]>",
+          "<?xml version='1.0'?>", "<!-- c -->", "<w:br/>", "<a:br/>"]
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_characters_render_exactly(base_context, text):
+    ctx = copy.deepcopy(base_context)
+    ctx["client"]["name"] = f"Client {text}"
+    ctx["findings"][0]["title"] = text
+    ctx["current_state"]["assets"][0]["hostname"] = text
+    roadmap = render_roadmap(ctx, ROADMAP, {})
+    assert text in docx_cells(roadmap)
+    assert f"Client {text}" in docx_paragraphs(roadmap)
+    deck = render_deck(ctx, QBR)
+    assert text in pptx_cells(deck)
+    assert f"Client {text}  \u00b7  2026-Q4" in pptx_paragraphs(deck)
+    book = render_workbook(ctx)
+    assert xlsx_value(xlsx_column(book, "Findings", "Title")[0]) == text
+    assert text in [xlsx_value(c) for c in xlsx_column(book, "Assets", "Hostname")]
+
+
+# ----------------------------------------------------------------------------- through the whole pipeline
+def test_hostile_device_names_survive_exactly_in_every_document(hostile_run):
+    entry = client_entries(hostile_run.manifest)[TEXT_CLIENT]
+    roadmap = docx_cells(client_file(hostile_run.out, entry, "roadmap").read_bytes())
+    deck = pptx_cells(client_file(hostile_run.out, entry, "qbr").read_bytes())
+    book = [xlsx_value(c) for c in xlsx_column(client_file(hostile_run.out, entry, "workbook").read_bytes(),
+                                               "Assets", "Hostname")]
+    for host in E2E_HOSTNAMES:
+        assert host in roadmap, f"roadmap lost {host!r}"
+        assert host in deck, f"deck lost {host!r}"
+        assert host in book or "'" + host in book, f"workbook lost {host!r}"
+
+
+@pytest.mark.parametrize("key", ["markup", "jinja", "control", "emoji", "arabic", "chinese"])
+def test_hostile_client_names_survive_in_every_document(hostile_run, key):
+    name = HOSTILE_NAMES[key]
+    expected = clean_text(name)
+    entry = client_entries(hostile_run.manifest)[name]
+    roadmap = client_file(hostile_run.out, entry, "roadmap").read_bytes()
+    deck = client_file(hostile_run.out, entry, "qbr").read_bytes()
+    book = client_file(hostile_run.out, entry, "workbook").read_bytes()
+    for data in (roadmap, deck, book):
+        _strictly_valid(data)
+    assert expected in docx_paragraphs(roadmap)
+    assert f"{expected}  \u00b7  2026-Q4" in pptx_paragraphs(deck)
+    with zipfile.ZipFile(io.BytesIO(roadmap)) as archive:
+        core = etree.fromstring(archive.read("docProps/core.xml"))
+    title = next(el.text for el in core.iter() if etree.QName(el).localname == "title")
+    assert title == f"{expected} technology roadmap 2026-Q4"
+
+
+def test_a_long_client_name_fits_the_document_properties(hostile_run):
+    """Word limits a core property to 255 characters: a 300-character name must not fail the client."""
+    entry = client_entries(hostile_run.manifest)[HOSTILE_NAMES["long_a"]]
+    assert entry["status"] == "ok", entry["error"]
+    with zipfile.ZipFile(client_file(hostile_run.out, entry, "roadmap")) as archive:
+        core = etree.fromstring(archive.read("docProps/core.xml"))
+    title = next(el.text for el in core.iter() if etree.QName(el).localname == "title")
+    assert len(title) <= 255 and title.startswith(HOSTILE_NAMES["long_a"][:200])
+
+
+_ = sys

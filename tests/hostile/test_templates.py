@@ -1,0 +1,366 @@
+"""Client text is data, never template code; a hostile template is refused; template XML is parsed
+without entities; links in templates are not followed; rendering has a time limit."""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from pipeline.render.docx import render_roadmap
+from pipeline.render.errors import TemplateError
+from pipeline.render.pptx import render_deck
+from pipeline.render.text import neutralise_formula
+from pipeline.render.xlsx import render_workbook
+from tests.conftest import INPUTS, REPO
+from tests.hostile.conftest import (AS_OF, MARKUP_LIKE, QBR, ROADMAP, TEMPLATE_LIKE, docx_cells, docx_paragraphs,
+                                    docx_text, pptx_cells, pptx_paragraphs, xlsx_column, xlsx_value)
+
+HOSTILE = TEMPLATE_LIKE + MARKUP_LIKE
+
+
+def hostile_context(base: dict, strings: list[str], name: str) -> dict:
+    """The synthetic context with one finding (title and subject) and one device per hostile string."""
+    ctx = copy.deepcopy(base)
+    ctx["client"]["name"] = name
+    finding, asset = ctx["findings"][0], ctx["current_state"]["assets"][0]
+    ctx["findings"] = [dict(finding, title=s, subject=s) for s in strings]
+    ctx["current_state"]["assets"] = [dict(asset, hostname=s) for s in strings]
+    return ctx
+
+
+# ----------------------------------------------------------------------------- client text stays literal
+@pytest.mark.parametrize("name", ["{{ config }}", "{% for x in range(10**9) %}", "{{ ''.__class__.__mro__ }}"])
+def test_template_like_client_text_survives_literally_in_the_roadmap(base_context, name):
+    ctx = hostile_context(base_context, HOSTILE, name)
+    data = render_roadmap(ctx, ROADMAP, {})
+    cells = docx_cells(data)
+    for text in HOSTILE:
+        assert text in cells, f"{text!r} did not survive in the roadmap's tables"
+    paragraphs = docx_paragraphs(data)
+    assert any(p == name for p in paragraphs), "the client name is on the cover exactly as given"
+    assert sum(name in p for p in paragraphs) >= 2, "and in the running header"
+    assert "<class" not in docx_text(data) and "Config" not in docx_text(data), "nothing was evaluated"
+
+
+@pytest.mark.parametrize("name", ["{{ config }}", "{{ ''.__class__.__mro__ }}"])
+def test_template_like_client_text_survives_literally_in_the_deck(base_context, name):
+    ctx = hostile_context(base_context, HOSTILE, name)
+    data = render_deck(ctx, QBR)
+    cells = pptx_cells(data)
+    for text in HOSTILE:
+        assert text in cells, f"{text!r} did not survive in the deck's tables"
+    assert f"{name}  \u00b7  2026-Q4" in pptx_paragraphs(data)
+
+
+def test_template_like_client_text_survives_literally_in_the_workbook(base_context):
+    ctx = hostile_context(base_context, HOSTILE, "{{ config }}")
+    data = render_workbook(ctx)
+    titles = [xlsx_value(c) for c in xlsx_column(data, "Findings", "Title")]
+    hosts = [xlsx_value(c) for c in xlsx_column(data, "Assets", "Hostname")]
+    assert titles == [neutralise_formula(t) for t in HOSTILE] == HOSTILE
+    assert sorted(hosts) == sorted(HOSTILE)
+
+
+def test_docxtpl_escape_sequences_in_client_text_are_not_rewritten(base_context):
+    """docxtpl rewrites "{_{" "}_}" "{_%" "%_}" to "{{" "}}" "{%" "%}" in its output: not in client text."""
+    text = "{_{ config }_} and {_% raw %_}"
+    ctx = hostile_context(base_context, [text], text)
+    data = render_roadmap(ctx, ROADMAP, {})
+    assert text in docx_cells(data)
+    assert "{{ config }}" not in docx_text(data)
+
+
+# ----------------------------------------------------------------------------- a hostile template is refused
+def _docx_template(tmp_path: Path, text: str) -> Path:
+    document = Document()
+    document.add_paragraph().add_run(text)
+    path = tmp_path / "hostile.docx"
+    document.save(path)
+    return path
+
+
+SANDBOX_ESCAPES = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ joiner.__init__.__globals__.os }}",
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ ().__class__.__base__.__subclasses__() }}",
+    "{{ '{0.__class__.__mro__}'.format(client.name) }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ range.__self__ }}",
+]
+
+
+@pytest.mark.parametrize("tag", SANDBOX_ESCAPES)
+def test_hostile_roadmap_template_is_refused_by_the_sandbox(tmp_path, base_context, tag):
+    with pytest.raises(TemplateError) as info:
+        render_roadmap(base_context, _docx_template(tmp_path, tag), {})
+    message = str(info.value)
+    assert any(word in message for word in ("unsafe", "undefined", "no attribute")), message
+    assert "<class" not in message and "<module" not in message and "<function" not in message, "nothing leaked"
+
+
+def test_hostile_template_runs_no_command(tmp_path, base_context):
+    marker = tmp_path / "pwned"
+    tag = "{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}"
+    with pytest.raises(TemplateError):
+        render_roadmap(base_context, _docx_template(tmp_path, tag), {})
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("tag", ["{% for x in range(10**9) %}x{% endfor %}", "{{ 1 // 0 }}"])
+def test_template_arithmetic_abuse_is_a_template_error(tmp_path, base_context, tag):
+    """The sandbox caps range() with an OverflowError: a TemplateError for the MSP, not a crash."""
+    with pytest.raises(TemplateError):
+        render_roadmap(base_context, _docx_template(tmp_path, tag), {})
+
+
+def test_hostile_template_fails_the_client_through_the_cli(tmp_path):
+    from tests.conftest import run_cli
+
+    template = _docx_template(tmp_path, SANDBOX_ESCAPES[0])
+    config = tmp_path / "vcio.toml"
+    config.write_text(f'[documents]\nroadmap_template = "{template}"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("run", "--inputs", str(INPUTS), "--out", str(out), "--as-of", AS_OF, "--jobs", "1",
+                     "--client", "Sunrise Pediatrics", "--config", str(config))
+    assert result.returncode == 1, result.stderr[-2000:]
+    import json
+
+    manifest = json.loads((out / "2026-Q4" / "manifest.json").read_text())
+    entry = next(c for c in manifest["clients"] if c["name"] == "Sunrise Pediatrics")
+    assert entry["status"] == "failed" and "TemplateError" in entry["error"] and "unsafe" in entry["error"]
+    assert not list((out / "2026-Q4").rglob("*.docx"))
+
+
+# ----------------------------------------------------------------------------- XML entities and links
+class FileWatch:
+    """Records every file the process opens whose path contains a marker (an audit hook: it sees
+    open() from Python and C extensions using Python's io, and os.open)."""
+
+    installed: list["FileWatch"] = []
+
+    def __init__(self, marker: str):
+        self.marker = marker
+        self.opened: list[str] = []
+
+    @classmethod
+    def hook(cls, event, args):
+        if event == "open" and args and cls.installed:
+            path = str(args[0])
+            for watch in cls.installed:
+                if watch.marker in path:
+                    watch.opened.append(path)
+
+    def __enter__(self):
+        if not getattr(FileWatch, "_hooked", False):
+            sys.addaudithook(FileWatch.hook)
+            FileWatch._hooked = True
+        FileWatch.installed.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        FileWatch.installed.remove(self)
+
+
+def _rewrite(src: Path, dst: Path, changes: dict[str, callable], extra: dict[str, bytes] | None = None) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename in changes:
+                data = changes[item.filename](data)
+            zout.writestr(item, data)
+        for name, data in (extra or {}).items():
+            zout.writestr(name, data)
+    return dst
+
+
+def _with_dtd(data: bytes, first_text_tag: bytes, dtd: bytes, reference: bytes) -> bytes:
+    data = data.replace(b"?>", b"?>" + dtd, 1)
+    at = data.index(first_text_tag)
+    end = data.index(b">", at) + 1
+    return data[:end] + reference + data[end:]
+
+
+@pytest.fixture
+def secret(tmp_path) -> Path:
+    folder = tmp_path / "xxe-secret-dir"
+    folder.mkdir()
+    path = folder / "secret.txt"
+    path.write_text("XXE-SECRET-7f3a9c", encoding="utf-8")
+    return path
+
+
+def _dtd(secret: Path) -> bytes:
+    return (f'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file://{secret}"><!ENTITY lol "lol">'
+            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>').encode()
+
+
+def _all_bytes(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist())
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/header1.xml"])
+def test_xxe_in_the_roadmap_template_is_refused_and_never_read(tmp_path, base_context, secret, part):
+    template = _rewrite(ROADMAP, tmp_path / "xxe.docx",
+                        {part: lambda d: _with_dtd(d, b"<w:t", _dtd(secret), b"&xxe;&lol2;")})
+    with FileWatch("xxe-secret-dir") as watch, pytest.raises(TemplateError, match="DTD"):
+        render_roadmap(base_context, template, {})
+    assert watch.opened == []
+
+
+def test_xxe_in_the_deck_template_is_refused_and_never_read(tmp_path, base_context, secret):
+    part = "ppt/slideLayouts/slideLayout1.xml"
+    template = _rewrite(QBR, tmp_path / "xxe.pptx", {part: lambda d: _with_dtd(d, b"<a:t>", _dtd(secret), b"&xxe;")})
+    with FileWatch("xxe-secret-dir") as watch, pytest.raises(TemplateError, match="DTD"):
+        render_deck(base_context, template)
+    assert watch.opened == []
+
+
+def test_the_template_check_reports_a_dtd(tmp_path, secret):
+    from pipeline.render.lint import check_deck, check_roadmap
+
+    docx = _rewrite(ROADMAP, tmp_path / "xxe.docx",
+                    {"word/document.xml": lambda d: _with_dtd(d, b"<w:t", _dtd(secret), b"&xxe;")})
+    pptx = _rewrite(QBR, tmp_path / "xxe.pptx",
+                    {"ppt/slideLayouts/slideLayout1.xml": lambda d: _with_dtd(d, b"<a:t>", _dtd(secret), b"&xxe;")})
+    with FileWatch("xxe-secret-dir") as watch:
+        assert any("DTD" in p for p in check_roadmap(docx).problems)
+        assert any("DTD" in p for p in check_deck(pptx).problems)
+    assert watch.opened == []
+
+
+def test_xxe_in_an_input_workbook_is_never_read(tmp_path, secret):
+    """Exports are third-party files: an .xlsx export whose shared strings declare an external entity."""
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    from pipeline.ingest import IngestOptions, ingest_folder
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "clients.csv").write_text("name,aliases,domains\nAcme,,\n", encoding="utf-8")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["client", "hostname", "device_type", "os"])
+    sheet.append(["Acme", "PLACEHOLDER-HOST", "desktop", "Windows 11 Pro"])
+    book.save(inputs / "plain.xlsx")
+    _rewrite(inputs / "plain.xlsx", inputs / "devices.xlsx", {
+        "xl/sharedStrings.xml": lambda d: d.replace(b"?>", b"?>" + _dtd(secret), 1).replace(
+            b"PLACEHOLDER-HOST", b"&xxe;&lol2;")})
+    (inputs / "plain.xlsx").unlink()
+    with FileWatch("xxe-secret-dir") as watch:
+        started = time.monotonic()
+        result = ingest_folder(inputs, IngestOptions(as_of=date(2026, 11, 20)))
+        assert time.monotonic() - started < 30
+    assert watch.opened == []
+    assert "XXE-SECRET" not in repr(result.records) + repr(result.rejects) + repr(result.unrecognised)
+
+
+def _block_network(monkeypatch) -> list:
+    attempts: list = []
+
+    def refuse(self, address, *args):
+        attempts.append(address)
+        raise OSError("network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts
+
+
+EXTERNAL_RELS = ('<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                 'image" Target="file://{linked}" TargetMode="External"/>'
+                 '<Relationship Id="rIdX2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                 'hyperlink" Target="http://198.51.100.7/track.png" TargetMode="External"/>')
+
+
+@pytest.fixture
+def linked(tmp_path) -> Path:
+    folder = tmp_path / "linked-target-dir"
+    folder.mkdir()
+    path = folder / "linked.png"
+    path.write_bytes(b"LINKED-FILE-CONTENT-91b2")
+    return path
+
+
+def test_external_links_in_the_roadmap_template_are_not_followed(tmp_path, base_context, linked, monkeypatch):
+    rels = EXTERNAL_RELS.format(linked=linked).encode()
+    attached = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
+                b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                b'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file://'
+                + str(linked).encode() + b'" TargetMode="External"/></Relationships>')
+    with zipfile.ZipFile(ROADMAP) as archive:
+        has_settings_rels = "word/_rels/settings.xml.rels" in archive.namelist()
+    template = _rewrite(ROADMAP, tmp_path / "linked.docx",
+                        {"word/_rels/document.xml.rels": lambda d: d.replace(b"</Relationships>", rels + b"</Relationships>")},
+                        {} if has_settings_rels else {"word/_rels/settings.xml.rels": attached})
+    attempts = _block_network(monkeypatch)
+    with FileWatch("linked-target-dir") as watch:
+        data = render_roadmap(base_context, template, {})
+    assert watch.opened == [] and attempts == []
+    assert b"LINKED-FILE-CONTENT" not in _all_bytes(data)
+    assert base_context["client"]["name"] in docx_text(data)
+
+
+def test_external_links_in_the_deck_template_are_not_followed(tmp_path, base_context, linked, monkeypatch):
+    rels = EXTERNAL_RELS.format(linked=linked).encode()
+    template = _rewrite(QBR, tmp_path / "linked.pptx", {
+        "ppt/slideLayouts/_rels/slideLayout1.xml.rels": lambda d: d.replace(b"</Relationships>", rels + b"</Relationships>"),
+        "ppt/slideMasters/_rels/slideMaster1.xml.rels": lambda d: d.replace(b"</Relationships>", rels + b"</Relationships>")})
+    attempts = _block_network(monkeypatch)
+    with FileWatch("linked-target-dir") as watch:
+        data = render_deck(base_context, template)
+    assert watch.opened == [] and attempts == []
+    assert b"LINKED-FILE-CONTENT" not in _all_bytes(data)
+
+
+# ----------------------------------------------------------------------------- time limit
+HANG_BUDGET_S = 45  # the samples render in a few seconds; a per-document limit well under this is expected
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG (not in render/): no time limit on rendering. A roadmap template with nested loops "
+    "({% for a in range(99999) %}{% for b in range(99999) %}...) runs for hours inside the sandbox "
+    "(range() is capped at 100,000 per call, not in total), and nothing in pipeline/runner/ "
+    "(run.py _render_all, executors.py run_local/future.result(), client_job.process_client) bounds a "
+    "client's or a document's time, so the cron run hangs. Fix in the runner: a per-document/per-client "
+    "timeout that fails that client (e.g. future.result(timeout) plus recycling the worker, or "
+    "signal.alarm in process_client)."))
+def test_a_runaway_template_is_stopped_by_a_time_limit(tmp_path):
+    template = _docx_template(tmp_path, "{% for a in range(99999) %}{% for b in range(99999) %}"
+                                        "{% endfor %}{% endfor %}{{ client.name }}")
+    config = tmp_path / "vcio.toml"
+    config.write_text(f'[documents]\nroadmap_template = "{template}"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "pipeline.cli", "run", "--inputs", str(INPUTS), "--out", str(out), "--as-of", AS_OF,
+            "--jobs", "2", "--client", "Sunrise Pediatrics", "--client", "Bluebird Creative Studio",
+            "--config", str(config), "-q"]
+    process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        _, stderr = process.communicate(timeout=HANG_BUDGET_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the CLI and its worker processes
+        process.communicate()
+        pytest.fail(f"the run was still rendering after {HANG_BUDGET_S} s: no time limit")
+    assert process.returncode == 1, stderr[-2000:]
+    import json
+
+    manifest = json.loads((out / "2026-Q4" / "manifest.json").read_text())
+    assert all(c["status"] == "failed" for c in manifest["clients"] if c["name"] in
+               {"Sunrise Pediatrics", "Bluebird Creative Studio"})
