@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -100,8 +101,11 @@ def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
         from .docx import render_roadmap
 
         try:
-            render_roadmap(context, path, roadmap_charts(context))
+            with _trial_limit():
+                render_roadmap(context, path, roadmap_charts(context))
         except TemplateError as exc:
+            report.problems.append(str(exc))
+        except TimeoutError as exc:
             report.problems.append(str(exc))
     return report
 
@@ -134,10 +138,29 @@ def check_deck(path: Path, context: dict | None = None) -> TemplateReport:
         report.warnings.append(f"{part} links to an external file or address: vcio does not follow it")
     if report.ok:
         try:
-            render_deck(context or synthetic_context(), path)
+            with _trial_limit():
+                render_deck(context or synthetic_context(), path)
         except TemplateError as exc:
             report.problems.append(str(exc))
+        except TimeoutError as exc:
+            report.problems.append(str(exc))
     return report
+
+
+TRIAL_SECONDS = 60
+
+
+@contextmanager
+def _trial_limit():
+    """A trial render of a small client takes a second; a template looping for minutes is a problem."""
+    from ..runner.client_job import ClientTimeout, time_limit
+
+    try:
+        with time_limit(TRIAL_SECONDS):
+            yield
+    except ClientTimeout:
+        raise TimeoutError(f"a trial render did not finish in {TRIAL_SECONDS} s: look for loops over large "
+                           "ranges in the template") from None
 
 
 def _is_office_file(path: Path, report: TemplateReport) -> bool:

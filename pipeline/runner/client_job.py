@@ -6,10 +6,14 @@ runs in the driver, in a process pool or on a remote worker; the driver writes f
 
 from __future__ import annotations
 
+import signal
+import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from ..config import Config
 from ..findings import budget, evaluate, grades, initiatives, risks
@@ -81,34 +85,65 @@ HISTORY_KEYS = ("findings", "grades", "risks", "initiatives", "budget", "decisio
                 "license_optimisation", "coming_up", "client", "quarter", "as_of_iso", "currency_symbol")
 
 
+class ClientTimeout(Exception):
+    """A client's documents took longer than documents.render_timeout_seconds (a runaway template?)."""
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Raise ClientTimeout after `seconds`, where a timer signal can be used (a process's main thread)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ClientTimeout(f"this client's documents took longer than {seconds} s to build "
+                            "(documents.render_timeout_seconds): check the templates with `vcio templates check`")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def process_client(job: ClientJob, keep_context: bool = False) -> ClientOutput:
     output = ClientOutput(job.client.name, job.slug, "ok")
+    limit = int(job.config.get("documents.render_timeout_seconds", 0) or 0)
     try:
-        context, output.counts = analyse(job)
-        quarter = job.facts.quarter
-        name = job.client.name
-        output.files["findings"] = ("findings.csv", findings_csv(name, context["findings"]))
-        output.files["decisions_template"] = ("decisions_template.csv", decisions_template_csv(
-            name, context["initiatives"], context["findings"]))
-        from ..render.xlsx import render_workbook
-
-        output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(context))
-        from ..render.charts import roadmap_charts
-        from ..render.docx import render_roadmap
-
-        output.files["roadmap"] = (document_name(name, "Roadmap", quarter, ".docx"),
-                                   render_roadmap(context, job.roadmap_template, roadmap_charts(context)))
-        from ..render.pptx import render_deck
-
-        output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(context, job.qbr_template))
-        if keep_context:
-            output.context = context
-        else:
-            output.context = history_payload(context)
+        with time_limit(limit):
+            _build(job, output, keep_context)
     except Exception as exc:  # one client's failure must never stop the others
         output.status = "failed"
         output.error = f"{type(exc).__name__}: {exc}"
         output.traceback = traceback.format_exc()
         output.files = {}
     return output
+
+
+def _build(job: ClientJob, output: ClientOutput, keep_context: bool) -> None:
+    """Findings, context and every document of one client, into `output.files`."""
+    context, output.counts = analyse(job)
+    quarter = job.facts.quarter
+    name = job.client.name
+    output.files["findings"] = ("findings.csv", findings_csv(name, context["findings"]))
+    output.files["decisions_template"] = ("decisions_template.csv", decisions_template_csv(
+        name, context["initiatives"], context["findings"]))
+    from ..render.xlsx import render_workbook
+
+    output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(context))
+    from ..render.charts import roadmap_charts
+    from ..render.docx import render_roadmap
+
+    output.files["roadmap"] = (document_name(name, "Roadmap", quarter, ".docx"),
+                               render_roadmap(context, job.roadmap_template, roadmap_charts(context)))
+    from ..render.pptx import render_deck
+
+    output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(context, job.qbr_template))
+    if keep_context:
+        output.context = context
+    else:
+        output.context = history_payload(context)
 

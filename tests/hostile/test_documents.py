@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import io
-import sys
 import zipfile
 
 import pytest
@@ -69,8 +68,7 @@ def test_control_characters_never_reach_the_roadmap(base_context):
     data = render_roadmap(dirty_context(base_context), ROADMAP, {})
     _strictly_valid(data)
     assert CLEAN in docx_cells(data)
-    assert CLEAN.replace("\n", "") not in "".join(docx_paragraphs(data)).replace("\n", "") or True
-    assert any(CLEAN in p for p in docx_paragraphs(data)) or CLEAN in "\n".join(docx_paragraphs(data))
+    assert CLEAN in docx_paragraphs(data), "the client name on the cover"
 
 
 def test_control_characters_never_reach_the_deck(base_context):
@@ -149,5 +147,3 @@ def test_a_long_client_name_fits_the_document_properties(hostile_run):
     title = next(el.text for el in core.iter() if etree.QName(el).localname == "title")
     assert len(title) <= 255 and title.startswith(HOSTILE_NAMES["long_a"][:200])
 
-
-_ = sys

@@ -1,0 +1,72 @@
+"""Property-based fuzzing of the renderers: any unicode (control characters, lone surrogates,
+non-characters, every script) as the client name, finding titles and host names never makes a renderer
+raise, and the cleaned text survives in the reopened document."""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.render.docx import render_roadmap
+from pipeline.render.pptx import render_deck
+from pipeline.render.text import clean_text, neutralise_formula
+from pipeline.render.xlsx import render_workbook
+from tests.hostile.conftest import (QBR, ROADMAP, docx_cells, docx_paragraphs, pptx_cells, pptx_paragraphs, squash,
+                                    synthetic, xlsx_column, xlsx_value)
+
+# Every category, surrogates (Cs) and unassigned code points included. Short strings: the deck shortens
+# a table cell longer than four lines with an ellipsis, by design.
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=()), max_size=24)
+FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                      HealthCheck.function_scoped_fixture])
+BASE = synthetic()
+
+
+def fuzzed(name: str, titles: list[str], hosts: list[str]) -> dict:
+    ctx = copy.deepcopy(BASE)
+    ctx["client"]["name"] = name
+    for finding, title in zip(ctx["findings"], titles):
+        finding["title"] = title
+    assets = ctx["current_state"]["assets"]
+    ctx["current_state"]["assets"] = [dict(assets[n % len(assets)], hostname=h) for n, h in enumerate(hosts)]
+    return ctx
+
+
+def contains(haystack: list[str], needle: str) -> bool:
+    """The cleaned text, whitespace-insensitively, in one of the texts (XML readers fold whitespace)."""
+    want = squash(clean_text(needle))
+    return any(want in squash(text) for text in haystack)
+
+
+@FUZZ
+@given(name=ANY_TEXT, titles=st.lists(ANY_TEXT, min_size=1, max_size=3), hosts=st.lists(ANY_TEXT, min_size=1, max_size=3))
+def test_fuzzed_roadmap_renders_and_keeps_the_text(name, titles, hosts):
+    data = render_roadmap(fuzzed(name, titles, hosts), ROADMAP, {})
+    cells, paragraphs = docx_cells(data), docx_paragraphs(data)
+    assert contains(paragraphs, name)
+    for text in titles + hosts:
+        assert contains(cells, text), repr(text)
+
+
+@FUZZ
+@given(name=ANY_TEXT, titles=st.lists(ANY_TEXT, min_size=1, max_size=3), hosts=st.lists(ANY_TEXT, min_size=1, max_size=3))
+def test_fuzzed_deck_renders_and_keeps_the_text(name, titles, hosts):
+    data = render_deck(fuzzed(name, titles, hosts), QBR)
+    cells, paragraphs = pptx_cells(data), pptx_paragraphs(data)
+    assert contains(paragraphs, name)
+    for text in titles + hosts:
+        assert contains(cells, text), repr(text)
+
+
+@FUZZ
+@given(name=ANY_TEXT, titles=st.lists(ANY_TEXT, min_size=1, max_size=3), hosts=st.lists(ANY_TEXT, min_size=1, max_size=3))
+def test_fuzzed_workbook_renders_and_keeps_the_text_exactly(name, titles, hosts):
+    data = render_workbook(fuzzed(name, titles, hosts))
+    found_titles = [xlsx_value(c) or "" for c in xlsx_column(data, "Findings", "Title")]
+    found_hosts = [xlsx_value(c) or "" for c in xlsx_column(data, "Assets", "Hostname")]
+    for n, title in enumerate(titles):
+        assert found_titles[n] == neutralise_formula(clean_text(title))
+    for host in hosts:
+        assert neutralise_formula(clean_text(host)) in found_hosts
