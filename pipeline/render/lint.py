@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..timelimit import TimeLimitExceeded, time_limit
 from .errors import TemplateError
 
 _EXTERNAL = re.compile(rb'TargetMode="External"')
@@ -105,7 +105,7 @@ def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
                 render_roadmap(context, path, roadmap_charts(context))
         except TemplateError as exc:
             report.problems.append(str(exc))
-        except TimeoutError as exc:
+        except TimeLimitExceeded as exc:
             report.problems.append(str(exc))
     return report
 
@@ -142,7 +142,7 @@ def check_deck(path: Path, context: dict | None = None) -> TemplateReport:
                 render_deck(context or synthetic_context(), path)
         except TemplateError as exc:
             report.problems.append(str(exc))
-        except TimeoutError as exc:
+        except TimeLimitExceeded as exc:
             report.problems.append(str(exc))
     return report
 
@@ -150,17 +150,10 @@ def check_deck(path: Path, context: dict | None = None) -> TemplateReport:
 TRIAL_SECONDS = 60
 
 
-@contextmanager
 def _trial_limit():
     """A trial render of a small client takes a second; a template looping for minutes is a problem."""
-    from ..runner.client_job import ClientTimeout, time_limit
-
-    try:
-        with time_limit(TRIAL_SECONDS):
-            yield
-    except ClientTimeout:
-        raise TimeoutError(f"a trial render did not finish in {TRIAL_SECONDS} s: look for loops over large "
-                           "ranges in the template") from None
+    return time_limit(TRIAL_SECONDS, f"a trial render did not finish in {TRIAL_SECONDS} s: look for loops over "
+                                     "large ranges in the template")
 
 
 def _is_office_file(path: Path, report: TemplateReport) -> bool:

@@ -6,20 +6,17 @@ runs in the driver, in a process pool or on a remote worker; the driver writes f
 
 from __future__ import annotations
 
-import signal
-import threading
 import traceback
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from ..config import Config
 from ..findings import budget, evaluate, grades, initiatives, risks
 from ..findings.lifecycle import LifecycleCatalog
 from ..model import ClientData
 from ..render.context import RunFacts, build_context
+from ..timelimit import time_limit
 from ..history import decisions_template_csv
 from .csvout import findings_csv
 from .names import document_name
@@ -85,35 +82,12 @@ HISTORY_KEYS = ("findings", "grades", "risks", "initiatives", "budget", "decisio
                 "license_optimisation", "coming_up", "client", "quarter", "as_of_iso", "currency_symbol")
 
 
-class ClientTimeout(Exception):
-    """A client's documents took longer than documents.render_timeout_seconds (a runaway template?)."""
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Raise ClientTimeout after `seconds`, where a timer signal can be used (a process's main thread)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise ClientTimeout(f"this client's documents took longer than {seconds} s to build "
-                            "(documents.render_timeout_seconds): check the templates with `vcio templates check`")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def process_client(job: ClientJob, keep_context: bool = False) -> ClientOutput:
     output = ClientOutput(job.client.name, job.slug, "ok")
     limit = int(job.config.get("documents.render_timeout_seconds", 0) or 0)
     try:
-        with time_limit(limit):
+        with time_limit(limit, f"this client's documents took longer than {limit} s to build "
+                               "(documents.render_timeout_seconds): check the templates with `vcio templates check`"):
             _build(job, output, keep_context)
     except Exception as exc:  # one client's failure must never stop the others
         output.status = "failed"
