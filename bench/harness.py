@@ -586,6 +586,7 @@ def child_main(argv: list[str]) -> int:
 
 
 def run_child(what: str, log_dir: Path, *extra: str, poll: bool = False) -> dict:
+    started = stamp()
     json_out = log_dir / f"child-{what}-{int(time.time() * 1000)}.json"
     cmd = [str(VENV_PY), str(Path(__file__).resolve()), "_child", what, "--json-out", str(json_out), *extra]
     measured = run_measured(cmd, log_dir / f"child-{what}.log", poll=poll)
@@ -595,6 +596,7 @@ def run_child(what: str, log_dir: Path, *extra: str, poll: bool = False) -> dict
     result = json.loads(json_out.read_text())
     json_out.unlink()
     result["process"] = {k: v for k, v in measured.items() if k != "timeline"}
+    result["stamp"] = started
     return result
 
 
@@ -652,10 +654,20 @@ def generate(out_dir: Path, *args: str) -> dict:
 POOL_BUG = "max_tasks_per_child is incompatible with the 'fork'"
 
 
+def stamp() -> dict:
+    """When, and on which code: other engineers commit while the benchmark runs."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "pipeline", "templates"],
+                           capture_output=True, text=True, cwd=ROOT).stdout.splitlines()
+    return {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "git_head": head,
+            "modified_files": len(dirty)}
+
+
 def cli_run(data: Path, out: Path, jobs: int, log_dir: Path, label: str, resume: bool = False) -> dict:
     """One `vcio run` as a subprocess. If the real CLI dies of the known process-pool bug (exit 70,
     max_tasks_per_child with a fork context), the failure is recorded and the run is repeated through
     bench/vcio_patched.py, which only drops max_tasks_per_child, so the rest can still be measured."""
+    started = stamp()
     result = _cli_run_once([str(VCIO)], data, out, jobs, log_dir, label, resume)
     if result["rc"] == 70 and POOL_BUG in (log_dir / f"cli-{label}.log").read_text(errors="replace"):
         broken = {k: result[k] for k in ("cmd", "rc", "wall_s")}
@@ -666,6 +678,7 @@ def cli_run(data: Path, out: Path, jobs: int, log_dir: Path, label: str, resume:
         result["entry"] = "bench/vcio_patched.py (workaround: no max_tasks_per_child)"
     else:
         result["entry"] = "vcio"
+    result["stamp"] = started
     return result
 
 
@@ -843,7 +856,7 @@ def main(argv: list[str] | None = None) -> int:
                 # changed clients again and saved their new fingerprints: measure once more.
                 say(f"  only {r.get('unchanged')} of {n} unchanged (config/templates/data edited meanwhile?): "
                     "measuring --resume once more")
-                first = {k: r.get(k) for k in ("wall_s", "unchanged", "client_statuses")}
+                first = {k: v for k, v in r.items() if k != "timeline"}
                 r = cli_run(data, args.out / f"run-{n}", args.jobs, log_dir, f"{n}-resume-2", resume=True)
                 r["first_attempt"] = first
             entry = results["cli"].setdefault(str(n), {})

@@ -16,6 +16,7 @@ from typing import Any
 
 from .charts import CHART_KEYS, GRADE_COLOURS
 from .errors import TemplateError
+from .limits import appendix_limit
 from .package import refuse_doctype
 from .text import clean
 
@@ -30,7 +31,6 @@ def render_roadmap(context: dict, template: Path, charts: dict[str, bytes]) -> b
     """The roadmap for one client as .docx bytes."""
     from docxtpl import DocxTemplate
     from jinja2 import StrictUndefined, TemplateError as JinjaError
-    from jinja2.sandbox import SandboxedEnvironment
 
     template = Path(template)
     refuse_doctype(template, "roadmap")
@@ -40,7 +40,7 @@ def render_roadmap(context: dict, template: Path, charts: dict[str, bytes]) -> b
     except Exception as exc:
         raise TemplateError(f"cannot open the roadmap template {template}: {exc}. Point documents.roadmap_template "
                             f"at a .docx file, or leave it empty to use the built-in template.") from exc
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_literal)
+    env = _sandbox()(undefined=StrictUndefined, autoescape=True, finalize=_literal)
     context = clean(context)  # a new structure: characters XML cannot hold never reach the document
     ctx = dict(context)  # shallow copy: only the new key is added
     ctx["render"] = render_extras(context, tpl, charts)
@@ -61,6 +61,36 @@ def render_roadmap(context: dict, template: Path, charts: dict[str, bytes]) -> b
     return buffer.getvalue()
 
 
+MAX_POWER_BITS = 4096  # a ** b in a template: results up to 4,096 bits (1,233 digits)
+MAX_REPEAT = 1_000_000  # "text" * n and [list] * n in a template: up to a million characters or items
+
+
+def _sandbox():
+    """Jinja's sandbox, refusing arithmetic that runs inside C for minutes or fills memory.
+
+    The per-client time limit (a timer signal) cannot interrupt one long C operation: ``{{ 7**987654321 }}``
+    (which Jinja would even evaluate while compiling the template) or ``{{ 'x' * 10**10 }}``. Intercepting
+    ``**`` and ``*`` also stops Jinja from folding them at compile time, so they are checked here.
+    """
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class RoadmapSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"**", "*"})
+
+        def call_binop(self, context, operator, left, right):
+            if (operator == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1
+                    and left.bit_length() * right > MAX_POWER_BITS):
+                raise SecurityError(f"{left} ** {right} is too large for a template")
+            if operator == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if isinstance(seq, (str, list, tuple)) and type(n) is int and len(seq) * n > MAX_REPEAT:
+                        raise SecurityError(f"repeating {type(seq).__name__} {n} times is too large for a template")
+            return super().call_binop(context, operator, left, right)
+
+    return RoadmapSandbox
+
+
 def _literal(value: Any) -> Any:
     """Every {{ value }} as escaped text that docxtpl leaves alone.
 
@@ -73,13 +103,6 @@ def _literal(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         return Markup(str(escape(value)).replace("{_", "{&#95;").replace("_}", "&#95;}"))
     return value
-
-
-def _limit(ctx: dict, key: str, default: int) -> int:
-    try:
-        return max(1, int((ctx.get("limits") or {}).get(key, default)))
-    except (TypeError, ValueError):
-        return default
 
 
 def _symbol(ctx: dict) -> str:
@@ -193,7 +216,7 @@ def render_extras(ctx: dict, tpl, charts: dict[str, bytes]) -> dict[str, Any]:
     """Everything the template needs beyond the plain context, as new objects (ctx is not changed)."""
     symbol = _symbol(ctx)
     state = ctx.get("current_state") or {}
-    limit = _limit(ctx, "roadmap_appendix_rows", 500)
+    limit = appendix_limit(ctx, "roadmap_appendix_rows", 500)
     grades = []
     for g in ctx.get("grades") or []:
         colour = g.get("colour") or "grey"

@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape
 
+from ..quarters import Quarter
 from .charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
 from .errors import TemplateError
+from .limits import appendix_limit
 from .package import refuse_doctype
 from .text import clean_text
 
@@ -293,19 +295,11 @@ def chart_data(categories: Iterable[Any], series: dict[str, Sequence[float]], nu
 
 
 # ----------------------------------------------------------------------------- the renderer
-def _limit(ctx: dict, key: str, default: int) -> int:
-    try:
-        return max(1, int((ctx.get("limits") or {}).get(key, default)))
-    except (TypeError, ValueError):
-        return default
-
-
 def _next_quarter(label: str) -> str:
-    match = re.match(r"^(\d{4})-Q([1-4])$", str(label))
-    if not match:
+    try:
+        return Quarter.parse(str(label)).next().label
+    except ValueError:
         return "next quarter"
-    year, q = int(match.group(1)), int(match.group(2))
-    return f"{year + (q == 4)}-Q{q % 4 + 1}"
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -571,7 +565,7 @@ def render_deck(context: dict, template: Path) -> bytes:
     client, quarter = ctx["client"], ctx["quarter"]
     msp = ctx.get("msp") or {}
     summary = ctx["summary"]
-    appendix_rows = _limit(ctx, "deck_appendix_rows", 40)
+    appendix_rows = appendix_limit(ctx, "deck_appendix_rows", 40)
 
     # 1 title
     slide = deck.slide(LAYOUT_TITLE, "Quarterly business review",

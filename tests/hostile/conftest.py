@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -92,10 +90,6 @@ def pptx_cells(data: bytes) -> list[str]:
     prs = Presentation(io.BytesIO(data))
     return [cell.text.replace("\v", "\n") for slide in prs.slides for shape in slide.shapes if shape.has_table
             for row in shape.table.rows for cell in row.cells]
-
-
-def pptx_text(data: bytes) -> str:
-    return "\n".join(pptx_paragraphs(data))
 
 
 def xlsx_cells(data: bytes, sheet: str | None = None) -> list:
@@ -211,17 +205,8 @@ def base_context() -> dict:
     return synthetic()
 
 
-@pytest.fixture(scope="session")
-def python() -> str:
-    return sys.executable
-
-
 def files_under(root: Path) -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file() or p.is_symlink()}
-
-
-def environ_without_proxy() -> dict:
-    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
 
 
 # ----------------------------------------------------------------------------- the end-to-end hostile run
