@@ -18,7 +18,6 @@ master, or the Word styles. The renderers only rely on:
 from __future__ import annotations
 
 import argparse
-import copy
 from pathlib import Path
 
 from lxml import etree

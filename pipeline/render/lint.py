@@ -80,11 +80,14 @@ def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
     if not _is_office_file(path, report):
         return report
     from docxtpl import DocxTemplate
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from .docx import _sandbox
 
     context = context or synthetic_context()
     try:
-        used = DocxTemplate(str(path)).get_undeclared_template_variables(SandboxedEnvironment())
+        # the render's own sandbox: finding the variables compiles the tags, and Jinja evaluates constant
+        # arithmetic while compiling (``{{ 7**987654321 }}`` would run in C, beyond any time limit)
+        used = DocxTemplate(str(path)).get_undeclared_template_variables(_sandbox()())
     except Exception as exc:  # a Jinja syntax error in the document
         report.problems.append(f"the template's Jinja tags do not parse: {exc}. Fix the tag in Word (a tag must be "
                                "typed in one go: Word splits tags it autocorrects)")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import io
 import math
-import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape
@@ -609,7 +608,7 @@ def render_deck(context: dict, template: Path) -> bytes:
                        f"Close by confirming the decisions and the owners, and book the {_next_quarter(quarter)} "
                        f"review. The Word roadmap and the findings workbook go to the client after this meeting.")
     deck.text(slide, 1, ["Confirm the decisions and owners agreed today",
-                         f"We send the updated roadmap and the findings workbook",
+                         "We send the updated roadmap and the findings workbook",
                          f"Next review: {_next_quarter(quarter)}"])
     contact = [client["vcio"] + (f", {msp['name']}" if msp.get("name") else "")]
     if msp.get("contact"):

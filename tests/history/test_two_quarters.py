@@ -135,7 +135,7 @@ def test_portfolio_figures_match_the_clients(two_quarters):
     q1 = two_quarters["q1"]
     book = load_workbook(q1 / "portfolio.xlsx", read_only=True)
     rows = list(book["Portfolio"].iter_rows(values_only=True))
-    header, data = rows[0], {row[0]: dict(zip(rows[0], row)) for row in rows[1:] if row and row[0]}
+    data = {row[0]: dict(zip(rows[0], row)) for row in rows[1:] if row and row[0]}
     assert set(data) == set(CLIENTS)
     for name, slug in (("Harbor Point Dental", "harbor-point-dental"), ("Cedar & Finch LLP", "cedar-finch-llp")):
         current = findings(q1, slug)
