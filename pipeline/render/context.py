@@ -116,11 +116,22 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
     ctx["decisions"] = facts.decisions or {"first_review": True, "accepted": [], "declined": [], "deferred": [],
                                            "done": []}
     ctx["headline"] = _headline(ctx)
+    if config.get("msp.internal_view"):
+        # The MSP's cost and margin: only ever rendered into the findings workbook, never the client documents.
+        ctx["internal"] = {"subscriptions": [_margin(s) for s in client.subscriptions if s.active]}
     ctx["decisions_needed"] = [{"initiative_id": i["initiative_id"], "title": i["title"],
                                 "one_time_cost": i["one_time_cost"], "owner": i["owner"]} for i in ctx["next_90_days"]]
     ctx["findings_by_category"] = [{"category": CATEGORY_LABELS[c], "count": n}
                                    for c, n in Counter(f.category for f in findings).most_common()]
     return clean(ctx)
+
+
+def _margin(sub) -> dict:
+    price, cost = sub.price, sub.partner_cost
+    margin = (price - cost) * sub.quantity if price is not None and cost is not None else None
+    return {"product": sub.product, "quantity": sub.quantity, "price": price, "partner_cost": cost,
+            "margin_monthly": round(margin, 2) if margin is not None else None,
+            "margin_percent": round(100 * (price - cost) / price, 1) if margin is not None and price else None}
 
 
 def _grade(grade: Grade) -> dict:

@@ -46,6 +46,11 @@ LICENSES: Sequence[Column] = (
     ("Product", "product", "text", 45), ("Purchased", "purchased", "int", 11), ("Assigned", "assigned", "int", 10),
     ("Unassigned", "spare", "int", 11), ("Price per seat / month", "price_text", "text", 16),
 )
+MARGIN: Sequence[Column] = (
+    ("Product", "product", "text", 45), ("Seats", "quantity", "int", 8), ("Client price / seat / month", "price", "money", 16),
+    ("MSP cost / seat / month", "partner_cost", "money", 16), ("Margin / month", "margin_monthly", "money", 14),
+    ("Margin %", "margin_percent", "number", 10),
+)
 USERS: Sequence[Column] = (
     ("User principal name", "upn", "text", 36), ("Name", "name", "text", 24), ("Licences", "licenses", "text", 60),
     ("Status", "status", "text", 10), ("Last activity", "last_activity", "text", 14),
@@ -78,6 +83,8 @@ def render_workbook(context: dict[str, Any]) -> bytes:
     _sheet(book, "Assets", ASSETS, state["assets"], formats)
     _sheet(book, "Licenses", LICENSES, state["licenses"], formats)
     _sheet(book, "Users", USERS, state["users"], formats)
+    if context.get("internal"):
+        _sheet(book, "Margin (internal)", MARGIN, context["internal"]["subscriptions"], formats)
     book.close()
     return buffer.getvalue()
 

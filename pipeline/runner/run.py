@@ -159,7 +159,10 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         fingerprints: dict[str, str] = {}
         for name, client in clients.items():
             entry = {"name": name, "slug": slugs[name], "status": "skipped", "reason": "", "error": None,
-                     "files": {}, "findings": {"by_category": {}, "by_severity": {}}}
+                     "files": {}, "findings": {"by_category": {}, "by_severity": {}},
+                     "records": {"devices": len(client.assets), "users": len(client.users),
+                                 "subscriptions": len(client.subscriptions), "contracts": len(client.contracts),
+                                 "device_merge_conflicts": client.merge_conflicts}}
             entries[name] = entry
             wanted, reason = selected[name]
             if not wanted:

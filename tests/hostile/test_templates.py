@@ -259,16 +259,25 @@ def test_xxe_in_an_input_workbook_is_never_read(tmp_path, secret):
     sheet.append(["client", "hostname", "device_type", "os"])
     sheet.append(["Acme", "PLACEHOLDER-HOST", "desktop", "Windows 11 Pro"])
     book.save(inputs / "plain.xlsx")
-    _rewrite(inputs / "plain.xlsx", inputs / "devices.xlsx", {
-        "xl/sharedStrings.xml": lambda d: d.replace(b"?>", b"?>" + _dtd(secret), 1).replace(
-            b"PLACEHOLDER-HOST", b"&xxe;&lol2;")})
+    def poison(data: bytes) -> bytes:  # the cell text (inline or shared string) becomes &xxe;&lol2;
+        assert b"PLACEHOLDER-HOST" in data
+        body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+        return _dtd(secret) + body.replace(b"PLACEHOLDER-HOST", b"&xxe;&lol2;")
+
+    with zipfile.ZipFile(inputs / "plain.xlsx") as archive:
+        part = next(n for n in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml")
+                    if n in archive.namelist() and b"PLACEHOLDER-HOST" in archive.read(n))
+    _rewrite(inputs / "plain.xlsx", inputs / "devices.xlsx", {part: poison})
     (inputs / "plain.xlsx").unlink()
     with FileWatch("xxe-secret-dir") as watch:
         started = time.monotonic()
         result = ingest_folder(inputs, IngestOptions(as_of=date(2026, 11, 20)))
         assert time.monotonic() - started < 30
     assert watch.opened == []
-    assert "XXE-SECRET" not in repr(result.records) + repr(result.rejects) + repr(result.unrecognised)
+    seen = repr(result.records) + repr(result.rejects) + repr(result.unrecognised)
+    assert "XXE-SECRET" not in seen
+    assert "devices.xlsx" in [u.path for u in result.unrecognised] + [f.path for f in result.files]
+    assert "lollollol" not in seen, "internal entities are not expanded either"
 
 
 def _block_network(monkeypatch) -> list:
