@@ -77,7 +77,7 @@ def data_gaps(client: ClientData, catalog: LifecycleCatalog) -> dict[str, int]:
             gaps["devices without a purchase or install date"] += 1
         if asset.os and asset.device_type not in {"network", "storage", "printer"}:
             status = catalog.status(identify_os(asset.os, asset.os_build))
-            if status is None or status.eol is None:  # a release without a date cannot be checked either
+            if status is None or (status.eol is None and not status.maintained):  # nothing to check against
                 gaps["devices whose operating system the lifecycle catalog does not know"] += 1
     if client.users and not any(u.activity_known for u in client.users):
         gaps["tenants without an activity report (inactive licences not checked)"] += 1

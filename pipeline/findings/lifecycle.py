@@ -464,6 +464,15 @@ def _detect_appliance(low: str, build_arg: int | None) -> OsIdentity | None:
 # --------------------------------------------------------------------------- catalog
 
 
+def _maintained(data: dict[str, Any]) -> bool | None:
+    """endoflife.date's isMaintained, else the opposite of isEol; None when the row says neither."""
+    if data.get("isMaintained") is not None:
+        return bool(data["isMaintained"])
+    if data.get("isEol") is not None:
+        return not data["isEol"]
+    return None
+
+
 class CatalogError(ValueError):
     """A catalog data file is missing or malformed (named in the message)."""
 
@@ -477,6 +486,7 @@ class SupportStatus:
     feature_update_only: bool  # Windows 11 GA channel: once past eol, the fix is a feature update, not new hardware
     source: str  # e.g. "endoflife.date windows, snapshot 2026-08-01"
     note: str | None  # e.g. "edition unknown: Home/Pro date assumed"
+    maintained: bool | None = None  # the catalog says the release is still supported, with or without an end date
 
 
 class _Readable(Protocol):
@@ -589,6 +599,7 @@ class LifecycleCatalog:
             feature_update_only=_is_feature_update_channel(identity, row),
             source=f"{row.origin} {row.product}, snapshot {row.snapshot.isoformat()}{suffix}",
             note="; ".join(notes) or None,
+            maintained=_maintained(data),
         )
 
     def _pick(self, identity: OsIdentity) -> _Release | None:

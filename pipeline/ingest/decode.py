@@ -99,8 +99,8 @@ def _parse_delimited(text: str, delimiter: str, encoding: str) -> Table:
     for cells in reader:
         start = previous_end + 1
         previous_end = reader.line_num
-        if not any(cells) or (len(cells) == 1 and not cells[0].strip()):
-            continue  # blank line: not a record, nothing to accept or reject
+        if not any(cells) or not "".join(cells).strip():
+            continue  # blank line (or only blank cells): not a record, nothing to accept or reject
         if header is None:
             if len(cells) == 1 and _is_type_line(cells[0]):
                 continue  # Windows PowerShell's Export-Csv type line above the header: not data

@@ -137,10 +137,22 @@ def _merge_group(records: list[dict], kinds: dict[str, str]) -> Asset:
         if len(distinct) > 1 and name not in {"hostname", "site", "av_product", "os", "last_seen"}:
             asset.conflicts.append(name)
         setattr(asset, name, value)
-    asset.device_type = asset.device_type or "other"
+    asset.device_type = refine_device_type(asset.device_type or "other", asset.model)
     asset.sources = sorted({r["_src"] for r in records}, key=_source_order)
     asset.tools = sorted({kind_of(r) for r in records})
     return asset
+
+
+_LAPTOP_MODELS = ("macbook", "thinkpad", "latitude", "elitebook", "probook", "zbook", "surface laptop",
+                  "surface pro", "xps 13", "xps 15", "inspiron 14", "inspiron 15", "vostro 14", "vostro 15",
+                  "ideapad", "yoga", "spectre", "envy x360", "chromebook", "toughbook", "galaxy book")
+
+
+def refine_device_type(device_type: str, model: str | None) -> str:
+    """RMMs call every Mac or Windows client a workstation: the model name tells a laptop apart."""
+    if device_type in {"desktop", "other"} and model and any(word in model.lower() for word in _LAPTOP_MODELS):
+        return "laptop"
+    return device_type
 
 
 def _preferred_hostname(names: list[str]) -> str:

@@ -224,7 +224,9 @@ def _goals(client: ClientData, items: list[dict], fmt: Formatter) -> tuple[list[
     return goals, [i for i in items if not i["has_goal"]]
 
 
-def _support_label(eol: date | None, as_of: date, known: bool) -> str:
+def _support_label(eol: date | None, as_of: date, known: bool, maintained: bool | None = None) -> str:
+    if known and eol is None and maintained:
+        return "Supported"  # still maintained, no end date announced (macOS, rolling releases)
     if not known or eol is None:
         return "Unknown"
     if eol <= as_of:
@@ -249,7 +251,8 @@ def _current_state(client: ClientData, findings: list[Finding], as_of: date, con
             status = catalog.status(identity)
             label = (status.release_label if status else None) or identity.label or asset.os
         os_counts[label] += 1
-        support_label = _support_label(status.eol if status else None, as_of, status is not None)
+        support_label = _support_label(status.eol if status else None, as_of, status is not None,
+                                       status.maintained if status else None)
         if asset.device_type in {"network", "storage", "printer"} and status is None:
             support_label = "Unknown"
         support[support_label] += 1
