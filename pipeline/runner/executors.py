@@ -6,7 +6,8 @@ Results come back to the driver, which writes every file, so workers need no sha
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator, Sequence
 
 from ..status import UsageError
@@ -28,22 +29,51 @@ def run_local(jobs: Sequence[ClientJob], workers: int, keep_context: bool) -> It
     # every worker forks from it; unlike plain fork it allows recycling workers (max_tasks_per_child).
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+    queue = list(jobs)
+    while queue:
+        interrupted: list[ClientJob] = []
+        queue = yield from _pool_pass(queue, workers, task, context, interrupted)
+        # A worker died (killed, out of memory) and broke the pool: every client then in flight lost its
+        # result. Each is retried alone, so only the client that kills its worker fails.
+        for job in interrupted:
+            yield from _pool_pass_alone(job, task, context)
+
+
+def _pool_pass(queue: list[ClientJob], workers: int, task, context, interrupted: list[ClientJob]):
+    """Run jobs until they are done or the pool breaks; returns the jobs never started."""
+    pending = iter(queue)
+    started = 0
+    with ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context,
                              max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        # At most a few jobs per worker in flight: memory grows with the clients in flight, not the total.
-        pending = iter(jobs)
         futures = {}
+        # At most a few jobs per worker in flight: memory grows with the clients in flight, not the total.
         for job in pending:
             futures[pool.submit(task, job)] = job
+            started += 1
             if len(futures) >= workers * 2:
                 break
         while futures:
             done = next(as_completed(futures))
             job = futures.pop(done)
+            if isinstance(done.exception(), BrokenProcessPool):
+                interrupted.append(job)
+                interrupted.extend(futures.values())
+                for other in futures:
+                    other.cancel()
+                return queue[started:]
             yield _result(done, job)
             for job in pending:
                 futures[pool.submit(task, job)] = job
+                started += 1
                 break
+    return []
+
+
+def _pool_pass_alone(job: ClientJob, task, context) -> Iterator[ClientOutput]:
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(task, job)
+        wait([future])
+        yield _result(future, job)
 
 
 def _result(future, job: ClientJob) -> ClientOutput:

@@ -104,7 +104,21 @@ def templates_for(config: Config) -> tuple[Path, Path]:
         if not zipfile.is_zipfile(path):
             raise EnvironmentProblem(f"template {path} is not a Word/PowerPoint file (not a zip archive): "
                                      "save it again from Word or PowerPoint, or run `vcio templates init DIR`")
+    _open_templates(roadmap, qbr)
     return roadmap, qbr
+
+
+def _open_templates(roadmap: Path, qbr: Path) -> None:
+    """A zip that is not a Word or PowerPoint package fails the run once, not every client."""
+    from docx import Document
+    from pptx import Presentation
+
+    for path, opener, what in ((roadmap, Document, "Word"), (qbr, Presentation, "PowerPoint")):
+        try:
+            opener(str(path))
+        except Exception as exc:  # python-docx/python-pptx raise many types for a damaged package
+            raise EnvironmentProblem(f"template {path} cannot be opened as a {what} file ({type(exc).__name__}: "
+                                     f"{exc}): save it again from {what}, or run `vcio templates init DIR`") from None
 
 
 def load_run_config(options: RunOptions) -> Config:

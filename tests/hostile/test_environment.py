@@ -151,12 +151,6 @@ def test_missing_or_corrupted_template_exits_4(tmp_path, key, make, message):
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG pipeline/runner/run.py templates_for() (line ~103): a template that is a zip but not a Word/"
-    "PowerPoint package (e.g. a renamed .zip, or a docx missing [Content_Types].xml) passes the is_zipfile "
-    "check, then every client fails with TemplateError and the run exits 1 ('some clients failed') instead "
-    "of 4 ('template unreadable', status.py). Fix: in templates_for, open each template once (DocxTemplate/"
-    "Presentation, or render.lint.check_*) and raise EnvironmentProblem with the TemplateError's message."))
 def test_a_zip_that_is_not_a_document_exits_4(tmp_path):
     template = tmp_path / "roadmap.docx"
     with zipfile.ZipFile(template, "w") as archive:
@@ -181,14 +175,6 @@ def _workers(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the worker processes")
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG pipeline/runner/executors.py run_local() (lines ~38-50, not in this suite's files): when one worker "
-    "dies (SIGKILL, OOM killer) the ProcessPoolExecutor is broken; every in-flight future fails with "
-    "BrokenProcessPool and the next pool.submit() raises BrokenProcessPool out of the generator, so "
-    "run.py _render_all crashes: exit 70, 'internal error', no manifest, the other clients' documents never "
-    "written. Fix: catch BrokenProcessPool in run_local (submit and result), record the jobs that were in "
-    "flight, start a fresh pool and rerun them one at a time so only the job that kills its worker again "
-    "fails ('worker process failed'), then continue with the pending jobs."))
 def test_a_killed_worker_fails_one_client_and_the_others_finish(tmp_path):
     inputs = copy_samples(tmp_path / "inputs")
     add_roster_rows(inputs, ["Slow Fleet Co"])  # a client that keeps a worker busy for a few seconds
