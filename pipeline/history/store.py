@@ -6,6 +6,8 @@ loaded by ``HistoryStore.client_view``) when they need the past to build a clien
 
 from __future__ import annotations
 
+import os
+
 import difflib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -151,8 +153,10 @@ class HistoryStore:
                     raise HistoryError(f"no history database at {path}: `vcio run` records one in the output folder")
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
+                    # Every client's findings for every quarter: readable by its owner only.
+                    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
                 except OSError as exc:
-                    raise _environment(f"cannot create {path.parent}: {exc.strerror}") from None
+                    raise _environment(f"cannot create {path}: {exc.strerror}") from None
         try:
             engine = _create_engine(resolved)
         except (NoSuchModuleError, ImportError) as exc:

@@ -27,7 +27,11 @@ class Table:
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
-    """Return (text, encoding name).  UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
+    """Return (text, encoding name).  UTF-8 (BOM or not), UTF-16 with BOM, else cp1252.
+
+    A file that is UTF-8 except for some lines (rows pasted from an Excel re-save) is decoded line by
+    line, so its UTF-8 names stay intact; the encoding name says "mixed" and the caller warns.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -35,11 +39,33 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
+        lines = raw.splitlines(keepends=True)
+        if any(_has_multibyte(line) for line in lines):
+            # Real UTF-8 text beside lines that are not: decode each line on its own, nothing becomes mojibake.
+            decoded, bad = [], 0
+            for line in lines:
+                try:
+                    decoded.append(line.decode("utf-8"))
+                except UnicodeDecodeError:
+                    decoded.append(line.decode("cp1252", errors="replace"))
+                    bad += 1
+            return "".join(decoded), f"mixed: {bad} of {len(lines)} lines are not UTF-8 (read as cp1252)"
         # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing is lost.
         try:
             return raw.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             return raw.decode("latin-1"), "latin-1"
+
+
+def _has_multibyte(line: bytes) -> bool:
+    """A line holding real UTF-8 multi-byte characters (not just plain ASCII)."""
+    if not any(b >= 0x80 for b in line):
+        return False
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -87,10 +113,20 @@ def read_table(path: Path) -> Table:
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip() and not _is_type_line(line)), "")
     delimiter = sniff_delimiter(header_line, path.suffix.lower())
-    return _parse_delimited(text, delimiter, encoding)
+    table = _parse_delimited(text, delimiter, encoding)
+    if encoding.startswith("mixed"):
+        table.warnings.append(f"mixed encodings: {encoding[7:]}; check the names in this file")
+    return table
 
 
 def _parse_delimited(text: str, delimiter: str, encoding: str) -> Table:
+    try:
+        return _read_records(text, delimiter, encoding)
+    except csv.Error as exc:  # a cell over the field limit: an unclosed quote swallowed the rest of the file
+        raise DecodeError(f"the file cannot be read as a table: {exc} (an unclosed quote?)") from None
+
+
+def _read_records(text: str, delimiter: str, encoding: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []

@@ -144,12 +144,6 @@ def test_mixed_encodings_are_read_without_failing(faulty_run):
     assert report["rows"] == 2 and report["rows"] == report["accepted"] + report["rejected"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG pipeline/ingest/decode.py decode_bytes() (line ~33): a file that is UTF-8 except for one cp1252 "
-    "row is decoded wholesale as cp1252, so every UTF-8 name in it silently becomes mojibake ('SP-M\u00dc1' -> "
-    "'SP-M\u00c3\u01531') with no warning in the manifest; README promises 'nothing lost, nothing silent'. "
-    "Fix: decode line by line (UTF-8 first, cp1252 per failing line) or add a warning "
-    "'mixed encodings: N lines are not UTF-8' to the file's report."))
 def test_mixed_encodings_are_reported(faulty_run):
     report = _report(faulty_run.manifest, "mixed_encodings.csv")
     assert any("encoding" in w.lower() for w in report["warnings"]), report
@@ -225,12 +219,6 @@ def test_a_client_with_5000_devices_gets_every_device_in_the_workbook_and_a_capp
     assert f"Showing 500 of {BIG_DEVICES} devices" in roadmap
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG pipeline/ingest/decode.py _parse_delimited() line ~99 / pipeline/ingest/folder.py ingest_folder() "
-    "line ~119: a cell larger than csv.field_size_limit (16 MiB) - typically an unclosed quote early in a large "
-    "export - raises _csv.Error, which folder.py does not catch (only DecodeError, OSError): the whole run "
-    "dies with 'internal error' (exit 70) and no manifest. Fix: catch csv.Error in _parse_delimited and raise "
-    "DecodeError('a cell is larger than 16 MiB: an unclosed quote?'), so the file is listed as unrecognised."))
 def test_an_oversized_cell_is_a_per_file_error(tmp_path):
     inputs = copy_samples(tmp_path / "inputs")
     (inputs / "rmm" / "runaway_quote.csv").write_text(

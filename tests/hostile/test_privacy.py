@@ -77,13 +77,6 @@ def test_output_files_are_owner_only(hostile_run):
     assert len(list(hostile_run.out.rglob("*.docx"))) >= 19
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG pipeline/history/store.py HistoryStore.open() (lines ~144-157): OUT/history.sqlite "
-    "is created by SQLite with the process umask (0644 here), readable by every local user, although it holds "
-    "every client's findings (device names, user principal names, costs) for every quarter; README: "
-    "'Every file is written ... with owner-only permissions (0600)'. Fix: before the first connect, create "
-    "the file with os.open(path, O_CREAT|O_WRONLY, 0o600) (or os.chmod it to 0o600 after creation); its "
-    "-wal/-journal files follow the database's mode."))
 def test_history_store_is_owner_only(hostile_run):
     path = hostile_run.out / "history.sqlite"
     assert path.is_file()
