@@ -22,7 +22,7 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """
     temp = temp_name(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # client folders name clients: owner only
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         try:
             view = memoryview(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -14,7 +15,8 @@ def slugify(name: str, max_length: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
     if not slug:
-        slug = "client"
+        # No Latin letters to keep (Arabic, Chinese ...): a short digest keeps the folder stable across runs.
+        slug = "client-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     if slug in _WINDOWS_RESERVED:
         slug = f"{slug}-client"
     return slug

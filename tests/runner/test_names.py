@@ -30,3 +30,8 @@ def test_file_names_never_contain_path_separators(name):
 def test_file_names_keep_readable_spelling():
     assert safe_filename("Cedar & Finch LLP") == "Cedar & Finch LLP"
     assert safe_filename("Café 東京") == "Café 東京"
+
+
+def test_names_without_latin_letters_get_stable_distinct_slugs():
+    first, second = slugify("東京歯科"), slugify("مرحبا")
+    assert first != second and first.startswith("client-") and slugify("東京歯科") == first
