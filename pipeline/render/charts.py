@@ -33,7 +33,7 @@ STATUS_HATCHES = {"Supported": "", "In warranty": "", "Ends within 12 months": "
                   "Unsupported": "xx", "Expired": "xx", "Unknown": "..", "Not reported": ".."}
 PHASE_STYLE = {"0-6 months": ("1F3A5F", ""), "6-18 months": ("1A9E8F", "//"), "18-36 months": ("A9B4C2", "..")}
 
-WIDTH_IN, HEIGHT_IN, STATUS_HEIGHT_IN, DPI = 8.0, 4.5, 2.6, 150
+WIDTH_IN, HEIGHT_IN, STATUS_HEIGHT_IN, DPI = 8.0, 4.5, 2.6, 120
 TIMELINE_MAX = 14  # initiatives drawn in the timeline; the rest are counted in the caption
 
 

@@ -160,6 +160,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             raise NoInputError(f"no usable input in {options.inputs}: see {path}")
 
         clients = build_clients(ingested)
+        ingested.records.clear()  # the model holds the same data; keep one copy of the tables, not two
         slugs = unique_slugs(list(clients))
         selected = _select(clients, options, quarter)
         lifecycle_dirs = tuple(p for p in [options.inputs / "lifecycle"] if p.is_dir())
@@ -349,7 +350,7 @@ def _write_client_files(quarter_dir: Path, output: ClientOutput, state: RunState
     state.clients[output.name] = {"fingerprint": fingerprint, "files": written, "findings": counts,
                                   "hashes": {relative: digest for _, relative, _, digest in planned},
                                   "portfolio": portfolio}
-    state.save()
+    state.save_client(output.name, output.slug)
     for _key, relative, data, _digest in planned:
         atomic_write(quarter_dir / relative, data)
     return written, kept

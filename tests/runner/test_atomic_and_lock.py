@@ -70,12 +70,15 @@ def test_lock_of_a_dead_process_is_taken_over(tmp_path):
 
 def test_state_recognises_person_edits(tmp_path):
     state = RunState.load(tmp_path)
-    document = tmp_path / "a.docx"
+    (tmp_path / "acme").mkdir()
+    document = tmp_path / "acme" / "a.docx"
     document.write_bytes(b"vcio wrote this")
-    state.remember("a.docx", sha256(b"vcio wrote this"))
-    state.save()
+    state.remember("acme/a.docx", sha256(b"vcio wrote this"))
+    state.clients["Acme"] = {"fingerprint": "f1"}
+    state.save_client("Acme", "acme")
     again = RunState.load(tmp_path)
-    assert not again.edited_by_person("a.docx", document)
+    assert again.clients["Acme"]["fingerprint"] == "f1"
+    assert not again.edited_by_person("acme/a.docx", document)
     document.write_bytes(b"a presenter changed this")
-    assert again.edited_by_person("a.docx", document)
-    assert not again.edited_by_person("missing.docx", tmp_path / "missing.docx")
+    assert again.edited_by_person("acme/a.docx", document)
+    assert not again.edited_by_person("acme/missing.docx", tmp_path / "acme" / "missing.docx")
