@@ -156,9 +156,12 @@ def refine_device_type(device_type: str, model: str | None) -> str:
 
 
 def _preferred_hostname(names: list[str]) -> str:
-    """The short name without a DNS domain, as people say it."""
-    short = [n for n in names if "." not in n]
-    return (short or [n.split(".")[0] for n in names])[0]
+    """The short name without a DNS domain, as people say it; an upper-case spelling (how Windows reports
+    its own name) wins over a PSA's hand-typed mixed case."""
+    short = [n for n in names if "." not in n] or [n.split(".")[0] for n in names]
+    first = short[0]
+    same = [n for n in short if n.casefold() == first.casefold()]
+    return next((n for n in same if n.isupper()), first)
 
 
 def _comparable(value):
