@@ -11,6 +11,23 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
 def refuse_doctype(path: Path, what: str) -> None:
+    """Checked once per template file version (path, size, modification time), not once per client."""
+    try:
+        stat = Path(path).stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns, what)
+    except OSError:
+        key = None
+    if key is not None and key in _CHECKED:
+        return
+    _refuse_doctype(path, what)
+    if key is not None:
+        _CHECKED.add(key)
+
+
+_CHECKED: set[tuple] = set()
+
+
+def _refuse_doctype(path: Path, what: str) -> None:
     """A template part with a DTD (<!DOCTYPE ...>, entity declarations) is refused.
 
     Office documents never carry one (ECMA-376 Part 2 forbids DTDs in package parts). The
