@@ -19,6 +19,7 @@ visible prefix.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import math
 from pathlib import Path
@@ -67,6 +68,7 @@ _NARROW = set("il.,:;'|!`()[]{}/\\-tfjrI1 ")
 _WIDE = set("mwMW@%&")
 
 
+@functools.lru_cache(maxsize=512)
 def _char_em(ch: str) -> float:
     """Approximate advance width of one character in em (Calibri/Carlito, erring wide)."""
     if ch == " ":
@@ -82,8 +84,14 @@ def _char_em(ch: str) -> float:
     return 0.5
 
 
+@functools.lru_cache(maxsize=65536)
+def _text_em(text: str) -> float:
+    """Width of a word or phrase in em; tables repeat the same words (hostnames, statuses) on every row."""
+    return sum(_char_em(c) for c in text)
+
+
 def text_width_emu(text: str, font_pt: float) -> int:
-    return int(sum(_char_em(c) for c in text) * font_pt * EMU_PER_PT)
+    return int(_text_em(text) * font_pt * EMU_PER_PT)
 
 
 def _wrap(text: str, width_emu: int, font_pt: float) -> list[str]:
