@@ -82,13 +82,13 @@ HISTORY_KEYS = ("findings", "grades", "risks", "initiatives", "budget", "decisio
                 "license_optimisation", "coming_up", "client", "quarter", "as_of_iso", "currency_symbol")
 
 
-def process_client(job: ClientJob, keep_context: bool = False) -> ClientOutput:
+def process_client(job: ClientJob) -> ClientOutput:
     output = ClientOutput(job.client.name, job.slug, "ok")
     limit = int(job.config.get("documents.render_timeout_seconds", 0) or 0)
     try:
         with time_limit(limit, f"this client's documents took longer than {limit} s to build "
                                "(documents.render_timeout_seconds): check the templates with `vcio templates check`"):
-            _build(job, output, keep_context)
+            _build(job, output)
     except Exception as exc:  # one client's failure must never stop the others
         output.status = "failed"
         output.error = f"{type(exc).__name__}: {exc}"
@@ -97,7 +97,7 @@ def process_client(job: ClientJob, keep_context: bool = False) -> ClientOutput:
     return output
 
 
-def _build(job: ClientJob, output: ClientOutput, keep_context: bool) -> None:
+def _build(job: ClientJob, output: ClientOutput) -> None:
     """Findings, context and every document of one client, into `output.files`."""
     context, output.counts = analyse(job)
     quarter = job.facts.quarter
@@ -116,8 +116,5 @@ def _build(job: ClientJob, output: ClientOutput, keep_context: bool) -> None:
     from ..render.pptx import render_deck
 
     output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(context, job.qbr_template))
-    if keep_context:
-        output.context = context
-    else:
-        output.context = history_payload(context)
+    output.context = history_payload(context)
 

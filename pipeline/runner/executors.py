@@ -22,8 +22,8 @@ PRELOAD = ["pipeline.runner.client_job", "pipeline.render.pptx", "pipeline.rende
 TASKS_PER_WORKER = 200
 
 
-def run_local(jobs: Sequence[ClientJob], workers: int, keep_context: bool) -> Iterator[ClientOutput]:
-    task = _task(keep_context)
+def run_local(jobs: Sequence[ClientJob], workers: int) -> Iterator[ClientOutput]:
+    task = process_client
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield task(job)
@@ -86,14 +86,14 @@ def _result(future, job: ClientJob) -> ClientOutput:
         return ClientOutput(job.client.name, job.slug, "failed", error=f"worker process failed: {exc!r}")
 
 
-def run_dask(jobs: Sequence[ClientJob], scheduler: str, keep_context: bool) -> Iterator[ClientOutput]:
+def run_dask(jobs: Sequence[ClientJob], scheduler: str) -> Iterator[ClientOutput]:
     try:
         from distributed import Client, as_completed as dask_completed
     except ImportError:
         raise UsageError("--executor dask needs the optional extra: pip install 'vcio[dask]'") from None
     client = Client(scheduler)
     try:
-        futures = client.map(_task(keep_context), list(jobs), pure=False)
+        futures = client.map(process_client, list(jobs), pure=False)
         by_future = dict(zip(futures, jobs))
         for future in dask_completed(futures):
             job = by_future[future]
@@ -103,14 +103,3 @@ def run_dask(jobs: Sequence[ClientJob], scheduler: str, keep_context: bool) -> I
                 yield ClientOutput(job.client.name, job.slug, "failed", error=f"dask worker failed: {exc!r}")
     finally:
         client.close()
-
-
-class _task:
-    """A picklable callable: process one client, keeping its context when the driver needs it."""
-
-    def __init__(self, keep_context: bool):
-        self.keep_context = keep_context
-
-    def __call__(self, job: ClientJob) -> ClientOutput:
-        return process_client(job, keep_context=self.keep_context)
-

@@ -292,9 +292,9 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
     from ..history import portfolio_row
 
     if options.executor == "dask":
-        results = run_dask(jobs, options.scheduler or "", keep_context=False)
+        results = run_dask(jobs, options.scheduler or "")
     else:
-        results = run_local(jobs, options.jobs or env.cpu_count, keep_context=False)
+        results = run_local(jobs, options.jobs or env.cpu_count)
     show = env.stderr_isatty if options.progress is None else options.progress
     progress = Progress(len(jobs), env.stderr, show)
     outputs: dict[str, ClientOutput] = {}
