@@ -43,19 +43,24 @@ def run_local(jobs: Sequence[ClientJob], workers: int) -> Iterator[ClientOutput]
 
 
 def _pool_pass(queue: list[ClientJob], workers: int, task, context, interrupted: list[ClientJob]):
-    """Run jobs until they are done or the pool breaks; returns the jobs never started."""
-    pending = iter(queue)
+    """Run jobs until they are done or the pool breaks; returns the jobs never started.
+
+    A broken pool shows up either as a future's BrokenProcessPool or as submit() raising it: in both
+    cases the clients in flight go to `interrupted` and the rest wait for the next pool.
+    """
     started = 0
+    futures: dict = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context,
                              max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        futures = {}
-        # At most a few jobs per worker in flight: memory grows with the clients in flight, not the total.
-        for job in pending:
-            futures[pool.submit(task, job)] = job
-            started += 1
-            if len(futures) >= workers * 2:
-                break
-        while futures:
+        while started < len(queue) or futures:
+            # At most a few jobs per worker in flight: memory grows with the clients in flight, not the total.
+            while started < len(queue) and len(futures) < workers * 2:
+                try:
+                    futures[pool.submit(task, queue[started])] = queue[started]
+                except BrokenProcessPool:
+                    interrupted.extend(futures.values())
+                    return queue[started:]
+                started += 1
             done = next(as_completed(futures))
             job = futures.pop(done)
             if isinstance(done.exception(), BrokenProcessPool):
@@ -65,10 +70,6 @@ def _pool_pass(queue: list[ClientJob], workers: int, task, context, interrupted:
                     other.cancel()
                 return queue[started:]
             yield _result(done, job)
-            for job in pending:
-                futures[pool.submit(task, job)] = job
-                started += 1
-                break
     return []
 
 
