@@ -26,6 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..texttable import text_table
+
 __all__ = [
     "CatalogError",
     "LifecycleCatalog",
@@ -773,7 +775,7 @@ def format_product(catalog: LifecycleCatalog, product: str) -> str:
     if not rows:
         return f"unknown product {product!r}; known: {', '.join(catalog.products())}"
     header = ("Release", "Label", "Released", "End of support", "Extended/ESU", "Edition")
-    table = [header] + [
+    table = [
         (
             str(r.get("name")) + (" *" if r.get("unverified") else ""),
             str(r.get("label") or ""),
@@ -784,12 +786,8 @@ def format_product(catalog: LifecycleCatalog, product: str) -> str:
         )
         for r in rows
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    lines = [f"{catalog.label(product)} ({product}) - catalog snapshot {catalog.snapshot_date.isoformat()}"]
-    for index, row in enumerate(table):
-        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-        if index == 0:
-            lines.append("  ".join("-" * w for w in widths))
+    lines = [f"{catalog.label(product)} ({product}) - catalog snapshot {catalog.snapshot_date.isoformat()}",
+             *text_table(header, table)]
     if any(r.get("unverified") for r in rows):
         lines.append("* unverified local data: check the vendor's lifecycle page")
     return "\n".join(lines)

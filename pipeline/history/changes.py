@@ -8,6 +8,7 @@ from typing import Any
 from ..findings.rollup import AREA_LABELS
 from .records import (AREAS, finding_record, grade_record, initiative_record, quarter_index, severity_key)
 from .store import ClientHistory, HistoryError, HistoryStore, Snapshot, TREND_QUARTERS, normalise_quarter
+from ..texttable import text_table
 
 FIRST_REVIEW_SUMMARY = "This is the first review: future reviews will show what changed."
 
@@ -179,13 +180,8 @@ def format_history(rows: list[dict], client: str = "") -> str:
     table = [[r["quarter"], r["as_of"], *(_percent(r["grades"].get(a)) for a in AREAS), str(r["findings"]),
               str(r["critical"]), str(r["high"]), "-" if r["new"] is None else str(r["new"]),
               "-" if r["resolved"] is None else str(r["resolved"])] for r in rows]
-    widths = [max(len(header[i]), *(len(row[i]) for row in table)) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
     title = f"History of {client}: {len(rows)} quarter{'s' if len(rows) != 1 else ''}" if client else "History"
-    return "\n".join([title, "", line(header), line(["-" * w for w in widths]), *(line(r) for r in table)])
+    return "\n".join([title, "", *text_table(header, table, right=set(range(2, len(header))))])
 
 
 def format_diff(diff: dict) -> str:

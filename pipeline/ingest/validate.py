@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .folder import IngestOptions, IngestResult, Unrecognised, ingest_folder
+from ..texttable import text_table
 
 TOP_REASONS = 3
 # "created: not a valid date: '19/08/2021'" and "... '31/31/2020'" are one kind of problem.
@@ -117,16 +118,6 @@ def validate_folder(inputs: Path, as_of: date, reject_rate_threshold: float = 0.
 
 def _top(counter: Counter) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:TOP_REASONS]
-
-
-def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i])
-                         for i, c in enumerate(cells)).rstrip()
-
-    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
 def format_report(report: ValidationReport) -> str:
