@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping
 
+from ..gcpause import gc_paused
 from .clients import ClientResolver, Match
 from .decode import DATA_SUFFIXES, DecodeError, Table, read_table
 from .profiles import Profile, ProfileError, closest, detect, header_key, load_profiles
@@ -104,6 +105,7 @@ def discover(inputs: Path) -> list[Path]:
     return found
 
 
+@gc_paused
 def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     profiles = load_profiles([inputs / "profiles", *options.profile_dirs])
     by_name = {p.name: p for p in profiles}

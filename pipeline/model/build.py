@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import fields
 from datetime import date, datetime
 
+from ..gcpause import gc_paused
 from ..ingest import IngestResult
 from ..ingest.profiles import load_profiles
 from .entities import (Asset, ClientData, Contract, Decision, Exclusion, Goal, Subscription, User)
@@ -35,6 +36,7 @@ def host_key(hostname: str | None) -> str | None:
     return hostname.strip().split(".")[0].casefold() or None
 
 
+@gc_paused
 def build_clients(result: IngestResult) -> dict[str, ClientData]:
     kinds = {p.name: p.source_kind for p in load_profiles()}
     kinds.update({f.format: kinds.get(f.format, "other") for f in result.files})
