@@ -119,8 +119,10 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
     if config.get("msp.internal_view"):
         # The MSP's cost and margin: only ever rendered into the findings workbook, never the client documents.
         ctx["internal"] = {"subscriptions": [_margin(s) for s in client.subscriptions if s.active]}
+    decided = _settled_items(ctx["decisions"])
     ctx["decisions_needed"] = [{"initiative_id": i["initiative_id"], "title": i["title"],
-                                "one_time_cost": i["one_time_cost"], "owner": i["owner"]} for i in ctx["next_90_days"]]
+                                "one_time_cost": i["one_time_cost"], "owner": i["owner"]}
+                               for i in ctx["next_90_days"] if i["initiative_id"] not in decided]
     ctx["findings_by_category"] = [{"category": CATEGORY_LABELS[c], "count": n}
                                    for c, n in Counter(f.category for f in findings).most_common()]
     return clean(ctx)
@@ -132,6 +134,13 @@ def _margin(sub) -> dict:
     return {"product": sub.product, "quantity": sub.quantity, "price": price, "partner_cost": cost,
             "margin_monthly": round(margin, 2) if margin is not None else None,
             "margin_percent": round(100 * (price - cost) / price, 1) if margin is not None and price else None}
+
+
+def _settled_items(decisions: dict) -> set[str]:
+    """Items the client already decided on: not asked again, unless a deferral has come due."""
+    settled = {d.get("item_id") for key in ("accepted", "declined", "done") for d in decisions.get(key) or []}
+    settled |= {d.get("item_id") for d in decisions.get("deferred") or [] if not d.get("due_for_review")}
+    return settled
 
 
 def _grade(grade: Grade) -> dict:

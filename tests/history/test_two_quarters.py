@@ -151,3 +151,22 @@ def test_portfolio_figures_match_the_clients(two_quarters):
     assert "Harbor Point Dental" in "\n".join(
         cell.text for slide in Presentation(str(q1 / "portfolio.pptx")).slides for shape in slide.shapes
         if shape.has_table for row in shape.table.rows for cell in row.cells)
+
+
+def test_decided_items_are_not_asked_again(two_quarters):
+    q1 = two_quarters["q1"]
+    manifest = json.loads((q1 / "manifest.json").read_text())
+    entry = next(c for c in manifest["clients"] if c["name"] == "Harbor Point Dental")
+    # This quarter's titles of the decided initiatives (titles change with counts; ids do not).
+    book = load_workbook(q1 / entry["files"]["workbook"], read_only=True)
+    rows = list(book["Initiatives"].iter_rows(values_only=True))
+    title_by_id = {row[1]: row[2] for row in rows[1:]}
+    decided = [title_by_id[two_quarters[k]["item_id"]] for k in ("declined", "deferred", "accepted")
+               if two_quarters[k]["item_id"] in title_by_id]
+    assert decided, "the decided initiatives are still on the roadmap"
+    deck = Presentation(str(q1 / entry["files"]["qbr"]))
+    needed = next(slide for slide in deck.slides if slide.shapes.title and slide.shapes.title.text == "Decisions needed")
+    text = "\n".join(cell.text for shape in needed.shapes if shape.has_table for row in shape.table.rows
+                     for cell in row.cells) + "\n".join(s.text_frame.text for s in needed.shapes if s.has_text_frame)
+    for title in decided:
+        assert title not in text, title
