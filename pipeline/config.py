@@ -68,7 +68,21 @@ def load_config(path: Path | None) -> Config:
     unknown = sorted(set(user) - set(defaults))
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {unknown}; known: {sorted(defaults)}")
-    return Config(deep_merge(defaults, user), path, clients)
+    config = Config(deep_merge(defaults, user), path, clients)
+    for name, override in [("", {}), *clients.items()]:
+        _check_choices(config.for_client(name) if name else config, path, name)
+    return config
+
+
+CHOICES = {"documents.roadmap_charts": ("native", "picture")}
+
+
+def _check_choices(config: Config, path: Path, client: str) -> None:
+    for key, allowed in CHOICES.items():
+        value = config.get(key)
+        if value not in allowed:
+            where = f' (clients."{client}")' if client else ""
+            raise ConfigError(f"{path}{where}: {key} = {value!r} is not one of {', '.join(map(repr, allowed))}")
 
 
 def find_config(explicit: Path | None, inputs: Path | None) -> Path | None:

@@ -190,6 +190,18 @@ def test_deck_has_native_charts_and_tables(sample_run):
     assert charts and tables
 
 
+def test_roadmap_has_native_word_charts(sample_run):
+    _, quarter_dir, manifest = sample_run
+    entry = client_entry(manifest, "Granite Ridge Manufacturing")
+    doc = Document(str(quarter_dir / entry["files"]["roadmap"]))
+    chart_uri = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+    refs = list(doc.element.body.iter(f"{{{chart_uri}}}chart"))
+    assert len(refs) == 3  # support status, initiative timeline, budget: Granite Ridge has all three
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    parts = [doc.part.rels[ref.get(rel_id)].target_part for ref in refs]
+    assert all(p.content_type.endswith("drawingml.chart+xml") and p.rels for p in parts)
+
+
 @pytest.mark.skipif(shutil.which("libreoffice") is None and shutil.which("soffice") is None,
                     reason="LibreOffice is not installed (optional check)")
 def test_libreoffice_converts_the_documents(sample_run, tmp_path):

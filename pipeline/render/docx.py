@@ -27,20 +27,23 @@ BAND_COLOUR = {"high": "red", "medium": "amber", "low": "green"}
 BUDGET_COLUMNS = ("Hardware", "Projects", "Licensing", "Contracts")
 
 
-def render_roadmap(context: dict, template: Path, charts: dict[str, bytes]) -> bytes:
-    """The roadmap for one client as .docx bytes."""
-    from docxtpl import DocxTemplate
-    from jinja2 import StrictUndefined, TemplateError as JinjaError
+def render_roadmap(context: dict, template: Path, charts: dict[str, bytes] | None = None) -> bytes:
+    """The roadmap for one client as .docx bytes.
+
+    Its charts are native Word charts, unless ``charts`` brings pictures (PNG bytes by chart name, from
+    charts.roadmap_charts) for readers whose viewer cannot show native charts.
+    """
+    from jinja2 import TemplateError as JinjaError
 
     template = Path(template)
     refuse_doctype(template, "roadmap")
     try:
-        tpl = DocxTemplate(str(template))
+        tpl = _template_class()(str(template))
         tpl.init_docx()
     except Exception as exc:
         raise TemplateError(f"cannot open the roadmap template {template}: {exc}. Point documents.roadmap_template "
                             f"at a .docx file, or leave it empty to use the built-in template.") from exc
-    env = _sandbox()(undefined=StrictUndefined, autoescape=True, finalize=_literal)
+    env = _environment()
     context = clean(context)  # a new structure: characters XML cannot hold never reach the document
     ctx = dict(context)  # shallow copy: only the new key is added
     ctx["render"] = render_extras(context, tpl, charts)
@@ -63,6 +66,64 @@ def render_roadmap(context: dict, template: Path, charts: dict[str, bytes]) -> b
 
 MAX_POWER_BITS = 4096  # a ** b in a template: results up to 4,096 bits (1,233 digits)
 MAX_REPEAT = 1_000_000  # "text" * n and [list] * n in a template: up to a million characters or items
+
+
+_ENVIRONMENT = None
+_TEMPLATE_CLASS = None
+
+
+def _template_class():
+    """docxtpl's ``DocxTemplate``, cleaning each distinct part XML once per process.
+
+    ``patch_xml`` (regular expressions that re-join tags Word split) gives the same result for the same
+    part of the same template, client after client.
+    """
+    global _TEMPLATE_CLASS
+    if _TEMPLATE_CLASS is None:
+        from docxtpl import DocxTemplate
+
+        class PatchingOnce(DocxTemplate):
+            patched: dict = {}
+
+            def patch_xml(self, src_xml):
+                xml = self.patched.get(src_xml)
+                if xml is None:
+                    if len(self.patched) >= COMPILED_TEMPLATES:
+                        self.patched.clear()
+                    xml = self.patched[src_xml] = super().patch_xml(src_xml)
+                return xml
+
+        _TEMPLATE_CLASS = PatchingOnce
+    return _TEMPLATE_CLASS
+COMPILED_TEMPLATES = 64  # distinct template sources kept compiled per process (body, headers, footers, properties)
+
+
+def _environment():
+    """The process's one sandboxed Jinja environment, remembering every template source it compiled.
+
+    docxtpl compiles the template's XML again for every document (``from_string``): ~60% of a roadmap's
+    time. The source is the same for every client of a template, so the compiled template is reused;
+    rendering it with another client's context is what Jinja templates are for.
+    """
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        from jinja2 import StrictUndefined
+
+        class CompilingOnce(_sandbox()):
+            compiled: dict = {}
+
+            def from_string(self, source, globals=None, template_class=None):
+                if globals is not None or template_class is not None or not isinstance(source, str):
+                    return super().from_string(source, globals, template_class)
+                template = self.compiled.get(source)
+                if template is None:
+                    if len(self.compiled) >= COMPILED_TEMPLATES:
+                        self.compiled.clear()
+                    template = self.compiled[source] = super().from_string(source)
+                return template
+
+        _ENVIRONMENT = CompilingOnce(undefined=StrictUndefined, autoescape=True, finalize=_literal)
+    return _ENVIRONMENT
 
 
 def _sandbox():
@@ -212,7 +273,15 @@ def _sources(files: list) -> list[dict]:
     return out
 
 
-def render_extras(ctx: dict, tpl, charts: dict[str, bytes]) -> dict[str, Any]:
+def _charts(ctx: dict, tpl, pictures: dict[str, bytes] | None) -> dict[str, Any]:
+    if pictures is not None:
+        return {key: _image(tpl, pictures.get(key), CHART_WIDTH_MM) for key in set(CHART_KEYS) | set(pictures)}
+    from .wordcharts import WordChart, roadmap_chart_specs
+    return {key: spec if isinstance(spec, str) else WordChart(tpl, spec, CHART_WIDTH_MM)
+            for key, spec in roadmap_chart_specs(ctx).items()}
+
+
+def render_extras(ctx: dict, tpl, charts: dict[str, bytes] | None = None) -> dict[str, Any]:
     """Everything the template needs beyond the plain context, as new objects (ctx is not changed)."""
     symbol = _symbol(ctx)
     state = ctx.get("current_state") or {}
@@ -252,8 +321,7 @@ def render_extras(ctx: dict, tpl, charts: dict[str, bytes]) -> dict[str, Any]:
                          "cost_text": f"{symbol}{d['one_time_cost']:,.0f}" if d.get("one_time_cost") else "-"}
                         for d in ctx.get("decisions_needed") or []]
     return {
-        "charts": {key: _image(tpl, (charts or {}).get(key), CHART_WIDTH_MM) for key in
-                   set(CHART_KEYS) | set(charts or {})},
+        "charts": _charts(ctx, tpl, charts),
         "logo": _logo(tpl, (ctx.get("msp") or {}).get("logo") or ""),
         "grades": grades,
         "risks": risks,

@@ -100,12 +100,11 @@ def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
         report.warnings.append(f"{part} links to an external file or address: vcio does not follow it; embed the "
                                "picture or remove the link")
     if report.ok:
-        from .charts import roadmap_charts
         from .docx import render_roadmap
 
         try:
             with _trial_limit():
-                render_roadmap(context, path, roadmap_charts(context))
+                render_roadmap(context, path)
         except TemplateError as exc:
             report.problems.append(str(exc))
         except TimeLimitExceeded as exc:

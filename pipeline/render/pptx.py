@@ -8,12 +8,7 @@ Long tables are split over continuation slides by :func:`paginate_rows`, which e
 height of every row from its text, the column widths and the font size, so wrapped text still
 fits; table text is never smaller than ``MIN_TABLE_PT``.
 
-Chart workbooks: python-pptx writes the workbook behind each chart with XlsxWriter, whose
-``write()`` turns strings starting with "=" into formulas (and strings that look like URLs into
-links). :func:`chart_data` returns a ``CategoryChartData`` whose workbook writer opens the
-workbook with ``strings_to_formulas=False`` and ``strings_to_urls=False``, so every category
-label (device, user or product names included) is stored as the literal string it is, with no
-visible prefix.
+Charts share their style and their formula-safe workbooks with the roadmap (nativechart.py).
 """
 
 from __future__ import annotations
@@ -30,6 +25,7 @@ from ..quarters import Quarter
 from .charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
 from .errors import TemplateError
 from .limits import appendix_limit
+from .nativechart import chart_data, chart_type, style_chart
 from .package import refuse_doctype
 from .text import clean_text
 
@@ -260,47 +256,6 @@ def table_xml(header: Sequence[Any], rows: Sequence[Sequence[Any]], widths: Sequ
     return "".join(parts), total
 
 
-# ----------------------------------------------------------------------------- charts
-_CHART_DATA_CLASS = None
-
-
-def chart_data(categories: Iterable[Any], series: dict[str, Sequence[float]], number_format: str = "General"):
-    """A python-pptx ``CategoryChartData`` whose embedded workbook stores every label as a string.
-
-    XlsxWriter's ``write()`` would turn a label such as ``=cmd|'/C calc'!A0`` into a formula;
-    this chart data's workbook is opened with ``strings_to_formulas=False`` and
-    ``strings_to_urls=False`` instead (labels are not altered).
-    """
-    global _CHART_DATA_CLASS
-    if _CHART_DATA_CLASS is None:
-        from contextlib import contextmanager
-
-        from pptx.chart.data import CategoryChartData
-        from pptx.chart.xlsx import CategoryWorkbookWriter
-        from xlsxwriter import Workbook
-
-        class _LiteralWorkbookWriter(CategoryWorkbookWriter):
-            @contextmanager
-            def _open_worksheet(self, xlsx_file):
-                workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
-                                                "strings_to_urls": False, "strings_to_numbers": False})
-                worksheet = workbook.add_worksheet()
-                yield workbook, worksheet
-                workbook.close()
-
-        class LiteralCategoryChartData(CategoryChartData):
-            @property
-            def _workbook_writer(self):
-                return _LiteralWorkbookWriter(self)
-
-        _CHART_DATA_CLASS = LiteralCategoryChartData
-    data = _CHART_DATA_CLASS(number_format=number_format)
-    data.categories = [clean_text(str(c)) for c in categories]
-    for name, values in series.items():
-        data.add_series(clean_text(str(name)), [float(v or 0) for v in values])
-    return data
-
-
 # ----------------------------------------------------------------------------- the renderer
 def _next_quarter(label: str) -> str:
     try:
@@ -311,6 +266,31 @@ def _next_quarter(label: str) -> str:
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+_PH_PATH = "*/{http://schemas.openxmlformats.org/presentationml/2006/main}nvPr/" \
+           "{http://schemas.openxmlformats.org/presentationml/2006/main}ph"
+
+
+def _number_parts_quickly(package) -> None:
+    """Give this package a ``next_partname`` that remembers the names it handed out.
+
+    python-pptx walks every part of the package to name each new one (a notes slide per slide, a chart
+    and a workbook per chart): quadratic in the deck's size. Parts are only ever added while a deck is
+    built, so the names in use are read once and then kept up to date.
+    """
+    from pptx.opc.packuri import PackURI
+    used = {str(part.partname) for part in package.iter_parts()}
+
+    def next_partname(tmpl: str) -> PackURI:
+        n = 1
+        while tmpl % n in used:
+            n += 1
+        name = tmpl % n
+        used.add(name)
+        return PackURI(name)
+
+    package.next_partname = next_partname
 
 
 class _Deck:
@@ -327,6 +307,9 @@ class _Deck:
             raise TemplateError(f"cannot open the deck template {template}: {exc}. Point documents.qbr_template "
                                 f"at a .pptx file, or leave it empty to use the built-in template.") from exc
         self.layouts = {layout.name: layout for layout in self.prs.slide_layouts}
+        self._boxes: dict[tuple[str, int], tuple[int, int, int, int]] = {}
+        self._footers: dict[str, list] = {}
+        _number_parts_quickly(self.prs.part.package)
         for name, indexes in REQUIRED_LAYOUTS.items():
             layout = self.layouts.get(name)
             if layout is None:
@@ -360,11 +343,14 @@ class _Deck:
         from pptx.enum.shapes import PP_PLACEHOLDER
         from pptx.oxml import parse_xml
         tree = slide.shapes._spTree
-        for ph in slide.slide_layout.placeholders:
-            kind = ph.placeholder_format.type
-            if kind not in (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER):
-                continue
-            el = copy.deepcopy(ph._element)
+        layout = slide.slide_layout
+        footers = self._footers.get(layout.name)
+        if footers is None:
+            footers = self._footers[layout.name] = [
+                (ph.placeholder_format.type, ph._element) for ph in layout.placeholders
+                if ph.placeholder_format.type in (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)]
+        for kind, layout_element in footers:
+            el = copy.deepcopy(layout_element)
             el.nvSpPr.cNvPr.set("id", str(slide.shapes._next_shape_id))
             body = el.txBody
             for p in body.findall(f"{{{_A}}}p"):
@@ -383,9 +369,15 @@ class _Deck:
 
     @staticmethod
     def ph(slide, idx: int):
-        for shape in slide.placeholders:
-            if shape.placeholder_format.idx == idx:
-                return shape
+        """The slide's placeholder ``idx``: one pass over the shape elements (python-pptx's own lookup runs
+        several XPath queries per shape, thousands per deck)."""
+        from pptx.shapes.shapetree import SlideShapeFactory
+        tree = slide.shapes._spTree
+        wanted = str(idx)
+        for element in tree.iterchildren():
+            ph = element.find(_PH_PATH)
+            if ph is not None and ph.get("idx", "0") == wanted:
+                return SlideShapeFactory(element, slide.shapes)
         return None
 
     @staticmethod
@@ -412,7 +404,17 @@ class _Deck:
         self.text(slide, TAKEAWAY_IDX, [text] if text else [])
 
     def _box(self, ph) -> tuple[int, int, int, int]:
-        return ph.left, ph.top, ph.width, ph.height
+        """Where a placeholder sits: its own position if the slide moved it, else its layout's (looked up
+        once per layout: python-pptx searches the layout again for each of left, top, width, height)."""
+        xfrm = ph._element.xfrm
+        if xfrm is not None and xfrm.off is not None and xfrm.ext is not None:
+            return ph.left, ph.top, ph.width, ph.height
+        layout = ph.part.slide_layout
+        key = (layout.name, ph.placeholder_format.idx)
+        box = self._boxes.get(key)
+        if box is None:
+            box = self._boxes[key] = (ph.left, ph.top, ph.width, ph.height)
+        return box
 
     # ---- tables
     def table(self, slide, idx: int, header: Sequence[Any], rows: Sequence[Sequence[Any]], weights: Sequence[float],
@@ -462,74 +464,17 @@ class _Deck:
 
     # ---- charts
     def chart(self, slide, idx: int, kind: str, title: str, categories: Sequence[str], series: dict[str, list[float]],
-              colours: Sequence[str] | None = None, point_colours: Sequence[str] | None = None,
-              number_format: str = "General", legend: bool = False):
-        from pptx.dml.color import RGBColor
-        from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-        from pptx.util import Pt
-        chart_type = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-                      "stacked": XL_CHART_TYPE.COLUMN_STACKED, "line": XL_CHART_TYPE.LINE_MARKERS}[kind]
-        data = chart_data(categories, series, number_format)
+              **style: Any):
+        """A native chart where placeholder ``idx`` is, in the house style (see nativechart.style_chart)."""
+        data = chart_data(categories, series, style.get("number_format", "General"))
         ph = self.ph(slide, idx)
         if hasattr(ph, "insert_chart"):
-            frame = ph.insert_chart(chart_type, data)
+            frame = ph.insert_chart(chart_type(kind), data)
         else:
             x, y, cx, cy = self._box(ph)
-            frame = slide.shapes.add_chart(chart_type, x, y, cx, cy, data)
+            frame = slide.shapes.add_chart(chart_type(kind), x, y, cx, cy, data)
             self.drop(ph)
-        chart = frame.chart
-        chart.font.size = Pt(12)
-        chart.font.color.rgb = RGBColor.from_string("1F2933")
-        chart.has_title = True
-        chart.chart_title.text_frame.text = title
-        run_font = chart.chart_title.text_frame.paragraphs[0].runs[0].font
-        run_font.size, run_font.bold = Pt(14), True
-        run_font.color.rgb = RGBColor.from_string("1B2A41")
-        chart.has_legend = legend
-        if legend:
-            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-            chart.legend.include_in_layout = False
-            chart.legend.font.size = Pt(12)
-        plot = chart.plots[0]
-        if kind != "line":
-            plot.gap_width = 60 if kind != "stacked" else 55
-        if kind == "stacked":
-            plot.overlap = 100
-        value_axis = chart.value_axis
-        value_axis.has_major_gridlines = True
-        value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string("E1E6EC")
-        value_axis.format.line.fill.background()
-        value_axis.tick_labels.font.size = Pt(11)
-        value_axis.tick_labels.number_format = number_format
-        value_axis.tick_labels.number_format_is_linked = False
-        chart.category_axis.tick_labels.font.size = Pt(11)
-        chart.category_axis.format.line.color.rgb = RGBColor.from_string("C9D1DB")
-        if kind == "bar":
-            chart.category_axis.reverse_order = True  # first category on top
-            value_axis.has_major_gridlines = False
-            value_axis.visible = False
-        for n, s in enumerate(plot.series):
-            colour = RGBColor.from_string((colours or SERIES_COLOURS)[n % len(colours or SERIES_COLOURS)])
-            if kind == "line":
-                s.format.line.color.rgb = colour
-                s.format.line.width = Pt(2.25)
-                s.smooth = False
-                continue
-            s.format.fill.solid()
-            s.format.fill.fore_color.rgb = colour
-            s.invert_if_negative = False
-        if point_colours:
-            for n, colour in enumerate(point_colours):
-                point = plot.series[0].points[n]
-                point.format.fill.solid()
-                point.format.fill.fore_color.rgb = RGBColor.from_string(colour)
-        if kind not in {"stacked", "line"}:
-            plot.has_data_labels = True
-            labels = plot.data_labels
-            labels.font.size = Pt(12)
-            labels.number_format = number_format
-            labels.number_format_is_linked = False
-            labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        style_chart(frame.chart, kind, title, **style)
         return frame
 
 

@@ -108,11 +108,14 @@ def _build(job: ClientJob, output: ClientOutput) -> None:
     from ..render.xlsx import render_workbook
 
     output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(context))
-    from ..render.charts import roadmap_charts
     from ..render.docx import render_roadmap
 
+    pictures = None
+    if job.config.get("documents.roadmap_charts") == "picture":
+        from ..render.charts import roadmap_charts
+        pictures = roadmap_charts(context)
     output.files["roadmap"] = (document_name(name, "Roadmap", quarter, ".docx"),
-                               render_roadmap(context, job.roadmap_template, roadmap_charts(context)))
+                               render_roadmap(context, job.roadmap_template, pictures))
     from ..render.pptx import render_deck
 
     output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(context, job.qbr_template))

@@ -15,9 +15,10 @@ from .client_job import ClientJob, ClientOutput, process_client
 
 # The renderers import their libraries lazily (for a fast `vcio --help`): name the libraries themselves so
 # the fork server imports them once and every worker starts warm.
-PRELOAD = ["pipeline.runner.client_job", "pipeline.render.pptx", "pipeline.render.docx", "pipeline.render.charts",
-           "pipeline.render.xlsx", "pipeline.history", "pptx", "pptx.chart.xlsx", "docx", "docxtpl", "xlsxwriter",
-           "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg", "jinja2.sandbox"]
+# matplotlib is left out: it only draws roadmap charts when documents.roadmap_charts = "picture".
+PRELOAD = ["pipeline.runner.client_job", "pipeline.render.pptx", "pipeline.render.docx", "pipeline.render.wordcharts",
+           "pipeline.render.nativechart", "pipeline.render.xlsx", "pipeline.history", "pptx", "pptx.chart.xlsx",
+           "pptx.chart.xmlwriter", "docx", "docxtpl", "xlsxwriter", "jinja2.sandbox"]
 # A long run's workers are recycled now and then: each client leaves a little memory behind.
 TASKS_PER_WORKER = 200
 
