@@ -309,6 +309,8 @@ class _Deck:
         self.layouts = {layout.name: layout for layout in self.prs.slide_layouts}
         self._boxes: dict[tuple[str, int], tuple[int, int, int, int]] = {}
         self._footers: dict[str, list] = {}
+        self._blank_slides: dict[str, Any] = {}
+        self._blank_notes = None
         _number_parts_quickly(self.prs.part.package)
         for name, indexes in REQUIRED_LAYOUTS.items():
             layout = self.layouts.get(name)
@@ -330,13 +332,50 @@ class _Deck:
 
     # ---- slide plumbing
     def slide(self, layout_name: str, title: str, notes: str | None = None):
-        slide = self.prs.slides.add_slide(self.layouts[layout_name])
-        if slide.shapes.title is not None:
-            slide.shapes.title.text = title
+        slide = self._new_slide(layout_name)
+        title_ph = self.ph(slide, 0)  # every vcio layout's title is placeholder 0 (REQUIRED_LAYOUTS)
+        if title_ph is not None:
+            title_ph.text = title
         self._footer(slide)
         if notes:
-            slide.notes_slide.notes_text_frame.text = clean_text(notes)
+            self._notes(slide).notes_text_frame.text = clean_text(notes)
         return slide
+
+    def _new_slide(self, layout_name: str):
+        """``slides.add_slide(layout)``, with the layout's placeholders cloned once per deck and then copied.
+
+        python-pptx clones them shape by shape for every slide (XPath lookups on the layout and the master);
+        the result only depends on the layout.
+        """
+        layout = self.layouts[layout_name]
+        slides = self.prs.slides
+        rid, slide = slides.part.add_slide(layout)
+        blank = self._blank_slides.get(layout_name)
+        if blank is None:
+            slide.shapes.clone_layout_placeholders(layout)
+            self._blank_slides[layout_name] = copy.deepcopy(slide._element.cSld.spTree)
+        else:
+            tree = slide._element.cSld.spTree
+            tree.getparent().replace(tree, copy.deepcopy(blank))
+        slides._sldIdLst.add_sldId(rid)
+        return slide
+
+    def _notes(self, slide):
+        """The slide's (new) notes page: the first is made by python-pptx from the notes master, the others
+        are copies of it made before any text went in (they differ only in their relationships)."""
+        if self._blank_notes is None:
+            notes = slide.notes_slide
+            self._blank_notes = copy.deepcopy(notes._element)
+            return notes
+        from pptx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+        from pptx.parts.slide import NotesSlidePart
+        package = slide.part.package
+        part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CONTENT_TYPE.PML_NOTES_SLIDE,
+                              package, copy.deepcopy(self._blank_notes))
+        part.relate_to(package.presentation_part.notes_master_part, RELATIONSHIP_TYPE.NOTES_MASTER)
+        part.relate_to(slide.part, RELATIONSHIP_TYPE.SLIDE)
+        slide.part.relate_to(part, RELATIONSHIP_TYPE.NOTES_SLIDE)
+        return part.notes_slide
 
     def _footer(self, slide) -> None:
         """Copy the layout's footer and slide-number placeholders onto the slide (python-pptx doesn't)."""

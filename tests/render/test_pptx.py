@@ -379,3 +379,21 @@ def test_shape_ids_unique_per_slide(review_context):
     for slide in render(review_context).slides:
         ids = [int(el.get("id")) for el in slide._element.iter("{*}cNvPr")]
         assert len(ids) == len(set(ids)), slide.shapes.title.text
+
+
+def test_each_slide_has_its_own_notes_page_and_own_shapes(context):
+    """Slides and notes pages are copied from the first one built per layout: none may share or cross-link."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    prs = render(context)
+    notes_parts = []
+    for slide in prs.slides:
+        notes_part = slide.part.part_related_by(RT.NOTES_SLIDE)
+        assert notes_part.part_related_by(RT.SLIDE) is slide.part  # the notes page points back at its slide
+        notes_parts.append(notes_part.partname)
+        ids = [shape.shape_id for shape in slide.shapes]
+        assert len(ids) == len(set(ids)), slide.shapes.title.text
+    assert len(set(notes_parts)) == len(notes_parts) == len(prs.slides)
+    texts = [s.notes_slide.notes_text_frame.text for s in prs.slides]
+    assert texts[0].startswith("Welcome.") and texts[1].startswith("Set expectations")
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[:2] == ["Quarterly business review", "Agenda"]
