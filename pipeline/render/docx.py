@@ -76,7 +76,8 @@ def _template_class():
     """docxtpl's ``DocxTemplate``, cleaning each distinct part XML once per process.
 
     ``patch_xml`` (regular expressions that re-join tags Word split) gives the same result for the same
-    part of the same template, client after client.
+    part of the same template, client after client; ``resolve_listing`` has nothing to do when no text
+    holds a tab or a break.
     """
     global _TEMPLATE_CLASS
     if _TEMPLATE_CLASS is None:
@@ -91,6 +92,13 @@ def _template_class():
                     if len(self.patched) >= COMPILED_TEMPLATES:
                         self.patched.clear()
                     xml = self.patched[src_xml] = super().patch_xml(src_xml)
+                return xml
+
+            def resolve_listing(self, xml):
+                # docxtpl rewrites tabs, line and page breaks in text as Word elements, with regular
+                # expressions over every paragraph; a part holding none of those characters is left as is.
+                if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
+                    return super().resolve_listing(xml)
                 return xml
 
         _TEMPLATE_CLASS = PatchingOnce

@@ -273,3 +273,17 @@ def test_template_tags_are_single_runs():
             count += opens
         assert "{{" not in re.sub(r"<w:t(?: [^>]*)?>[^<]*</w:t>", "", xml)
     assert count > 100
+
+
+def test_line_breaks_and_tabs_in_client_text_become_word_breaks(context):
+    """docxtpl's listing pass (newline -> w:br, tab -> w:tab) still runs when some text needs it."""
+    ctx = copy.deepcopy(context)
+    ctx["risks"][0]["mitigation"] = "First step\nSecond step\tafter a tab"
+    doc = render(ctx)
+    cell = next(c for t in doc.tables for r in t.rows for c in r.cells if "First step" in c.text)
+    xml = cell._tc.xml
+    assert "<w:br/>" in xml and "<w:tab/>" in xml
+    assert "First step\nSecond step\tafter a tab" == cell.text
+    # and a document without such text is written without them
+    plain = render(context)
+    assert all("<w:br/>" not in c._tc.xml for t in plain.tables for r in t.rows for c in r.cells)
