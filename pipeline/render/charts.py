@@ -105,12 +105,13 @@ def _money_axis(ax, symbol: str) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(fmt))
 
 
-def _symbol(context: dict) -> str:
+def currency_symbol(context: dict) -> str:
+    """The context's currency symbol; for contexts without one, whatever precedes the digits of the grand total."""
     if context.get("currency_symbol") is not None:
         return str(context["currency_symbol"])
-    text = (context.get("budget") or {}).get("grand_total_text") or ""
+    text = ((context.get("budget") or {}).get("grand_total_text") or "").lstrip("-")
     symbol = ""
-    for ch in text.lstrip("-"):
+    for ch in text:
         if ch.isdigit():
             break
         symbol += ch
@@ -141,7 +142,7 @@ def _budget(ax, context: dict) -> None:
     _frame(ax)
     ax.grid(axis="y", color=_hex(GRID), linewidth=0.8)
     ax.set_xticks(list(x), labels, fontsize=8)
-    _money_axis(ax, _symbol(context))
+    _money_axis(ax, currency_symbol(context))
     top = max(bottom) or 1
     ax.set_ylim(0, top * 1.12)
     ax.set_title(title)

@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from .charts import CHART_KEYS, GRADE_COLOURS
+from .charts import CHART_KEYS, GRADE_COLOURS, currency_symbol
 from .errors import TemplateError
 from .limits import appendix_limit
 from .package import refuse_doctype
@@ -70,6 +70,17 @@ MAX_REPEAT = 1_000_000  # "text" * n and [list] * n in a template: up to a milli
 
 _ENVIRONMENT = None
 _TEMPLATE_CLASS = None
+COMPILED_TEMPLATES = 64  # distinct template sources kept per process (body, headers, footers, properties)
+
+
+def _remembered(memo: dict, source: str, make):
+    """``make(source)``, computed once per distinct source while the memo holds it (bounded)."""
+    value = memo.get(source)
+    if value is None:
+        if len(memo) >= COMPILED_TEMPLATES:
+            memo.clear()
+        value = memo[source] = make(source)
+    return value
 
 
 def _template_class():
@@ -87,12 +98,7 @@ def _template_class():
             patched: dict = {}
 
             def patch_xml(self, src_xml):
-                xml = self.patched.get(src_xml)
-                if xml is None:
-                    if len(self.patched) >= COMPILED_TEMPLATES:
-                        self.patched.clear()
-                    xml = self.patched[src_xml] = super().patch_xml(src_xml)
-                return xml
+                return _remembered(self.patched, src_xml, super().patch_xml)
 
             def resolve_listing(self, xml):
                 # docxtpl rewrites tabs, line and page breaks in text as Word elements, with regular
@@ -103,7 +109,6 @@ def _template_class():
 
         _TEMPLATE_CLASS = PatchingOnce
     return _TEMPLATE_CLASS
-COMPILED_TEMPLATES = 64  # distinct template sources kept compiled per process (body, headers, footers, properties)
 
 
 def _environment():
@@ -123,12 +128,7 @@ def _environment():
             def from_string(self, source, globals=None, template_class=None):
                 if globals is not None or template_class is not None or not isinstance(source, str):
                     return super().from_string(source, globals, template_class)
-                template = self.compiled.get(source)
-                if template is None:
-                    if len(self.compiled) >= COMPILED_TEMPLATES:
-                        self.compiled.clear()
-                    template = self.compiled[source] = super().from_string(source)
-                return template
+                return _remembered(self.compiled, source, super().from_string)
 
         _ENVIRONMENT = CompilingOnce(undefined=StrictUndefined, autoescape=True, finalize=_literal)
     return _ENVIRONMENT
@@ -172,18 +172,6 @@ def _literal(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         return Markup(str(escape(value)).replace("{_", "{&#95;").replace("_}", "&#95;}"))
     return value
-
-
-def _symbol(ctx: dict) -> str:
-    if ctx.get("currency_symbol") is not None:
-        return str(ctx["currency_symbol"])
-    text = ((ctx.get("budget") or {}).get("grand_total_text") or "").lstrip("-")
-    out = ""
-    for ch in text:
-        if ch.isdigit():
-            break
-        out += ch
-    return out
 
 
 def _image(tpl, data: bytes | None, width_mm: float):
@@ -291,7 +279,7 @@ def _charts(ctx: dict, tpl, pictures: dict[str, bytes] | None) -> dict[str, Any]
 
 def render_extras(ctx: dict, tpl, charts: dict[str, bytes] | None = None) -> dict[str, Any]:
     """Everything the template needs beyond the plain context, as new objects (ctx is not changed)."""
-    symbol = _symbol(ctx)
+    symbol = currency_symbol(ctx)
     state = ctx.get("current_state") or {}
     limit = appendix_limit(ctx, "roadmap_appendix_rows", 500)
     grades = []

@@ -18,7 +18,7 @@ import functools
 import io
 import math
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
 from ..quarters import Quarter

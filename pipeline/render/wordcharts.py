@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from .charts import PHASE_STYLE, SERIES_COLOURS, STATUS_COLOURS, TIMELINE_MAX
+from .charts import PHASE_STYLE, SERIES_COLOURS, STATUS_COLOURS, TIMELINE_MAX, currency_symbol
 from .text import clean_text
 
 EMU_PER_MM = 36000
@@ -50,18 +50,6 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
-def _symbol(context: dict) -> str:
-    if context.get("currency_symbol") is not None:
-        return str(context["currency_symbol"])
-    text = ((context.get("budget") or {}).get("grand_total_text") or "").lstrip("-")
-    symbol = ""
-    for ch in text:
-        if ch.isdigit():
-            break
-        symbol += ch
-    return symbol
-
-
 def _budget(context: dict) -> ChartSpec | str:
     budget = context.get("budget") or {}
     rows = budget.get("rows") or []
@@ -75,7 +63,7 @@ def _budget(context: dict) -> ChartSpec | str:
     for row in rows:
         values = [float(v or 0) for v in (row.get("amounts") or [])[:len(quarters)]]
         series[str(row.get("category", ""))] = values + [0.0] * (len(quarters) - len(values))
-    symbol = _symbol(context).replace('"', "")
+    symbol = currency_symbol(context).replace('"', "")
     money = f'"{symbol}"#,##0' if symbol else "#,##0"
     return ChartSpec("stacked", "Budget forecast by quarter", labels, series, 88,
                      {"legend": True, "number_format": money},
