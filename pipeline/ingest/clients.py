@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter, methodcaller
 
 _LEGAL_SUFFIXES = (
     "incorporated", "inc", "llc", "llp", "ltd", "limited", "gmbh", "corp", "corporation",
@@ -115,3 +117,76 @@ class ClientResolver:
             if name not in seen:
                 seen.append(name)
         return seen[:n]
+
+
+# A row's outcome: (roster client or None, the guess to report or None, the name to report when unknown).
+Outcome = tuple[str | None, tuple[str, str, str] | None, str]
+_GET_CLIENT, _GET_UPN = methodcaller("get", "client"), methodcaller("get", "upn")
+
+
+def _upn_domain(upn: str | None) -> str | None:
+    """All that resolution reads of a UPN: the text after its last "@" ("" without one, None without a UPN)."""
+    return (upn.rpartition("@")[2] if "@" in upn else "") if upn else None
+
+
+def resolve_distinct(rows: list[dict], by_upn: bool, resolver: ClientResolver,
+                     folder_parts: tuple[str, ...]) -> tuple[list, dict[object, Outcome]]:
+    """(each row's key, the outcome of each distinct key): a roster resolver never changes, so what a
+    client name and UPN domain resolve to holds for every row that has them."""
+    raws = list(map(_GET_CLIENT, rows))
+    upns = list(map(_GET_UPN, rows))
+    if upns.count(None) == len(upns):  # devices, contracts ...: the client name alone
+        keys: list = raws
+        outcomes = {raw: _resolve_one(raw, None, by_upn, resolver, folder_parts)[0] for raw in set(raws)}
+    elif raws.count(None) == len(raws) and set(map(type, upns)) == {str} \
+            and all(map(str.__contains__, upns, repeat("@"))):  # Microsoft 365 users: the UPN domain alone
+        keys = list(map(itemgetter(2), map(str.rpartition, upns, repeat("@"))))
+        outcomes = {domain: _resolve_one(None, "@" + domain, by_upn, resolver, folder_parts)[0]
+                    for domain in set(keys)}
+    else:
+        keys = list(zip(raws, map(_upn_domain, upns)))
+        # "@" + domain stands for every UPN with that domain; "@" for one without a domain
+        outcomes = {(raw, domain): _resolve_one(raw, None if domain is None else "@" + domain, by_upn, resolver,
+                                                folder_parts)[0] for raw, domain in set(keys)}
+    return keys, outcomes
+
+
+def resolve_in_order(rows: list[dict], by_upn: bool, resolver: ClientResolver,
+                     folder_parts: tuple[str, ...]) -> list[Outcome]:
+    """Each row's outcome when names first seen join the resolver: row by row, in file order."""
+    outcomes: dict[tuple, Outcome] = {}
+    found = []
+    for row in rows:
+        raw = row.get("client")
+        upn = row.get("upn")
+        key = (raw, _upn_domain(upn))
+        outcome = outcomes.get(key)
+        if outcome is None:
+            outcome, learned = _resolve_one(raw, upn, by_upn, resolver, folder_parts)
+            if learned:
+                outcomes.clear()  # a name first seen can change how other names and folders resolve
+            outcomes[key] = outcome
+        found.append(outcome)
+    return found
+
+
+def _resolve_one(raw: str | None, upn: str | None, by_upn: bool, resolver: ClientResolver,
+                 folder_parts: tuple[str, ...]) -> tuple[Outcome, bool]:
+    """(the outcome for a row with this client name and UPN, whether a name first seen was added)."""
+    match: Match | None = None
+    learned = False
+    if by_upn and upn:
+        match = resolver.by_upn(upn)
+    if match is None and raw:
+        match = resolver.by_name(raw)
+        if match is None and not resolver.from_roster:
+            resolver.add(raw)
+            learned = True
+            match = Match(raw, False, "first seen")
+    if match is None and not raw:
+        match = resolver.by_folder(folder_parts)
+    if match is None:
+        upn = upn or ""
+        return (None, None, raw or (upn.rsplit("@", 1)[-1] if "@" in upn else "") or "(none)"), learned
+    guess = (raw or "/".join(folder_parts), match.client, match.how) if match.guessed else None
+    return (match.client, guess, ""), learned

@@ -2,28 +2,64 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from dataclasses import dataclass, field
+import re
+from itertools import chain, compress, repeat
+from operator import itemgetter, not_
 from pathlib import Path
+from typing import Iterable, Iterator
 
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
 _DELIMITERS = (",", ";", "\t", "|")
 csv.field_size_limit(16 * 1024 * 1024)
+# Rows handed to the mapper at a time: big enough to amortise per-chunk work, small enough that a
+# million-row file never exists as lists of cells all at once.
+CHUNK_ROWS = 10_000
+# The line breaks str.splitlines knows besides \r and \n; io.StringIO(newline="") ignores them.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_ANY_BREAK = re.compile("\r\n|[\n\r" + _OTHER_BREAKS + "]")
+_LINE_END = re.compile("\r\n|[\n\r]")
+_BLOCK_CHARS = 1 << 22
+
+Chunk = tuple[list[int], list[list[str]]]  # (physical start line of each row, the rows' cells)
 
 
 class DecodeError(ValueError):
     """The file cannot be read as a table; the message says why, for a person."""
 
 
-@dataclass
 class Table:
-    header: list[str]
-    # (physical line where the record starts, 1-based; header is line 1 for a simple file) -> cells
-    rows: list[tuple[int, list[str]]]
-    encoding: str
-    delimiter: str
-    warnings: list[str] = field(default_factory=list)
+    """A file's header and its data rows.  Rows are parsed lazily, chunk by chunk, so a big file's cells
+    never all exist at once; ``rows`` gathers them all for callers that want a list."""
+
+    def __init__(self, header: list[str], encoding: str, delimiter: str, warnings: list[str] | None = None,
+                 rows: list[tuple[int, list[str]]] | None = None, chunks: Iterator[Chunk] | None = None):
+        self.header = header
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.warnings = warnings if warnings is not None else []
+        self._rows = rows
+        self._chunks = chunks
+
+    def chunks(self) -> Iterator[Chunk]:
+        """(start lines, cells) of the data rows, in file order; blank rows are left out.  Streams once."""
+        if self._rows is not None:
+            for at in range(0, len(self._rows), CHUNK_ROWS):
+                part = self._rows[at:at + CHUNK_ROWS]
+                yield [line for line, _ in part], [cells for _, cells in part]
+            return
+        source, self._chunks = self._chunks, None
+        if source is None:
+            raise RuntimeError("the rows of this table were already read")
+        yield from source
+
+    @property
+    def rows(self) -> list[tuple[int, list[str]]]:
+        if self._rows is None:
+            self._rows = [row for lines, cells in self.chunks() for row in zip(lines, cells)]
+        return self._rows
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
@@ -33,7 +69,8 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
     line, so its UTF-8 names stay intact; the encoding name says "mixed" and the caller warns.
     """
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        # Decoding through a memoryview skips a copy of the whole file that raw[3:] would make.
+        return codecs.utf_8_decode(memoryview(raw)[3:], "replace", True)[0], "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16", errors="replace"), "utf-16"
     try:
@@ -90,6 +127,8 @@ def sniff_delimiter(first_line: str, suffix: str) -> str:
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
+    if '"' not in line:
+        return line.count(delimiter)
     n, quoted = 0, False
     for ch in line:
         if ch == '"':
@@ -104,50 +143,159 @@ def read_table(path: Path) -> Table:
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path)
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():  # what raw.strip() tests, without copying the file
         raise DecodeError("the file is empty")
     if looks_binary(raw):
         raise DecodeError("the file is binary, not a text export (NUL bytes found)")
     text, encoding = decode_bytes(raw)
+    del raw
     text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    header_line = next((line for line in lines if line.strip() and not _is_type_line(line)), "")
-    delimiter = sniff_delimiter(header_line, path.suffix.lower())
+    delimiter = sniff_delimiter(_header_line(text), path.suffix.lower())
     table = _parse_delimited(text, delimiter, encoding)
     if encoding.startswith("mixed"):
         table.warnings.append(f"mixed encodings: {encoding[7:]}; check the names in this file")
     return table
 
 
+def _header_line(text: str) -> str:
+    """The first line (as str.splitlines cuts them) that is neither blank nor a #TYPE line, found without
+    splitting the whole file."""
+    start = 0
+    for found in _ANY_BREAK.finditer(text):
+        line = text[start:found.start()]
+        if line.strip() and not _is_type_line(line):
+            return line
+        start = found.end()
+    line = text[start:]
+    return line if line.strip() and not _is_type_line(line) else ""
+
+
+def physical_lines(text: str) -> Iterable[str]:
+    """The lines ``io.StringIO(text, newline="")`` yields (cut at \\r, \\n, \\r\\n, ends kept), without the
+    four-bytes-per-character copy StringIO makes of the whole text."""
+    if _has_other_breaks(text):  # splitlines would cut there too: let StringIO do it
+        return io.StringIO(text, newline="")
+    return chain.from_iterable(_blocks(text, 0, True))
+
+
+def _has_other_breaks(text: str) -> bool:
+    return any(ch in text for ch in _OTHER_BREAKS)
+
+
+def _blocks(text: str, start: int, keepends: bool) -> Iterator[list[str]]:
+    """The lines of text[start:], a few megabytes at a time."""
+    # Cut right after a \n: that always ends a line, whether it is \n alone or the end of \r\n.
+    size = len(text)
+    while start < size:
+        end = text.find("\n", start + _BLOCK_CHARS)
+        end = size if end < 0 else end + 1
+        yield text[start:end].splitlines(keepends)
+        start = end
+
+
 def _parse_delimited(text: str, delimiter: str, encoding: str) -> Table:
     try:
+        if not _fields_fit(text):
+            for _ in csv.reader(physical_lines(text), delimiter=delimiter, strict=False):
+                pass  # only a full read tells whether a cell overflows; better now than halfway through ingest
         return _read_records(text, delimiter, encoding)
     except csv.Error as exc:  # a cell over the field limit: an unclosed quote swallowed the rest of the file
         raise DecodeError(f"the file cannot be read as a table: {exc} (an unclosed quote?)") from None
 
 
+def _fields_fit(text: str) -> bool:
+    """True when no cell can exceed the csv field limit, the one error the reader can raise: the text is
+    shorter than the limit, or it has no quotes and a \\n in every half-limit stretch (so no line, hence no
+    cell, reaches the limit)."""
+    limit = csv.field_size_limit()
+    if len(text) <= limit:
+        return True
+    if '"' in text:
+        return False
+    half = limit // 2
+    return all(text.find("\n", start, start + half) >= 0 for start in range(0, len(text) - half + 1, half))
+
+
 def _read_records(text: str, delimiter: str, encoding: str) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    warnings: list[str] = []
-    previous_end = 0
+    # Without a quote, the csv module cuts every line at each delimiter and nothing else: str.split does
+    # the same several times faster, and every record is one line.
+    if '"' not in text and not _has_other_breaks(text):
+        header, chunks = _split_records(text, delimiter)
+    else:
+        header, chunks = _csv_records(text, delimiter)
+    if header is None:
+        raise DecodeError("the file has no header row")
+    warnings = []
+    if text.count('"') % 2 == 1:
+        warnings.append("unbalanced quotes: a quoted cell is not closed, the last record may have absorbed the rest of the file")
+    return Table(header=header, encoding=encoding, delimiter=delimiter, warnings=warnings, chunks=chunks)
+
+
+def _is_header(cells: list[str]) -> bool:
+    """Not blank (a blank line is no record) and not Windows PowerShell's Export-Csv type line."""
+    return bool("".join(cells).strip()) and not (len(cells) == 1 and _is_type_line(cells[0]))
+
+
+def _header_cells(cells: list[str]) -> list[str]:
+    return [c.replace("\ufeff", "").strip() for c in cells]
+
+
+def _csv_records(text: str, delimiter: str) -> tuple[list[str] | None, Iterator[Chunk]]:
+    reader = csv.reader(physical_lines(text), delimiter=delimiter, strict=False)
+    for cells in reader:
+        if _is_header(cells):
+            return _header_cells(cells), _csv_chunks(reader, reader.line_num)
+    return None, iter(())
+
+
+def _csv_chunks(reader, previous_end: int) -> Iterator[Chunk]:
+    lines: list[int] = []
+    rows: list[list[str]] = []
     for cells in reader:
         start = previous_end + 1
         previous_end = reader.line_num
-        if not any(cells) or not "".join(cells).strip():
+        # Most rows start with a filled cell; only the others need the full blank test.
+        if not (cells and cells[0] and not cells[0].isspace()) and not "".join(cells).strip():
             continue  # blank line (or only blank cells): not a record, nothing to accept or reject
-        if header is None:
-            if len(cells) == 1 and _is_type_line(cells[0]):
-                continue  # Windows PowerShell's Export-Csv type line above the header: not data
-            header = [c.replace("\ufeff", "").strip() for c in cells]
-            continue
-        rows.append((start, cells))
-    if header is None:
-        raise DecodeError("the file has no header row")
-    if text and text.count('"') % 2 == 1:
-        warnings.append("unbalanced quotes: a quoted cell is not closed, the last record may have absorbed the rest of the file")
-    return Table(header=header, rows=rows, encoding=encoding, delimiter=delimiter, warnings=warnings)
+        lines.append(start)
+        rows.append(cells)
+        if len(rows) == CHUNK_ROWS:
+            yield lines, rows
+            lines, rows = [], []
+    if rows:
+        yield lines, rows
+
+
+def _split_records(text: str, delimiter: str) -> tuple[list[str] | None, Iterator[Chunk]]:
+    """Header and rows of a text without quotes (nor line breaks other than \\r and \\n)."""
+    start = number = 0
+    while start < len(text):
+        found = _LINE_END.search(text, start)
+        end, following = (found.start(), found.end()) if found else (len(text), len(text))
+        number += 1
+        cells = text[start:end].split(delimiter)
+        start = following
+        if _is_header(cells):
+            return _header_cells(cells), _split_chunks(text, start, number, delimiter)
+    return None, iter(())
+
+
+def _split_chunks(text: str, start: int, number: int, delimiter: str) -> Iterator[Chunk]:
+    for lines in _blocks(text, start, False):
+        for at in range(0, len(lines), CHUNK_ROWS):
+            part = lines[at:at + CHUNK_ROWS]
+            rows = list(map(str.split, part, repeat(delimiter)))
+            numbers = list(range(number + 1, number + 1 + len(part)))
+            number += len(part)
+            # Only a row whose first cell is blank can be blank: test those in full.
+            suspects = list(compress(range(len(rows)), map(not_, map(str.strip, map(itemgetter(0), rows)))))
+            blank = [i for i in suspects if not "".join(rows[i]).strip()]
+            if blank:
+                blank_set = set(blank)
+                keep = [i not in blank_set for i in range(len(rows))]
+                rows, numbers = list(compress(rows, keep)), list(compress(numbers, keep))
+            if rows:
+                yield numbers, rows
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -176,4 +324,4 @@ def _read_xlsx(path: Path) -> Table:
         workbook.close()
     if header is None:
         raise DecodeError("the workbook's first sheet has no header row")
-    return Table(header=header, rows=rows, encoding="xlsx", delimiter="")
+    return Table(header=header, encoding="xlsx", delimiter="", rows=rows)

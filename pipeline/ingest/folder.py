@@ -7,15 +7,18 @@ import fnmatch
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_, itemgetter, methodcaller, not_
 from pathlib import Path, PurePosixPath
-from typing import Callable, Mapping
+from typing import Mapping, Sequence
 
 from ..gcpause import gc_paused
-from .clients import ClientResolver, Match
+from .clients import ClientResolver, resolve_distinct, resolve_in_order
 from .decode import DATA_SUFFIXES, DecodeError, Table, read_table
 from .profiles import Profile, ProfileError, closest, detect, header_key, load_profiles
 from .schema import CLIENT_SCOPED, ENTITIES, IDENTITY_FIELDS
-from .values import DATE_TYPES, PARSERS
+from .values import DATE_TYPES, ColumnParser, cell_parser
 
 # Folders and files that hold configuration, not data: ignored by design.
 IGNORED_DIRS = {"profiles", "config", ".git", "__pycache__"}
@@ -113,6 +116,7 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     rejects: list[Reject] = []
     unrecognised: list[Unrecognised] = []
     parsed: list[tuple[str, Profile, Table, FileReport]] = []
+    detected: dict[tuple[str, ...], Profile | None] = {}
 
     for path in discover(inputs):
         relative = PurePosixPath(path.relative_to(inputs).as_posix()).as_posix()
@@ -121,14 +125,14 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
         except (DecodeError, OSError) as exc:
             unrecognised.append(Unrecognised(relative, None, [], error=str(exc)))
             continue
-        profile = _override(relative, options.format_overrides, by_name) or detect(table.header, profiles)
+        profile = _override(relative, options.format_overrides, by_name) or _detect(table.header, profiles, detected)
         if profile is None:
             near, missing = closest(table.header, profiles)
             unrecognised.append(Unrecognised(relative, near.name if near else None, missing))
             continue
         report = FileReport(relative, profile.name, entity=profile.entity, encoding=table.encoding,
                             warnings=list(table.warnings), verified=profile.verified)
-        duplicates = [h for h, n in Counter(header_key(h) for h in table.header).items() if n > 1 and h]
+        duplicates = [h for h, n in Counter(_header_key(h) for h in table.header).items() if n > 1 and h]
         if duplicates:
             report.warnings.append(f"duplicate column headers {duplicates}: the first of each is used")
         parsed.append((relative, profile, table, report))
@@ -143,8 +147,9 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     references: dict[str, list[dict]] = defaultdict(list)
     resolver: ClientResolver | None = None
     unknown: Counter[str] = Counter()
+    distinct_hints: dict[tuple[str, str], bool] = {}
     for relative, profile, table, report in order:
-        rows = _map_rows(relative, profile, table, report, rejects)
+        rows = _map_rows(relative, profile, table, report, rejects, distinct_hints)
         if profile.entity == "client":
             records["client"].extend(rows)
             continue
@@ -155,10 +160,12 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
             report.accepted = report.rows - report.rejected
             reports.append(report)
             continue
-        _resolve_clients(relative, profile, rows, report, resolver, rejects, unknown, table.header)
-        records[profile.entity].extend(r for r in rows if "_reject" not in r)
-        for row in rows:
-            row.pop("_reject", None)
+        failed = _resolve_clients(relative, profile, rows, report, resolver, rejects, unknown, table.header)
+        if failed:
+            unresolved = set(map(id, failed))
+            records[profile.entity].extend(r for r in rows if id(r) not in unresolved)
+        else:
+            records[profile.entity].extend(rows)
         _check_freshness(profile, rows, report, options)
         _check_concealed_upns(profile, rows, report)
         report.accepted = report.rows - report.rejected
@@ -170,11 +177,21 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     if resolver is None:
         resolver = _build_resolver(records.get("client", []))
     reports.sort(key=lambda r: r.path)
-    for row in records.get("client", []):
-        row.pop("_reject", None)
     suggestions = {name: resolver.suggestions(name) for name in unknown}
     return IngestResult(dict(records), reports, rejects, unrecognised, list(resolver.names),
                         dict(unknown), suggestions, dict(references))
+
+
+def _detect(header: list[str], profiles: list[Profile], detected: dict) -> Profile | None:
+    """detect(), once per distinct header: a folder of tenant exports repeats one header thousands of times."""
+    key = tuple(header)
+    if key not in detected:
+        detected[key] = detect(header, profiles)
+    return detected[key]
+
+
+# Header names repeat across files and profiles; their comparison key is worked out once.
+_header_key = lru_cache(maxsize=8192)(header_key)
 
 
 def _override(relative: str, overrides: Mapping[str, str], by_name: dict[str, Profile]) -> Profile | None:
@@ -189,11 +206,11 @@ def _override(relative: str, overrides: Mapping[str, str], by_name: dict[str, Pr
 def _column_indexes(profile: Profile, header: list[str]) -> dict[str, tuple[int, str]]:
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
-        positions.setdefault(header_key(name), index)
+        positions.setdefault(_header_key(name), index)
     mapping = {}
     for field_name, alternatives in profile.columns.items():
         for alternative in alternatives:
-            index = positions.get(header_key(alternative))
+            index = positions.get(_header_key(alternative))
             if index is not None:
                 mapping[field_name] = (index, header[index])
                 break
@@ -201,99 +218,166 @@ def _column_indexes(profile: Profile, header: list[str]) -> dict[str, tuple[int,
 
 
 def _map_rows(relative: str, profile: Profile, table: Table, report: FileReport,
-              rejects: list[Reject]) -> list[dict]:
-    """Parse every row into a canonical record; a row with any unreadable value is rejected."""
+              rejects: list[Reject], distinct_hints: dict[tuple[str, str], bool] | None = None) -> list[dict]:
+    """Parse every row into a canonical record; a row with any unreadable value is rejected.
+
+    Works a chunk of rows at a time, column by column: each distinct cell value of a column is parsed once
+    and the records are assembled in bulk, so the per-row Python work is a dict and little else."""
     columns = _column_indexes(profile, table.header)
-    identity = IDENTITY_FIELDS.get(profile.entity, ())
-    width = len(table.header)
-    out: list[dict] = []
-    # Exports repeat the same values (OS strings, dates, statuses) across thousands of rows:
-    # each distinct cell value of a column is parsed once.
-    plan = [(field_name, index, column_name, {}, cell_parser(profile, field_name))
+    # Which columns were all distinct in the last file of this format (thousands of tenant files share one).
+    hints = {} if distinct_hints is None else distinct_hints
+    plan = [_Field(ColumnParser(field_name, cell_parser(profile, field_name), _is_plain_text(profile, field_name),
+                                all_distinct=hints.get((profile.name, field_name), False)), index, column_name)
             for field_name, (index, column_name) in columns.items()]
-    for line, cells in table.rows:
-        report.rows += 1
-        if len(cells) > width:
-            problem = _row_shape_problem(cells, width)
-            if problem:
-                _reject(rejects, report, relative, line, "", "|".join(cells)[:200], problem)
-                continue
-        record: dict = {"_src": f"{relative}:{line}", "_profile": profile.name}
-        failure = None
-        for field_name, index, column_name, memo, parse in plan:
-            raw = cells[index] if index < len(cells) else ""
-            value = memo.get(raw, _MISSING)
-            if value is _MISSING:
-                try:
-                    value = parse(raw)
-                except ValueError as exc:
-                    value = _Failure(f"{field_name}: {exc}")
-                if len(memo) < MEMO_LIMIT:  # unique columns (hostnames) gain nothing from a memo
-                    memo[raw] = value
-            if type(value) is _Failure:
-                failure = (column_name, raw, value.reason)
-                break
-            if value is not None and value != [] and field_name not in record:
-                record[field_name] = value
-        if failure:
-            _reject(rejects, report, relative, line, *failure)
-            continue
-        for key, value in profile.constants.items():
-            record.setdefault(key, value)
-        if profile.amount_period == "annual" and record.get("amount") is not None:
-            record["amount"] = record["amount"] / 12  # canonical contract amounts are monthly
-        if identity and not any(record.get(f) for f in identity):
-            names = [columns[f][1] for f in identity if f in columns] or list(identity)
-            _reject(rejects, report, relative, line, " / ".join(names), "",
-                    f"no {' or '.join(identity)}: the row identifies nothing")
-            continue
-        out.append(record)
+    mapper = _ChunkMapper(relative, profile, columns, plan, len(table.header))
+    out: list[dict] = []
+    for lines, rows in table.chunks():
+        report.rows += len(rows)
+        out += mapper.map(lines, rows, report, rejects)
+    for field_ in plan:
+        hints[(profile.name, field_.name)] = field_.parser.seen_distinct
     return out
 
 
-_MISSING = object()
-MEMO_LIMIT = 20_000
+@dataclass(eq=False)
+class _Field:
+    """A mapped field: where its cells are and how they parse."""
+
+    parser: ColumnParser
+    index: int  # in the header
+    column_name: str  # as the header spells it, for rejects
+
+    @property
+    def name(self) -> str:
+        return self.parser.name
 
 
-class _Failure:
-    __slots__ = ("reason",)
+def _is_plain_text(profile: Profile, field_name: str) -> bool:
+    """Text that needs no parsing when it is clean, which is checked for a whole column at once."""
+    return profile.field_type(field_name) == "text" and not profile.values.get(field_name)
 
-    def __init__(self, reason: str):
-        self.reason = reason
+
+class _ChunkMapper:
+    """Turns a chunk of a file's rows into records and rejects, column by column."""
+
+    def __init__(self, relative: str, profile: Profile, columns: dict[str, tuple[int, str]], plan: list[_Field],
+                 width: int):
+        self.relative, self.profile, self.plan, self.width = relative, profile, plan, width
+        self.identity = IDENTITY_FIELDS.get(profile.entity, ())
+        names = [columns[f][1] for f in self.identity if f in columns] or list(self.identity)
+        self.identity_reject = (" / ".join(names), "", f"no {' or '.join(self.identity)}: the row identifies nothing")
+        # "_src" and "_profile" are set first: a field of that name (a reference profile) never overrides them.
+        self.kept = [f for f in plan if f.name not in ("_src", "_profile")]
+        self.keys = ("_src", "_profile", *(f.name for f in self.kept))
+        self.src_prefix = f"{relative}:"
+        self.needed = sorted({f.index for f in plan})
+
+    def map(self, lines: list[int], rows: list[list[str]], report: FileReport, rejects: list[Reject]) -> list[dict]:
+        problems: dict[int, tuple[str, str, str]] = {}  # row position -> (column, value, reason) of its reject
+        rows = self._square(rows, problems)
+        parsed, maybe_empty = self._parse(rows, problems)
+        for position in self._unidentified(parsed, len(rows)):
+            problems.setdefault(position, self.identity_reject)
+        if problems:
+            for position in sorted(problems):
+                _reject(rejects, report, self.relative, lines[position], *problems[position])
+            keep = [position not in problems for position in range(len(rows))]
+            lines = list(compress(lines, keep))
+            parsed = {name: list(compress(values, keep)) for name, values in parsed.items()}
+        records = self._records(lines, parsed, maybe_empty)
+        self._finish(records)
+        return records
+
+    def _parse(self, rows: list[list[str]], problems: dict) -> tuple[dict[str, Sequence], list[str]]:
+        """(each field's values, the fields where a value may be missing); a row with a cell that does not
+        parse becomes a problem, named after the first such field."""
+        columns = {index: list(map(itemgetter(index), rows)) for index in self.needed}
+        parsed: dict[str, Sequence] = {}
+        maybe_empty: list[str] = []
+        plain: dict[int, tuple[Sequence, bool]] = {}  # two plain text fields of one column (client, site)
+        for field_ in self.plan:
+            column, parser = columns[field_.index], field_.parser
+            if parser.plain_text and field_.index in plain:
+                values, has_none = plain[field_.index]
+            else:
+                values, has_none = parser.values(column)
+                if parser.plain_text:
+                    plain[field_.index] = values, has_none
+            if parser.failing and not parser.failing.isdisjoint(column):
+                for position, raw in enumerate(column):
+                    if raw in parser.failing and position not in problems:
+                        problems[position] = (field_.column_name, raw, values[position].reason)
+            parsed[field_.name] = values
+            if has_none:
+                maybe_empty.append(field_.name)
+        return parsed, maybe_empty
+
+    def _records(self, lines: list[int], parsed: dict[str, Sequence], maybe_empty: list[str]) -> list[dict]:
+        sources = list(map(self.src_prefix.__add__, map(str, lines)))
+        value_columns = [parsed[f.name] for f in self.kept]
+        records = list(map(dict, map(zip, repeat(self.keys),
+                                     zip(sources, repeat(self.profile.name), *value_columns))))
+        for name in maybe_empty:  # a value that parsed to nothing leaves its key out, as if never set
+            if name in ("_src", "_profile"):
+                continue
+            values = parsed[name]
+            for position in compress(range(len(values)), map(is_, values, repeat(None))):
+                del records[position][name]
+        return records
+
+    def _square(self, rows: list[list[str]], problems: dict) -> list[list[str]]:
+        """Every row cut or padded to the header's width; a row with text beyond it is a reject."""
+        width = self.width
+        if all(map(width.__eq__, map(len, rows))):
+            return rows
+        square = []
+        for position, cells in enumerate(rows):
+            size = len(cells)
+            if size > width:
+                problem = _row_shape_problem(cells, width)
+                if problem:
+                    problems[position] = ("", "|".join(cells)[:200], problem)
+                    cells = [""] * width
+                else:
+                    cells = cells[:width]
+            elif size < width:
+                cells = cells + [""] * (width - size)
+            square.append(cells)
+        return square
+
+    def _unidentified(self, parsed: dict[str, list], count: int) -> list[int]:
+        """Rows where no identity field has a value (constants count, as the records get them)."""
+        if not self.identity:
+            return []
+        constants = self.profile.constants
+        present = [parsed[f] for f in self.identity if f in parsed and f not in constants]
+        if any(f in constants for f in self.identity):
+            # Rare: a constant stands in for a missing value; check each row as the record will be.
+            for f in self.identity:
+                if f in constants:
+                    present.append([constants[f] if v is None else v for v in parsed[f]] if f in parsed
+                                   else [constants[f]] * count)
+        if not present:
+            return list(range(count))
+        identified = map(any, zip(*present)) if len(present) > 1 else map(bool, present[0])
+        return list(compress(range(count), map(not_, identified)))
+
+    def _finish(self, records: list[dict]) -> None:
+        profile = self.profile
+        if profile.constants:
+            for record in records:
+                for key, value in profile.constants.items():
+                    record.setdefault(key, value)
+        if profile.amount_period == "annual":
+            for record in records:
+                if record.get("amount") is not None:
+                    record["amount"] = record["amount"] / 12  # canonical contract amounts are monthly
 
 
 def _row_shape_problem(cells: list[str], width: int) -> str | None:
     if len(cells) > width and any(c.strip() for c in cells[width:]):
         return f"the row has {len(cells)} cells but the header has {width} (a stray delimiter or unquoted text?)"
     return None
-
-
-def cell_parser(profile: Profile, field_name: str) -> Callable[[str], object]:
-    """The function that turns one raw cell of this field into its canonical value (or raises ValueError)."""
-    value_map = profile.values.get(field_name)
-    kind = profile.field_type(field_name)
-    parser = PARSERS[kind]
-    dayfirst = profile.dayfirst
-
-    def parse(raw: str):
-        text = raw.strip()
-        if value_map and text:
-            text = value_map.get(header_key(text), text)
-        if kind in DATE_TYPES:
-            if "\n" not in text:
-                return parser(text, dayfirst)
-            # Several entitlements in one cell (warranty lookups): the latest date counts.
-            values = [parser(p, dayfirst) for p in text.splitlines() if p.strip()]
-            values = [v for v in values if v is not None]
-            return max(values) if values else None
-        if kind == "text":
-            if "\n" in text:
-                return " / ".join(p.strip() for p in text.splitlines() if p.strip()) or None
-            if text.isprintable() and "  " not in text:
-                return text or None  # the common case: nothing for clean_text to do
-        return parser(text)
-
-    return parse
 
 
 def _reject(rejects: list[Reject], report: FileReport, file: str, line: int, column: str, value: str,
@@ -311,53 +395,47 @@ def _build_resolver(roster: list[dict]) -> ClientResolver:
 
 def _resolve_clients(relative: str, profile: Profile, rows: list[dict], report: FileReport,
                      resolver: ClientResolver, rejects: list[Reject], unknown: Counter,
-                     header: list[str] | None = None) -> None:
+                     header: list[str] | None = None) -> list[dict]:
+    """Set each row's client to its roster name; returns the rows whose client is unknown (each rejected)."""
     if profile.entity not in CLIENT_SCOPED:
-        return
-    guesses: Counter[tuple[str, str, str]] = Counter()
+        return []
     folder_parts = tuple(PurePosixPath(relative).parts[:-1])
+    by_upn = profile.client_from == "upn_domain"
+    if resolver.from_roster:
+        keys, outcomes = resolve_distinct(rows, by_upn, resolver, folder_parts)
+        if all(client is not None and not guess for client, guess, _ in outcomes.values()):
+            client_of = {key: outcome[0] for key, outcome in outcomes.items()}
+            list(map(dict.__setitem__, rows, repeat("client"), map(client_of.__getitem__, keys)))
+            return []
+        found = list(map(outcomes.__getitem__, keys))
+    else:
+        found = resolve_in_order(rows, by_upn, resolver, folder_parts)
     present = _column_indexes(profile, header or [])  # reject rows under the header the file really has
     client_column = present["client"][1] if "client" in present else \
         next((alts[0] for f, alts in profile.columns.items() if f == "client"), "client")
     upn_column = present["upn"][1] if "upn" in present else "User principal name"
-    for row in rows:
-        raw = row.get("client")
-        match: Match | None = None
-        if profile.client_from == "upn_domain" and row.get("upn"):
-            match = resolver.by_upn(row["upn"])
-        if match is None and raw:
-            match = resolver.by_name(raw)
-            if match is None and not resolver.from_roster:
-                resolver.add(raw)
-                match = Match(raw, False, "first seen")
-        if match is None and not raw:
-            match = resolver.by_folder(folder_parts)
-        if match is None:
-            upn = row.get("upn") or ""
-            name = raw or (upn.rsplit("@", 1)[-1] if "@" in upn else "") or "(none)"
+    guesses: Counter[tuple[str, str, str]] = Counter()
+    failed: list[dict] = []
+    for row, (client, guess, name) in zip(rows, found):
+        if client is None:
             unknown[name] += 1
-            row["_reject"] = True
+            failed.append(row)
+            raw = row.get("client")
             column = client_column if raw else (upn_column if row.get("upn") else client_column)
             _reject(rejects, report, relative, int(row["_src"].rsplit(":", 1)[1]), column, raw or row.get("upn", ""),
                     f"unknown client: {name}")
             continue
-        if match.guessed:
-            guesses[(raw or "/".join(folder_parts), match.client, match.how)] += 1
-        row["client"] = match.client
+        if guess:
+            guesses[guess] += 1
+        row["client"] = client
     for (raw, client, how), count in sorted(guesses.items()):
         report.warnings.append(f"client {raw!r} matched to roster client {client!r} by {how} ({count} rows): "
                                f"add it to the roster's aliases to confirm")
+    return failed
 
 
 def _check_freshness(profile: Profile, rows: list[dict], report: FileReport, options: IngestOptions) -> None:
-    newest = None
-    for row in rows:
-        for name in FRESHNESS_FIELDS:
-            value = row.get(name)
-            if value is not None:
-                day = value.date() if isinstance(value, datetime) else value
-                if newest is None or day > newest:
-                    newest = day
+    newest = _newest_day(profile, rows)
     if newest is None:
         return
     report.newest_date = newest.isoformat()
@@ -366,10 +444,30 @@ def _check_freshness(profile: Profile, rows: list[dict], report: FileReport, opt
                                f"more than {options.stale_days} days before {options.as_of.isoformat()}")
 
 
+def _newest_day(profile: Profile, rows: list[dict]) -> date | None:
+    names = [n for n in FRESHNESS_FIELDS if n in profile.columns or n in profile.constants]
+    if all(profile.field_type(n) in DATE_TYPES and n not in profile.constants for n in names):
+        # Parsed dates repeat across rows: compare each distinct value once.
+        distinct = set()
+        for name in names:
+            distinct.update(map(methodcaller("get", name), rows))
+        distinct.discard(None)
+        return max((v.date() if isinstance(v, datetime) else v for v in distinct), default=None)
+    newest = None
+    for row in rows:
+        for name in FRESHNESS_FIELDS:
+            value = row.get(name)
+            if value is not None:
+                day = value.date() if isinstance(value, datetime) else value
+                if newest is None or day > newest:
+                    newest = day
+    return newest
+
+
 def _check_concealed_upns(profile: Profile, rows: list[dict], report: FileReport) -> None:
     if profile.entity not in {"user", "user_activity", "mfa"} or not rows:
         return
-    concealed = sum(1 for r in rows if r.get("upn") and "@" not in r["upn"])
+    concealed = sum(1 for upn in map(methodcaller("get", "upn"), rows) if upn and "@" not in upn)
     if concealed:
         report.warnings.append(
             f"{concealed} of {len(rows)} user names are concealed (hashed): the tenant hides user details in "

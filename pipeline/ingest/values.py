@@ -3,7 +3,8 @@
 Each parser takes the trimmed cell text and returns the parsed value, ``None`` for
 an empty cell, or raises ``ValueError`` with a message a person understands.  Parsers
 are pure and cached per distinct value: exports repeat the same OS strings, dates
-and statuses across thousands of rows.
+and statuses across thousands of rows.  ``ColumnParser`` applies a field's parser to
+a whole column of cells at once, parsing each distinct value once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import re
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Callable
+from itertools import compress, repeat
+from operator import is_
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+if TYPE_CHECKING:
+    from .profiles import Profile
 
 _SPACES = re.compile(r"[\s\u00a0\u200b]+")
 JUNK_SERIALS = {
@@ -44,9 +50,30 @@ def parse_serial(value: str) -> str | None:
     return value.upper()
 
 
-@lru_cache(maxsize=65536)
+# The shape most exports use, "2025-10-19 00:05:38" with nothing, "Z" or a zone name after it, where the
+# general parser below would take the time as written: fromisoformat alone gives the same datetime.
+_PLAIN_ISO = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d)(?:Z| (?!AM$|PM$)[A-Z]{2,5})?", re.ASCII)
+
+
+def plain_iso_datetime(value: str) -> datetime | None:
+    """The datetime of "2025-10-19 00:05:38" (alone, or with "Z" or a zone name after it); None for any
+    other text, and for such a text that is no real date ("2025-02-30 ..."), which parse_datetime explains."""
+    plain = _PLAIN_ISO.fullmatch(value)
+    if plain:
+        try:
+            return datetime.fromisoformat(plain[1])
+        except ValueError:
+            return None
+    return None
+
+
 def parse_datetime(value: str, dayfirst: bool = False) -> datetime | None:
     """Parse the date formats exports use into a naive UTC datetime."""
+    return plain_iso_datetime(value) or _parse_datetime_cached(value, dayfirst)
+
+
+@lru_cache(maxsize=65536)
+def _parse_datetime_cached(value: str, dayfirst: bool) -> datetime | None:
     try:
         return _parse_datetime(value, dayfirst)
     except (ValueError, OverflowError, OSError) as exc:
@@ -250,3 +277,135 @@ PARSERS: dict[str, Callable[..., object]] = {
     "billing_term": parse_billing_term,
 }
 DATE_TYPES = {"date", "datetime"}
+
+
+# Columns: a field's cells of a chunk of rows parsed together.
+_MISSING = object()
+MEMO_LIMIT = 200_000  # distinct values kept per column: beyond that (hostnames) the memo only costs memory
+_DISTINCT_SAMPLE = 1_000  # cells a chunk needs before "mostly distinct" is taken to hold for the whole file
+
+
+class Failure:
+    """A cell that does not parse: the reason names the field and the value."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+class ColumnParser:
+    """Parses a field's cells a column at a time: each distinct raw value once (a memo carries over from chunk
+    to chunk), plain text checked for the whole column at once."""
+
+    def __init__(self, name: str, parse: Callable[[str], object], plain_text: bool, all_distinct: bool = False):
+        self.name, self.parse, self.plain_text = name, parse, plain_text
+        self.memo: dict[str, object] = {}
+        self.failing: set[str] = set()  # raw values that do not parse
+        self.empty: set[str] = set()  # raw values that parse to nothing (None or [])
+        self.all_distinct = all_distinct  # hostnames, UPNs: a memo would only cost
+        self.seen_distinct = all_distinct  # a chunk of nearly only new values was seen
+
+    def values(self, column: list[str]) -> tuple[Sequence, bool]:
+        """(parsed value or Failure per cell, whether a cell may have parsed to nothing, shown as None)."""
+        if self.all_distinct:
+            return self._unmemoised(column)
+        memo = self.memo
+        values = list(map(memo.get, column, repeat(_MISSING)))
+        if _MISSING in values:
+            new = set(compress(column, map(is_, values, repeat(_MISSING))))
+            if len(new) * 10 >= len(column) * 9:  # nearly all new: a memo is no help for this column
+                self.all_distinct = len(column) >= _DISTINCT_SAMPLE
+                self.seen_distinct = True
+                return self._unmemoised(column)
+            if len(memo) + len(new) > MEMO_LIMIT:
+                memo.clear()
+                new = set(column)
+            self._learn(new, memo)
+            values = list(map(memo.__getitem__, column))
+        return values, bool(self.empty) and None in values
+
+    def _unmemoised(self, column: list[str]) -> tuple[Sequence, bool]:
+        if self.plain_text:
+            if not is_plain(column):
+                column = list(map(str.strip, column))
+            if is_plain(column):
+                if "" in column:
+                    return [text or None for text in column], True
+                return column, False
+        local: dict[str, object] = {}
+        self._learn(set(column), local)
+        if len(local) * 2 < len(column):
+            self.all_distinct = self.seen_distinct = False  # repeats after all: back to the memo
+        values = list(map(local.__getitem__, column))
+        return values, bool(self.empty) and None in values
+
+    def _learn(self, raws: set[str], memo: dict[str, object]) -> None:
+        if self.plain_text and is_plain(raws):
+            memo.update(zip(raws, raws))
+            if "" in raws:
+                memo[""] = None
+                self.empty.add("")
+            return
+        for raw in raws:
+            try:
+                value = self.parse(raw)
+            except ValueError as exc:
+                value = Failure(f"{self.name}: {exc}")
+                self.failing.add(raw)
+            if value is None or (type(value) is list and not value):
+                value = None
+                self.empty.add(raw)
+            memo[raw] = value
+
+
+
+def is_plain(texts: Iterable[str]) -> bool:
+    """Every text is its own parsed value: printable (so a plain space is the only whitespace it can hold),
+    no space at either end and no double space.  '|' joins them: it is printable and not a space, so the
+    tests on the joined text are tests on every text."""
+    joined = "|".join(texts)
+    if not joined.isprintable() or "  " in joined:
+        return False
+    return " " not in joined or not (joined[0] == " " or joined[-1] == " " or "| " in joined or " |" in joined)
+
+
+def cell_parser(profile: Profile, field_name: str) -> Callable[[str], object]:
+    """The function that turns one raw cell of this field into its canonical value (or raises ValueError)."""
+    from .profiles import header_key  # profiles imports this module: resolved when first called
+
+    value_map = profile.values.get(field_name)
+    kind = profile.field_type(field_name)
+    parser = PARSERS[kind]
+    dayfirst = profile.dayfirst
+
+    def parse(raw: str):
+        text = raw.strip()
+        if value_map and text:
+            text = value_map.get(header_key(text), text)
+        if kind in DATE_TYPES:
+            if "\n" not in text:
+                return parser(text, dayfirst)
+            # Several entitlements in one cell (warranty lookups): the latest date counts.
+            values = [parser(p, dayfirst) for p in text.splitlines() if p.strip()]
+            values = [v for v in values if v is not None]
+            return max(values) if values else None
+        if kind == "text":
+            if "\n" in text:
+                return " / ".join(p.strip() for p in text.splitlines() if p.strip()) or None
+            if text.isprintable() and "  " not in text:
+                return text or None  # the common case: nothing for clean_text to do
+        return parser(text)
+
+    if kind in DATE_TYPES and not value_map:
+        as_date = kind == "date"
+
+        def parse_iso_first(raw: str):
+            # Most exports write one ISO shape: this skips the general parser's layers for it.
+            quick = plain_iso_datetime(raw)
+            if quick is None:
+                return parse(raw)
+            return quick.date() if as_date else quick
+
+        return parse_iso_first
+    return parse
