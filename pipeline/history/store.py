@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -65,6 +65,30 @@ class Snapshot:
     initiatives: dict[str, dict] = field(default_factory=dict)  # initiative_id -> record with finding_ids
     budget: dict = field(default_factory=dict)
     decisions: dict[str, dict] = field(default_factory=dict)  # item_id -> decision record
+
+
+@dataclass
+class SnapshotInput:
+    """One client's quarter to record: what ``record_snapshot`` takes, as one value (see its docstring)."""
+
+    client: str
+    quarter: str
+    as_of: date | str
+    findings: list
+    grades: list
+    risks: list
+    initiatives: list
+    budget: Any = None
+    decisions: Any = None
+    vcio_version: str = ""
+
+
+@dataclass
+class _Prepared:
+    key: str
+    quarter: str
+    head: dict  # the snapshots row, without its id
+    children: dict  # child table -> rows without snapshot_id
 
 
 @dataclass
@@ -213,47 +237,56 @@ class HistoryStore:
         (recommended: it carries titles and risk statements forward) or a list of decisions.csv rows.
         Returns the snapshot's id.
         """
-        quarter = normalise_quarter(quarter)
-        day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)[:10])
+        return self.record_snapshots([SnapshotInput(client, quarter, as_of, findings, grades, risks, initiatives,
+                                                    budget, decisions, vcio_version=vcio_version)])[0]
+
+    def record_snapshots(self, snapshots: Iterable[SnapshotInput]) -> list[int]:
+        """Record several snapshots in one transaction: all of them or, on any error, none.
+
+        Each replaces its (client, quarter) as ``record_snapshot`` would, and a later item for the same
+        client and quarter replaces an earlier one. Returns the snapshot ids, in the order given.
+        A run records its clients in batches: with a transaction per client (a commit, so fsyncs on SQLite)
+        and seven inserts per client, history was the largest part of the driver's work per client.
+        """
+        prepared = [self._prepare(s) for s in snapshots]
+        if not prepared:
+            return []
+        final = {(p.key, p.quarter): p for p in prepared}  # the last one of a (client, quarter) wins
+        with self._write() as conn:
+            ids = _replace_snapshots(conn, list(final.values()))
+        return [ids[(p.key, p.quarter)] for p in prepared]
+
+    def _prepare(self, item: SnapshotInput) -> _Prepared:
+        """Every row of one snapshot, built before the write transaction so it holds the lock briefly."""
+        quarter = normalise_quarter(item.quarter)
+        day = item.as_of if isinstance(item.as_of, date) else date.fromisoformat(str(item.as_of)[:10])
         if isinstance(day, datetime):
             day = day.date()
-        key = client_key(client)
-        finding_rows = _unique(finding_record(f) for f in findings or [])
+        finding_rows = _unique(finding_record(f) for f in item.findings or [])
         finding_rows = {k: v for k, v in finding_rows.items() if k}
-        grade_rows = {g["area"]: g for g in (grade_record(g) for g in grades or []) if g["area"]}
-        risk_rows = {r["risk_id"]: r for r in (risk_record(r) for r in risks or []) if r["risk_id"]}
-        initiative_rows = {i["initiative_id"]: i for i in (initiative_record(i) for i in initiatives or [])
+        grade_rows = {g["area"]: g for g in (grade_record(g) for g in item.grades or []) if g["area"]}
+        risk_rows = {r["risk_id"]: r for r in (risk_record(r) for r in item.risks or []) if r["risk_id"]}
+        initiative_rows = {i["initiative_id"]: i for i in (initiative_record(i) for i in item.initiatives or [])
                            if i["initiative_id"]}
-        money = budget_record(budget)
-        decision_rows = self._decision_rows(decision_records(decisions), finding_rows, initiative_rows, quarter)
-
-        with self._write() as conn:
-            existing = conn.execute(sa.select(t.snapshots.c.id).where(
-                t.snapshots.c.client_key == key, t.snapshots.c.quarter == quarter)).scalars().all()
-            for snapshot_id in existing:
-                for table in t.CHILD_TABLES:
-                    conn.execute(sa.delete(table).where(table.c.snapshot_id == snapshot_id))
-                conn.execute(sa.delete(t.snapshots).where(t.snapshots.c.id == snapshot_id))
-            conn.execute(sa.insert(t.snapshots).values(
-                client_key=key, client=" ".join(client.split()), quarter=quarter, as_of=day,
-                recorded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), vcio_version=vcio_version or "",
-                finding_count=len(finding_rows), budget_next_four=money["next_four"],
-                budget_one_time=money["one_time"], budget_recurring=money["recurring"],
-                budget_savings=money["savings"]))
-            snapshot_id = conn.execute(sa.select(t.snapshots.c.id).where(
-                t.snapshots.c.client_key == key, t.snapshots.c.quarter == quarter)).scalar_one()
-            _insert(conn, t.findings, [{"snapshot_id": snapshot_id, **row} for row in finding_rows.values()])
-            _insert(conn, t.grades, [{"snapshot_id": snapshot_id, **row} for row in grade_rows.values()])
-            _insert(conn, t.risks, [{"snapshot_id": snapshot_id, **row} for row in risk_rows.values()])
-            _insert(conn, t.initiatives, [{"snapshot_id": snapshot_id, **_without(row, "finding_ids")}
-                                          for row in initiative_rows.values()])
-            _insert(conn, t.initiative_findings, [
-                {"snapshot_id": snapshot_id, "initiative_id": iid, "finding_id": fid}
-                for iid, row in initiative_rows.items() for fid in row["finding_ids"]])
-            _insert(conn, t.budget, [{"snapshot_id": snapshot_id, "budget_quarter": q, "category": c, "amount": a}
-                                     for q, c, a in _unique_amounts(money["amounts"])])
-            _insert(conn, t.decisions, [{"snapshot_id": snapshot_id, **row} for row in decision_rows])
-        return snapshot_id
+        money = budget_record(item.budget)
+        decision_rows = self._decision_rows(decision_records(item.decisions), finding_rows, initiative_rows, quarter)
+        head = {"client_key": client_key(item.client), "client": " ".join(item.client.split()), "quarter": quarter,
+                "as_of": day, "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "vcio_version": item.vcio_version or "", "finding_count": len(finding_rows),
+                "budget_next_four": money["next_four"], "budget_one_time": money["one_time"],
+                "budget_recurring": money["recurring"], "budget_savings": money["savings"]}
+        children = {
+            t.findings: list(finding_rows.values()),
+            t.grades: list(grade_rows.values()),
+            t.risks: list(risk_rows.values()),
+            t.initiatives: [_without(row, "finding_ids") for row in initiative_rows.values()],
+            t.initiative_findings: [{"initiative_id": iid, "finding_id": fid}
+                                    for iid, row in initiative_rows.items() for fid in row["finding_ids"]],
+            t.budget: [{"budget_quarter": q, "category": c, "amount": a}
+                       for q, c, a in _unique_amounts(money["amounts"])],
+            t.decisions: decision_rows,
+        }
+        return _Prepared(head["client_key"], quarter, head, children)
 
     @staticmethod
     def _decision_rows(records: list[dict], findings: dict, initiatives: dict, quarter: str) -> list[dict]:
@@ -422,9 +455,56 @@ def _without(row: dict, *names: str) -> dict:
     return {k: v for k, v in row.items() if k not in names}
 
 
+# The same statements for every batch: built once, not per execute.
+_INSERTS = {table: sa.insert(table) for table in (t.snapshots, *t.CHILD_TABLES)}
+_DELETES = {table: sa.delete(table).where(table.c.snapshot_id.in_(sa.bindparam("ids", expanding=True)))
+            for table in t.CHILD_TABLES}
+_DELETE_SNAPSHOTS = sa.delete(t.snapshots).where(t.snapshots.c.id.in_(sa.bindparam("ids", expanding=True)))
+_SNAPSHOT_IDS = sa.select(t.snapshots.c.client_key, t.snapshots.c.id).where(
+    t.snapshots.c.quarter == sa.bindparam("quarter"),
+    t.snapshots.c.client_key.in_(sa.bindparam("keys", expanding=True)))
+# Bound parameters per statement stay well under SQLite's oldest limit (999 variables).
+_IN_CHUNK = 500
+
+
+def _chunks(items: list, size: int = _IN_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _snapshot_ids(conn: Connection, quarter: str, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        found.update(conn.execute(_SNAPSHOT_IDS, {"quarter": quarter, "keys": chunk}).all())
+    return found
+
+
+def _replace_snapshots(conn: Connection, batch: list[_Prepared]) -> dict[tuple[str, str], int]:
+    """Delete the batch's (client, quarter) snapshots, insert the new ones, return their ids.
+
+    The same number of statements for a batch of 2 clients or 500: executemany for the rows, and the new
+    ids read back by (client_key, quarter), which is unique, rather than with dialect-specific RETURNING.
+    """
+    keys_by_quarter: dict[str, list[str]] = {}
+    for item in batch:
+        keys_by_quarter.setdefault(item.quarter, []).append(item.key)
+    stale = [sid for quarter, keys in keys_by_quarter.items() for sid in _snapshot_ids(conn, quarter, keys).values()]
+    for chunk in _chunks(stale):
+        for table in t.CHILD_TABLES:
+            conn.execute(_DELETES[table], {"ids": chunk})
+        conn.execute(_DELETE_SNAPSHOTS, {"ids": chunk})
+    _insert(conn, t.snapshots, [item.head for item in batch])
+    ids = {(key, quarter): sid for quarter, keys in keys_by_quarter.items()
+           for key, sid in _snapshot_ids(conn, quarter, keys).items()}
+    for table in batch[0].children:
+        _insert(conn, table, [{"snapshot_id": ids[(item.key, item.quarter)], **row}
+                              for item in batch for row in item.children[table]])
+    return ids
+
+
 def _insert(conn: Connection, table, rows: list[dict]) -> None:
     if rows:
-        conn.execute(sa.insert(table), rows)
+        conn.execute(_INSERTS[table], rows)
 
 
 def _finding_sets(conn: Connection, key: str, before: str | None = None,

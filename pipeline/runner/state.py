@@ -33,9 +33,16 @@ def file_sha256(path: Path) -> str | None:
 class RunState:
     quarter_dir: Path
     # relative path -> every hash vcio ever wrote there: a file whose hash is not in the set was edited by a person.
+    # Change it through remember() (or load()): save_client() finds a client's paths through an index by slug.
     written: dict[str, list[str]] = field(default_factory=dict)
     # client name -> {"fingerprint", "files", "findings", "hashes", "portfolio", "slug"}
     clients: dict[str, dict] = field(default_factory=dict)
+    # slug -> the relative paths under it in `written`: saving a client must not scan every client's paths.
+    _paths_by_slug: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for relative in self.written:
+            self._index(relative)
 
     @classmethod
     def load(cls, quarter_dir: Path) -> "RunState":
@@ -45,15 +52,18 @@ class RunState:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue  # unreadable: its client is simply rendered again
-            state.written.update(data.get("written", {}))
+            written = data.get("written", {})
+            state.written.update(written)
+            for relative in written:
+                state._index(relative)
             if data.get("name"):
                 state.clients[data["name"]] = data.get("client", {})
         return state
 
     def save_client(self, name: str, slug: str) -> None:
-        prefix = f"{slug}/"
+        paths = self._paths_by_slug.get(slug, ())
         data = {"name": name, "client": self.clients.get(name, {}),
-                "written": {k: v for k, v in self.written.items() if k.startswith(prefix)}}
+                "written": {k: self.written[k] for k in paths if k in self.written}}
         atomic_write(self.quarter_dir / slug / STATE_NAME,
                      json.dumps(data, indent=1, sort_keys=True, default=str).encode("utf-8"))
 
@@ -66,6 +76,12 @@ class RunState:
 
     def remember(self, relative: str, digest: str) -> None:
         hashes = self.written.setdefault(relative, [])
+        self._index(relative)
         if digest not in hashes:
             hashes.append(digest)
             del hashes[:-5]  # the recent versions are enough to recognise our own files
+
+    def _index(self, relative: str) -> None:
+        slug, sep, _rest = relative.partition("/")
+        if sep:  # a path outside any client folder belongs to no client's state file
+            self._paths_by_slug.setdefault(slug, set()).add(relative)
