@@ -403,6 +403,14 @@ def _render_one(renderers, ctx, roadmap_t, qbr_t, findings_csv, name, failures, 
     return {"t": t, "bytes": b}
 
 
+# The layouts of a median client's deck (tests/render/conftest.make_context), in order.
+MEDIAN_DECK_LAYOUTS = ["vcio Title", "vcio Title and Content", "vcio Title and Table", "vcio Two Content",
+                       "vcio Title and Content", "vcio Three Content", "vcio Title and Table", "vcio Title and Table",
+                       "vcio Title and Table", "vcio Title and Table", "vcio Title and Chart", "vcio Title and Table",
+                       "vcio Section", "vcio Title and Table", "vcio Title and Table", "vcio Title and Table",
+                       "vcio Closing"]
+
+
 def child_floor(args) -> dict:
     """Load and save the two templates with no content: the least any per-client document can cost."""
     import docx
@@ -435,9 +443,22 @@ def child_floor(args) -> dict:
         book.close()
         return buf
 
+    def pptx_same_slides():
+        """A reference, not the floor: the median deck's 17 slides from the same layouts, a title and a
+        notes line each, nothing else. What python-pptx itself costs for a deck of this length."""
+        prs = Presentation(str(qbr))
+        layouts = {layout.name: layout for layout in prs.slide_layouts}
+        for name in MEDIAN_DECK_LAYOUTS:
+            slide = prs.slides.add_slide(layouts[name])
+            slide.shapes.title.text = "Title"
+            slide.notes_slide.notes_text_frame.text = "Notes"
+        buf = io.BytesIO()
+        prs.save(buf)
+        return buf
+
     out = {"templates": {"roadmap.docx": roadmap.stat().st_size, "qbr.pptx": qbr.stat().st_size}}
     for name, fn in [("pptx", pptx_floor), ("docxtpl", docxtpl_floor), ("python_docx", docx_floor),
-                     ("xlsx_empty", xlsx_floor)]:
+                     ("xlsx_empty", xlsx_floor), ("pptx_same_slides", pptx_same_slides)]:
         fn()  # warm
         medians = []
         for _ in range(args.repeat):
@@ -977,10 +998,10 @@ def write_report(results: dict, path: Path) -> None:
       "each number means: [README.md](README.md). The reading of the numbers and the recommendations are the "
       "hand-written last section (from `bench/analysis.md`).")
     w("")
-    w("**The code changed under the benchmark**: other engineers committed throughout (state file, ingest, "
-      "executor, chart DPI...). Every measurement below carries the commit it ran on (`code` = short HEAD and UTC "
-      "time). Runs before `b1b65cf` (per-client state files, ingest records freed, 120 dpi charts) are marked as such "
-      "by their code column; that includes both 2,000-client end-to-end runs.")
+    w("Every measurement carries the commit it ran on (`code` = short HEAD and UTC time); results accumulate "
+      "across partial runs, so check the code column when comparing rows. The figures of the first version "
+      "(matplotlib roadmap charts, ingest in the driver) are kept in `bench/out/results-before-native-charts.json` "
+      "and summarised in the analysis below.")
     w("")
     w("## Machine")
     w("")
@@ -1062,7 +1083,7 @@ def write_report(results: dict, path: Path) -> None:
     mem_cells = []
     for n in sorted(cli, key=int):
         for r in (cli[n].get("full_runs") or [])[:1] + (cli[n].get("earlier_runs") or []):
-            mem_cells.append(f"N={n}: PSS **{_fmt(r.get('peak_tree_pss_mb'), ' MB', 0)}**, driver {_fmt(r.get('max_rss_single_process_mb'), ' MB', 0)} ({_code(r)})")
+            mem_cells.append(f"N={n}: PSS **{_fmt(r.get('peak_tree_pss_mb'), ' MB', 0)}**, largest process {_fmt(r.get('max_rss_single_process_mb'), ' MB', 0)} ({_code(r)})")
     peak2000 = max((r.get("peak_tree_pss_mb") or 0) for r in runs2000) if runs2000 else None
     mem_ok = None if not peak2000 else (peak2000 < TARGET_PEAK_MB and grows is not None and not grows["with_total"])
     w(f"| Peak memory < 2 GB for the 2,000-client run, growing with clients in flight, not total | "
@@ -1087,9 +1108,9 @@ def write_report(results: dict, path: Path) -> None:
         w("Wall = launch to exit. CPU (tree) = user+system seconds of every process of the tree (driver, forkserver, "
           "workers), from /proc. Peak PSS = proportional set size summed over the tree, sampled every 0.5 s (shared "
           "pages counted once: the number held against 2 GB); RSS sum overstates; driver = `/usr/bin/time -v` maximum "
-          "RSS (the largest single process, always the driver here).")
+          "RSS (the largest single process of the tree: since `e8b1914` the ingest child, which exits before rendering starts).")
         w("")
-        w("| N | Run | Code | Wall | Clients/s | CPU (tree) | CPU-s per client | Peak PSS (tree) | Peak RSS sum | Driver max RSS | Exit | ok/failed/skipped |")
+        w("| N | Run | Code | Wall | Clients/s | CPU (tree) | CPU-s per client | Peak PSS (tree) | Peak RSS sum | Largest process max RSS | Exit | ok/failed/skipped |")
         w("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for n in sorted(cli, key=int):
             c = cli[n]
@@ -1126,8 +1147,9 @@ def write_report(results: dict, path: Path) -> None:
         tl_run = (c2000.get("full_runs") or [{}])[0] if c2000 else {}
         tl = tl_run.get("timeline")
         if tl:
-            w(f"Memory over time, N=2000 full run ({_code(tl_run)}): the driver starts at the size of the whole "
-              "ingested portfolio and grows with every client finished; the workers stay flat.")
+            w(f"Memory over time, N=2000 full run ({_code(tl_run)}). Since `e8b1914` ingest and model run in a "
+              "forked child (the short first peak, 3 processes); the driver then holds only the model, and "
+              "'driver RSS' is the largest process of the tree at each sample.")
             w("")
             w("```")
             w("    t (s)   tree RSS sum   tree PSS   driver RSS   processes")
@@ -1193,6 +1215,9 @@ def write_report(results: dict, path: Path) -> None:
         w(f"| python-docx `Document(templates/roadmap.docx).save()` (reference) | {floor['python_docx']['median_ms']} ms |")
         w(f"| XlsxWriter empty one-sheet workbook (reference, not in the floor) | {floor['xlsx_empty']['median_ms']} ms |")
         w(f"| **floor per client = pptx + docxtpl** | **{floor['floor_ms']} ms** (5x = {5 * floor['floor_ms']:.0f} ms) |")
+        if floor.get("pptx_same_slides"):
+            w(f"| reference: python-pptx, the median deck's {len(MEDIAN_DECK_LAYOUTS)} slides from the same layouts, "
+              f"title and notes only, saved | {floor['pptx_same_slides']['median_ms']} ms |")
         w("")
         for n in sorted(stages, key=int):
             rend = stages[n].get("render", {})
@@ -1342,7 +1367,7 @@ def _memory_growth(cli: dict) -> dict | None:
     # more than ~0.25 MB per extra client is "grows with the total" (the inputs alone are ~0.1 MB per client)
     with_total = slope > 0.25
     text = (f"peak PSS {p0:.0f} MB at N={n0} -> {p1:.0f} MB at N={n1}: **{slope:.2f} MB per extra client** "
-            f"({'grows with the total' if with_total else 'roughly flat'}); driver {d0:.0f} -> {d1:.0f} MB")
+            f"({'grows with the total' if with_total else 'roughly flat'}); largest process {d0:.0f} -> {d1:.0f} MB")
     return {"with_total": with_total, "slope": slope, "text": text}
 
 
