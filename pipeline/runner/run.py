@@ -181,6 +181,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         entries: dict[str, dict] = {}
         jobs: list[ClientJob] = []
         fingerprints: dict[str, str] = {}
+        redo: dict[str, int] = {}  # --resume: why clients are rendered again, and how many
         for name, client in clients.items():
             entry = {"name": name, "slug": slugs[name], "status": "skipped", "reason": "", "error": None,
                      "files": {}, "findings": {"by_category": {}, "by_severity": {}},
@@ -195,16 +196,21 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             view = store.client_view(name, quarter.label)  # earlier quarters only: read before recording
             fingerprints[name] = client_fingerprint(client, as_of.isoformat(), quarter.label, config, templates,
                                                     lifecycle_dirs, history_token=repr(view))
-            if options.resume and not options.force and _unchanged(state, name, fingerprints[name], quarter_dir):
-                previous = state.clients[name]
-                entry.update(reason="unchanged since the last run (--resume)", files=previous["files"],
-                             findings=previous.get("findings", entry["findings"]))
-                continue
+            if options.resume and not options.force:
+                why = _resume_reason(state, name, fingerprints[name], quarter_dir)
+                if why is None:
+                    previous = state.clients[name]
+                    entry.update(reason="unchanged since the last run (--resume)", files=previous["files"],
+                                 findings=previous.get("findings", entry["findings"]))
+                    continue
+                redo[why] = redo.get(why, 0) + 1
             facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__,
                              files=[reports[p] for p in client.input_sources if p in reports],
                              catalog_snapshot=catalog.snapshot_date.isoformat())
             jobs.append(ClientJob(client, slugs[name], facts, config, *templates, lifecycle_dirs, history=view))
 
+        if redo:
+            _log_resume(redo, sum(1 for e in entries.values() if e["reason"].startswith("unchanged")))
         if not jobs and not any(e["reason"].startswith("unchanged") for e in entries.values()):
             log.info("no clients due in %s", quarter.label)
         try:
@@ -379,13 +385,37 @@ def _ingest(options: RunOptions, config: Config, as_of: date) -> IngestResult:
     return ingested
 
 
-def _unchanged(state: RunState, name: str, fingerprint: str, quarter_dir: Path) -> bool:
-    """Same fingerprint, and every file on disk is the one vcio last wrote for it."""
+RESUME_NEW = "not rendered in an earlier run of this quarter"
+RESUME_CHANGED = "inputs, decisions, goals, settings, templates, catalog, history or vcio version changed"
+RESUME_FILES = "a document was edited, moved or deleted"
+
+
+def _resume_reason(state: RunState, name: str, fingerprint: str, quarter_dir: Path) -> str | None:
+    """None when the client is unchanged (same fingerprint, every file on disk the one vcio last wrote for
+    it); else why it must be rendered again."""
     previous = state.clients.get(name)
-    if not previous or previous.get("fingerprint") != fingerprint or not previous.get("files"):
-        return False
+    if not previous or not previous.get("files"):
+        return RESUME_NEW
+    if previous.get("fingerprint") != fingerprint:
+        return RESUME_CHANGED
     hashes = previous.get("hashes", {})
-    return all(file_sha256(quarter_dir / relative) == hashes.get(relative) for relative in previous["files"].values())
+    if all(file_sha256(quarter_dir / relative) == hashes.get(relative) for relative in previous["files"].values()):
+        return None
+    return RESUME_FILES
+
+
+def _log_resume(redo: dict[str, int], unchanged: int) -> None:
+    """One line saying what --resume will redo and why; a warning when nothing at all could be skipped,
+    because a change shared by every client (configuration, templates, catalog, vcio upgrade) turns a
+    few-seconds resume into a full run."""
+    reasons = "; ".join(f"{count} {why}" for why, count in sorted(redo.items(), key=lambda kv: -kv[1]))
+    total = sum(redo.values())
+    if not unchanged and redo.get(RESUME_CHANGED) == total and total > 1:
+        log.warning("--resume: all %d clients are rendered again: every fingerprint changed, which usually means "
+                    "the configuration, a template, the lifecycle catalog or the vcio version changed since the "
+                    "last run", total)
+    else:
+        log.info("--resume: %d unchanged, %d rendered again (%s)", unchanged, total, reasons)
 
 
 def _open_history(config: Config, out: Path):

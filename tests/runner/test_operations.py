@@ -239,3 +239,23 @@ def test_init_scaffolds_a_working_folder(tmp_path):
     assert 'qbr_template = "templates/qbr.pptx"' in config and "# " in config
     again = run_cli("init", str(target))
     assert again.returncode == 0 and "kept" in again.stdout
+
+
+def test_resume_says_why_clients_are_rendered_again(tmp_path):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    out = tmp_path / "out"
+    assert small_run(out, inputs=inputs).returncode == 0
+    again = small_run(out, "--resume", inputs=inputs)
+    assert "--resume:" not in again.stderr  # nothing to redo, nothing to explain
+
+    goals = inputs / "goals.csv"
+    goals.write_text(goals.read_text() + "Sunrise Pediatrics,Open a second clinic,2027-12-31,Owner,Clinic open,High,growth\n")
+    one = small_run(out, "--resume", inputs=inputs)
+    assert one.returncode == 0
+    assert "--resume: 1 unchanged, 1 rendered again (1 inputs, decisions, goals, settings" in one.stderr
+
+    (inputs / "vcio.toml").write_text('[documents]\ndeck_appendix_rows = 39\n')  # a setting every client shares
+    every = small_run(out, "--resume", inputs=inputs)
+    assert every.returncode == 0
+    assert "WARNING" in every.stderr and "all 2 clients are rendered again" in every.stderr
