@@ -48,3 +48,24 @@ def store(store_url, tmp_path):
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture
+def budget_insert_fails(monkeypatch):
+    """Make every insert into the budget table fail (a full disk mid-snapshot); undo with the returned callable."""
+    from pipeline.history import store as store_module
+
+    real_insert = store_module._insert
+
+    def failing(conn, table, rows):
+        if table is store_module.t.budget:
+            raise RuntimeError("disk full")
+        real_insert(conn, table, rows)
+
+    def arm() -> None:
+        monkeypatch.setattr(store_module, "_insert", failing)
+
+    def disarm() -> None:
+        monkeypatch.setattr(store_module, "_insert", real_insert)
+
+    return arm, disarm

@@ -6,7 +6,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from pipeline.history import store as store_module
 from pipeline.history.store import SnapshotInput
 
 from .factories import as_of, budget, finding, grades, initiative, risks
@@ -76,21 +75,15 @@ def test_the_same_client_twice_in_one_batch_keeps_the_later(store):
     assert _counts(store)["snapshots"] == 1
 
 
-def test_a_failed_batch_records_none_of_its_snapshots(store, monkeypatch):
+def test_a_failed_batch_records_none_of_its_snapshots(store, budget_insert_fails):
     store.record_snapshots([snapshot_input("Alpha Co", "2026-Q4", ["PC-1"])])
     before = _counts(store)
-    real_insert = store_module._insert
-
-    def failing(conn, table, rows):
-        if table is store_module.t.budget:
-            raise RuntimeError("disk full")
-        real_insert(conn, table, rows)
-
-    monkeypatch.setattr(store_module, "_insert", failing)
+    arm, disarm = budget_insert_fails
+    arm()
     with pytest.raises(RuntimeError):
         store.record_snapshots([snapshot_input("Alpha Co", "2026-Q4", ["PC-7", "PC-8"]),
                                 snapshot_input("Beta Co", "2026-Q4", ["SRV-1"])])
-    monkeypatch.setattr(store_module, "_insert", real_insert)
+    disarm()
     assert _counts(store) == before
     assert [r["subject"] for r in store.snapshot("Alpha Co", "2026-Q4").findings.values()] == ["PC-1"]
     assert store.snapshot("Beta Co", "2026-Q4") is None

@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 
 from pipeline.history import MIGRATIONS, SCHEMA_VERSION, HistoryError, HistoryStore, migrate, resolve_url
-from pipeline.history import store as store_module
 
 from .factories import CLIENT, finding, grades, initiative, record
 
@@ -110,20 +109,14 @@ def test_rerunning_a_quarter_replaces_it_and_leaves_earlier_quarters_alone(store
     assert _counts(store)["snapshots"] == 2
 
 
-def test_a_failed_write_rolls_back_the_whole_snapshot(store, monkeypatch):
+def test_a_failed_write_rolls_back_the_whole_snapshot(store, budget_insert_fails):
     a, b = finding("PC-1"), finding("PC-2")
     record(store, "2026-Q4", [a])
-    real_insert = store_module._insert
-
-    def failing(conn, table, rows):
-        if table is store_module.t.budget:
-            raise RuntimeError("disk full")
-        real_insert(conn, table, rows)
-
-    monkeypatch.setattr(store_module, "_insert", failing)
+    arm, disarm = budget_insert_fails
+    arm()
     with pytest.raises(RuntimeError):
         record(store, "2026-Q4", [a, b])
-    monkeypatch.setattr(store_module, "_insert", real_insert)
+    disarm()
     snapshot = store.snapshot(CLIENT, "2026-Q4")
     assert set(snapshot.findings) == {a["finding_id"]}  # the previous Q4 snapshot is intact
     assert _counts(store)["snapshots"] == 1
