@@ -6,6 +6,7 @@ runs in the driver, in a process pool or on a remote worker; the driver writes f
 
 from __future__ import annotations
 
+import pickle
 import traceback
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -31,7 +32,24 @@ class ClientJob:
     roadmap_template: Path
     qbr_template: Path
     lifecycle_dirs: tuple[Path, ...] = ()
-    history: object | None = None  # pipeline.history.ClientHistory: earlier quarters, plain data
+    history: object | None = None  # pipeline.history.ClientHistory (or PackedHistory): earlier quarters
+
+    def history_view(self) -> object | None:
+        return self.history.unpack() if isinstance(self.history, PackedHistory) else self.history
+
+
+class PackedHistory:
+    """A client's history view kept pickled while its job waits: ~4x smaller than the objects (75 kB against
+    310 kB for a client with one earlier quarter), and the pool would pickle it to reach the worker anyway.
+    Every job of a later-quarter run holds one until the run ends."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, view: object) -> None:
+        self.blob = pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def unpack(self) -> object:
+        return pickle.loads(self.blob)  # our own driver's bytes, never input data
 
 
 @dataclass
@@ -61,9 +79,10 @@ def analyse(job: ClientJob) -> tuple[dict, dict]:
     plan = initiatives(job.client, result.findings, job.facts.as_of)
     grade_list = grades(job.client, result.findings)
     quarter = job.facts.quarter
+    history = job.history_view()
     facts = replace(job.facts,
-                    changes=changes_context(job.history, job.client.name, quarter, result.findings, grade_list, plan),
-                    decisions=decisions_context(job.client.decisions, result.findings, plan, quarter, job.history))
+                    changes=changes_context(history, job.client.name, quarter, result.findings, grade_list, plan),
+                    decisions=decisions_context(job.client.decisions, result.findings, plan, quarter, history))
     context = build_context(
         job.client, result, grade_list, risks(job.client, result.findings, plan), plan,
         budget(job.client, plan, job.facts.as_of, job.config), facts, job.config, catalog)

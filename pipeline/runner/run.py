@@ -28,7 +28,7 @@ from ..quarters import Quarter, fiscal_quarter
 from ..render.context import RunFacts
 from ..status import EnvironmentProblem, ExitStatus, NoInputError, UsageError
 from .atomic import atomic_write, remove_stale_temps
-from .client_job import ClientJob, ClientOutput, catalog_for
+from .client_job import ClientJob, ClientOutput, PackedHistory, catalog_for
 from .csvout import REJECTS_COLUMNS, to_csv
 from .environment import Environment
 from .executors import run_dask, run_local
@@ -207,7 +207,8 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__,
                              files=[reports[p] for p in client.input_sources if p in reports],
                              catalog_snapshot=catalog.snapshot_date.isoformat())
-            jobs.append(ClientJob(client, slugs[name], facts, config, *templates, lifecycle_dirs, history=view))
+            jobs.append(ClientJob(client, slugs[name], facts, config, *templates, lifecycle_dirs,
+                                  history=PackedHistory(view)))
 
         if redo:
             _log_resume(redo, sum(1 for e in entries.values() if e["reason"].startswith("unchanged")))
