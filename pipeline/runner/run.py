@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import gc
-import io
 import json
 import logging
 import os
-import pickle
-import signal
 import subprocess
-import sys
 import time
 import zipfile
 from contextlib import contextmanager
@@ -21,13 +17,13 @@ from typing import Callable, Iterator
 
 from .. import __version__
 from ..config import Config, ConfigError, find_config, load_config
-from ..gcpause import gc_paused
 from ..ingest import IngestOptions, IngestResult, ProfileError, ingest_folder
 from ..model import ClientData, build_clients
 from ..quarters import Quarter, fiscal_quarter
 from ..render.context import RunFacts
 from ..status import EnvironmentProblem, ExitStatus, NoInputError, UsageError
 from .atomic import atomic_write, remove_stale_temps
+from .child import in_child
 from .client_job import ClientJob, ClientOutput, PackedHistory, catalog_for
 from .csvout import REJECTS_COLUMNS, to_csv
 from .environment import Environment
@@ -278,7 +274,7 @@ def _load_portfolio(options: RunOptions, config: Config, as_of: date
     """
     if not hasattr(os, "fork"):
         return _ingest_and_build(options, config, as_of)
-    (ingested, usable), *clients = _in_child(_portfolio_parts, options, config, as_of)
+    (ingested, usable), *clients = in_child(_portfolio_parts, options, config, as_of)
     return ingested, (dict(clients) if usable else None)
 
 
@@ -288,90 +284,6 @@ def _portfolio_parts(options: RunOptions, config: Config, as_of: date) -> Iterat
     ingested, clients = _ingest_and_build(options, config, as_of)
     yield ingested, clients is not None
     yield from (clients or {}).items()
-
-
-def _in_child(function, *args) -> list:
-    """The values ``function(*args)`` yields, computed in a forked child; its exception raised here."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()  # else the child would write out what this process had buffered a second time
-        except (AttributeError, OSError, ValueError):
-            pass
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        _child_main(read_fd, write_fd, function, args)  # never returns
-    os.close(write_fd)
-    try:
-        with os.fdopen(read_fd, "rb") as pipe:
-            payload = pipe.read()  # all of it before unpickling, so the child's memory is gone first
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)  # interrupted: what the child builds is of no use any more
-        os.waitpid(pid, 0)
-        raise
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status):
-        raise EnvironmentProblem(f"the process reading the inputs was killed by signal {os.WTERMSIG(status)} "
-                                 "(out of memory?)")
-    if status != 0:
-        raise RuntimeError(f"the process reading the inputs exited with status {os.waitstatus_to_exitcode(status)}")
-    return _unpickle_parts(payload)
-
-
-@gc_paused
-def _unpickle_parts(payload: bytes) -> list:
-    stream = io.BytesIO(payload)
-    parts = []
-    while stream.tell() < len(payload):
-        failed, value = pickle.load(stream)
-        if failed:
-            raise value
-        parts.append(value)
-    return parts
-
-
-def _child_main(read_fd: int, write_fd: int, function, args) -> None:
-    """The forked child's whole life. It leaves through os._exit: unwinding into the caller's stack would
-    release the parent's output lock and run the parent's cleanups."""
-    code = 1
-    try:
-        os.close(read_fd)
-        with os.fdopen(write_fd, "wb") as pipe:
-            _send_parts(pipe, function, args)
-        code = 0
-    except BrokenPipeError:
-        pass  # the parent is gone (interrupted): nobody is waiting for the result
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        os._exit(code)
-
-
-@gc_paused
-def _send_parts(pipe, function, args) -> None:
-    try:
-        for part in function(*args):
-            # Pickled whole before writing: a part that fails to pickle leaves no half of itself in the pipe.
-            pipe.write(pickle.dumps((False, part), protocol=pickle.HIGHEST_PROTOCOL))
-    except BrokenPipeError:
-        raise
-    except BaseException as exc:  # every failure of the function is the parent's to raise
-        pipe.write(pickle.dumps((True, _portable(exc)), protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _portable(exc: BaseException) -> BaseException:
-    """The exception as the parent will raise it: picklable, with the child's traceback as a note."""
-    import traceback
-
-    note = "in the process reading the inputs:\n" + "".join(traceback.format_exception(exc)).rstrip()
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-    exc.add_note(note)
-    return exc
 
 
 def _ingest(options: RunOptions, config: Config, as_of: date) -> IngestResult:

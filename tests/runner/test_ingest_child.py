@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from pipeline.runner.child import in_child
 from pipeline.runner.environment import Environment
 from pipeline.status import EnvironmentProblem, UsageError
 
@@ -97,12 +98,12 @@ def _pids(n: int):
 
 def test_child_outcomes_that_cannot_travel_as_they_are():
     with pytest.raises(RuntimeError, match="Local: cannot travel"):
-        run_module._in_child(_unpicklable)
+        in_child(_unpicklable)
     with pytest.raises(EnvironmentProblem, match="killed by signal 9"):
-        run_module._in_child(_dies)
+        in_child(_dies)
     with pytest.raises(RuntimeError, match="exited with status 3"):
-        run_module._in_child(_exits)
+        in_child(_exits)
     with pytest.raises(ValueError, match="after the first part"):
-        run_module._in_child(_pid_and_failure)
-    pids = run_module._in_child(_pids, 3)
+        in_child(_pid_and_failure)
+    pids = in_child(_pids, 3)
     assert len(pids) == 3 and len(set(pids)) == 1 and pids[0] != os.getpid()
