@@ -69,8 +69,9 @@ def load_config(path: Path | None) -> Config:
     if unknown:
         raise ConfigError(f"{path}: unknown section(s) {unknown}; known: {sorted(defaults)}")
     config = Config(deep_merge(defaults, user), path, clients)
-    for name, override in [("", {}), *clients.items()]:
-        _check_choices(config.for_client(name) if name else config, path, name)
+    _check_choices(config, path, "")
+    for name in clients:
+        _check_choices(config.for_client(name), path, name)
     return config
 
 

@@ -35,6 +35,7 @@ PHASE_STYLE = {"0-6 months": ("1F3A5F", ""), "6-18 months": ("1A9E8F", "//"), "1
 
 WIDTH_IN, HEIGHT_IN, STATUS_HEIGHT_IN, DPI = 8.0, 4.5, 2.6, 120
 TIMELINE_MAX = 14  # initiatives drawn in the timeline; the rest are counted in the caption
+TIMELINE_LABEL_LIMIT = 46  # initiative titles on the timeline axis are shortened beyond this
 
 
 def _font_family() -> list[str]:
@@ -170,7 +171,7 @@ def _timeline(ax, context: dict) -> None:
                 linewidth=0.6)
     _frame(ax)
     ax.grid(axis="x", color=_hex(GRID), linewidth=0.8)
-    ax.set_yticks(range(len(shown)), [_short(f"{i['rank']}. {i['title']}", 46) for i in shown], fontsize=8)
+    ax.set_yticks(range(len(shown)), [shorten(f"{i['rank']}. {i['title']}", TIMELINE_LABEL_LIMIT) for i in shown], fontsize=8)
     ax.invert_yaxis()
     ax.set_xticks(range(len(quarters)), [q.replace("-", "\n") for q in quarters], fontsize=8)
     ax.set_xlim(-0.5, len(quarters) - 0.3)
@@ -209,7 +210,8 @@ def _status(ax, items: list[dict], title: str) -> None:
     ax.set_title(title)
 
 
-def _short(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 

@@ -10,6 +10,7 @@ normalised change/decision rows (see :func:`render_extras`). The input context i
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,6 @@ MAX_POWER_BITS = 4096  # a ** b in a template: results up to 4,096 bits (1,233 d
 MAX_REPEAT = 1_000_000  # "text" * n and [list] * n in a template: up to a million characters or items
 
 
-_ENVIRONMENT = None
-_TEMPLATE_CLASS = None
 COMPILED_TEMPLATES = 64  # distinct template sources kept per process (body, headers, footers, properties)
 
 
@@ -83,6 +82,7 @@ def _remembered(memo: dict, source: str, make):
     return value
 
 
+@functools.cache
 def _template_class():
     """docxtpl's ``DocxTemplate``, cleaning each distinct part XML once per process.
 
@@ -90,27 +90,25 @@ def _template_class():
     part of the same template, client after client; ``resolve_listing`` has nothing to do when no text
     holds a tab or a break.
     """
-    global _TEMPLATE_CLASS
-    if _TEMPLATE_CLASS is None:
-        from docxtpl import DocxTemplate
+    from docxtpl import DocxTemplate
 
-        class PatchingOnce(DocxTemplate):
-            patched: dict = {}
+    class PatchingOnce(DocxTemplate):
+        patched: dict = {}
 
-            def patch_xml(self, src_xml):
-                return _remembered(self.patched, src_xml, super().patch_xml)
+        def patch_xml(self, src_xml):
+            return _remembered(self.patched, src_xml, super().patch_xml)
 
-            def resolve_listing(self, xml):
-                # docxtpl rewrites tabs, line and page breaks in text as Word elements, with regular
-                # expressions over every paragraph; a part holding none of those characters is left as is.
-                if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
-                    return super().resolve_listing(xml)
-                return xml
+        def resolve_listing(self, xml):
+            # docxtpl rewrites tabs, line and page breaks in text as Word elements, with regular
+            # expressions over every paragraph; a part holding none of those characters is left as is.
+            if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
+                return super().resolve_listing(xml)
+            return xml
 
-        _TEMPLATE_CLASS = PatchingOnce
-    return _TEMPLATE_CLASS
+    return PatchingOnce
 
 
+@functools.cache
 def _environment():
     """The process's one sandboxed Jinja environment, remembering every template source it compiled.
 
@@ -118,20 +116,17 @@ def _environment():
     time. The source is the same for every client of a template, so the compiled template is reused;
     rendering it with another client's context is what Jinja templates are for.
     """
-    global _ENVIRONMENT
-    if _ENVIRONMENT is None:
-        from jinja2 import StrictUndefined
+    from jinja2 import StrictUndefined
 
-        class CompilingOnce(_sandbox()):
-            compiled: dict = {}
+    class CompilingOnce(_sandbox()):
+        compiled: dict = {}
 
-            def from_string(self, source, globals=None, template_class=None):
-                if globals is not None or template_class is not None or not isinstance(source, str):
-                    return super().from_string(source, globals, template_class)
-                return _remembered(self.compiled, source, super().from_string)
+        def from_string(self, source, globals=None, template_class=None):
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            return _remembered(self.compiled, source, super().from_string)
 
-        _ENVIRONMENT = CompilingOnce(undefined=StrictUndefined, autoescape=True, finalize=_literal)
-    return _ENVIRONMENT
+    return CompilingOnce(undefined=StrictUndefined, autoescape=True, finalize=_literal)
 
 
 def _sandbox():

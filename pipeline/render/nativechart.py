@@ -14,6 +14,7 @@ category label (device, user or product names included) is stored as the literal
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -22,10 +23,6 @@ from .text import clean_text
 
 AXIS_LINE = "C9D1DB"
 GRID_LINE = "E1E6EC"
-KINDS = ("bar", "column", "stacked", "line")
-
-_CHART_DATA_CLASS = None
-
 
 @dataclass(frozen=True)
 class ChartFonts:
@@ -40,35 +37,38 @@ SLIDE_FONTS = ChartFonts()
 PAGE_FONTS = ChartFonts(body=9, title=11, ticks=8.5, labels=8.5)
 
 
+@functools.cache
+def _literal_chart_data_class():
+    """python-pptx's ``CategoryChartData`` with a workbook writer that stores every label as a string."""
+    from contextlib import contextmanager
+
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xlsx import CategoryWorkbookWriter
+    from xlsxwriter import Workbook
+
+    class _LiteralWorkbookWriter(CategoryWorkbookWriter):
+        @contextmanager
+        def _open_worksheet(self, xlsx_file):
+            workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+            worksheet = workbook.add_worksheet()
+            yield workbook, worksheet
+            workbook.close()
+
+    class LiteralCategoryChartData(CategoryChartData):
+        @property
+        def _workbook_writer(self):
+            return _LiteralWorkbookWriter(self)
+
+    return LiteralCategoryChartData
+
+
 def chart_data(categories: Iterable[Any], series: dict[str, Sequence[float | None]], number_format: str = "General"):
     """A python-pptx ``CategoryChartData`` whose embedded workbook stores every label as a string.
 
     ``None`` values stay empty points (no bar, no label), unlike 0.
     """
-    global _CHART_DATA_CLASS
-    if _CHART_DATA_CLASS is None:
-        from contextlib import contextmanager
-
-        from pptx.chart.data import CategoryChartData
-        from pptx.chart.xlsx import CategoryWorkbookWriter
-        from xlsxwriter import Workbook
-
-        class _LiteralWorkbookWriter(CategoryWorkbookWriter):
-            @contextmanager
-            def _open_worksheet(self, xlsx_file):
-                workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
-                                                "strings_to_urls": False, "strings_to_numbers": False})
-                worksheet = workbook.add_worksheet()
-                yield workbook, worksheet
-                workbook.close()
-
-        class LiteralCategoryChartData(CategoryChartData):
-            @property
-            def _workbook_writer(self):
-                return _LiteralWorkbookWriter(self)
-
-        _CHART_DATA_CLASS = LiteralCategoryChartData
-    data = _CHART_DATA_CLASS(number_format=number_format)
+    data = _literal_chart_data_class()(number_format=number_format)
     data.categories = [clean_text(str(c)) for c in categories]
     for name, values in series.items():
         data.add_series(clean_text(str(name)), [None if v is None else float(v) for v in values])

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from .charts import PHASE_STYLE, SERIES_COLOURS, STATUS_COLOURS, TIMELINE_MAX, currency_symbol
+from .charts import (PHASE_STYLE, SERIES_COLOURS, STATUS_COLOURS, TIMELINE_LABEL_LIMIT, TIMELINE_MAX,
+                     currency_symbol, shorten)
 from .text import clean_text
 
 EMU_PER_MM = 36000
@@ -24,12 +25,11 @@ CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WIDTH_MM = 165
 BUDGET_QUARTERS = 12
-LABEL_LIMIT = 46  # initiative titles on the timeline axis are shortened beyond this
 
 
 @dataclass
 class ChartSpec:
-    """One chart: a kind from nativechart.KINDS, its data, its style options and its height on the page."""
+    """One chart: a kind nativechart.chart_type knows, its data, its style options and its height on the page."""
     kind: str
     title: str
     categories: list[str]
@@ -44,10 +44,6 @@ def roadmap_chart_specs(context: dict) -> dict[str, ChartSpec | str]:
     state = context.get("current_state") or {}
     return {"budget": _budget(context), "timeline": _timeline(context),
             "support": _status(state.get("support_status") or [], "Devices by support status")}
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
 def _budget(context: dict) -> ChartSpec | str:
@@ -92,7 +88,7 @@ def _timeline(context: dict) -> ChartSpec | str:
     colours = [PHASE_STYLE[name][0] if name in PHASE_STYLE else "6B7A90" for name in series]
     title = "Initiatives by target quarter" + (f" (top {len(shown)} of {len(items)})" if len(items) > len(shown)
                                                else "")
-    labels = [_short(f"{i['rank']}. {i['title']}", LABEL_LIMIT) for i in shown]
+    labels = [shorten(f"{i['rank']}. {i['title']}", TIMELINE_LABEL_LIMIT) for i in shown]
     return ChartSpec("bar", title, labels, series, 26 + 7.5 * len(shown),
                      {"legend": True, "colours": colours, "overlap": 100, "number_format": "0",
                       "point_labels": [i["target_quarter"] for i in shown]},
