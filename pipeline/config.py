@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULTS_FILE = Path(__file__).parent / "data" / "default_config.toml"
+from .resources import data_path
+
+DEFAULTS_FILE = data_path("default_config.toml")
 
 
 class ConfigError(ValueError):

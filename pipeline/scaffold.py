@@ -6,8 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+from .resources import builtin_template, data_path
+
 
 EXAMPLE_CLIENTS = (
     "name,aliases,domains,psa_id,tier,vcio,fiscal_year_start,cadence\n"
@@ -26,15 +26,15 @@ EXCLUSIONS_HEADER = "client,subject,rule,reason,until\n"
 def scaffold(target: Path) -> list[tuple[Path, str]]:
     """Create the folder; never overwrite an existing file. Returns (path, 'created'|'kept') per file."""
     files: dict[Path, bytes | Path] = {
-        target / "inputs" / "README.md": DATA / "inputs_readme.md",
+        target / "inputs" / "README.md": data_path("inputs_readme.md"),
         target / "inputs" / "clients.csv": EXAMPLE_CLIENTS.encode(),
         target / "inputs" / "goals.csv": EXAMPLE_GOALS.encode(),
         target / "inputs" / "decisions.csv": DECISIONS_HEADER.encode(),
         target / "inputs" / "exclusions.csv": EXCLUSIONS_HEADER.encode(),
         target / "inputs" / "profiles" / ".keep": b"",
         target / "vcio.toml": _config_text().encode(),
-        target / "templates" / "roadmap.docx": TEMPLATES / "roadmap.docx",
-        target / "templates" / "qbr.pptx": TEMPLATES / "qbr.pptx",
+        target / "templates" / "roadmap.docx": builtin_template("roadmap.docx"),
+        target / "templates" / "qbr.pptx": builtin_template("qbr.pptx"),
     }
     results = []
     for path, content in files.items():
@@ -52,6 +52,6 @@ def scaffold(target: Path) -> list[tuple[Path, str]]:
 
 
 def _config_text() -> str:
-    text = (DATA / "default_config.toml").read_text(encoding="utf-8")
+    text = data_path("default_config.toml").read_text(encoding="utf-8")
     text = re.sub(r'^roadmap_template = ""', 'roadmap_template = "templates/roadmap.docx"', text, flags=re.M)
     return re.sub(r'^qbr_template = ""', 'qbr_template = "templates/qbr.pptx"', text, flags=re.M)

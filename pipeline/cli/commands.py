@@ -51,8 +51,9 @@ def lifecycle_show(product: str, inputs: Path | None) -> None:
 def lifecycle_update(source: Path, product: str | None, dest: Path | None) -> None:
     """Import an endoflife.date JSON export into the catalog, offline."""
     from ..findings.lifecycle import import_endoflife_json
+    from ..resources import data_path
 
-    target = dest or Path(__file__).resolve().parent.parent / "data" / "lifecycle"
+    target = dest or data_path("lifecycle")
     written = import_endoflife_json(source, target, product)
     click.echo(f"catalog updated: {written}")
 
@@ -84,15 +85,15 @@ def templates_init(folder: Path) -> None:
     """Copy templates/roadmap.docx and templates/qbr.pptx into FOLDER to rebrand them."""
     import shutil
 
-    from ..runner.run import REPO_TEMPLATES
+    from ..resources import TEMPLATE_NAMES, builtin_template
 
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("roadmap.docx", "qbr.pptx"):
+    for name in TEMPLATE_NAMES:
         target = folder / name
         if target.exists():
             click.echo(f"  kept    {target}")
             continue
-        shutil.copyfile(REPO_TEMPLATES / name, target)
+        shutil.copyfile(builtin_template(name), target)
         click.echo(f"  created {target}")
     click.echo("Rebrand them in Word and PowerPoint (logo, colours, fonts, slide master; keep the layout names),\n"
                "then set in vcio.toml:\n  [documents]\n"
@@ -107,11 +108,11 @@ def templates_check(paths: tuple[Path, ...], config_path: Path | None) -> None:
     """Lint templates (default: the configured ones): unknown variables, missing layouts, render errors."""
     from ..config import load_config
     from ..render.lint import check_templates, format_reports
-    from ..runner.run import REPO_TEMPLATES
+    from ..resources import builtin_template
 
     if not paths:
         config = load_config(config_path)
-        paths = tuple(config.resolve_path(config.get(f"documents.{key}", "")) or REPO_TEMPLATES / default
+        paths = tuple(config.resolve_path(config.get(f"documents.{key}", "")) or builtin_template(default)
                       for key, default in (("roadmap_template", "roadmap.docx"), ("qbr_template", "qbr.pptx")))
     reports = check_templates(list(paths))
     click.echo(format_reports(reports))

@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..resources import data_path
 from ..texttable import text_table
 
 __all__ = [
@@ -544,7 +544,7 @@ class LifecycleCatalog:
     @classmethod
     def load(cls, extra_dirs: Sequence[Path] = ()) -> "LifecycleCatalog":
         """Built-in data, then each extra dir in order (same file shape; later wins per release)."""
-        builtin = resources.files("pipeline").joinpath("data").joinpath("lifecycle")
+        builtin = data_path("lifecycle")
         documents = [_read_document(entry) for entry in _json_entries(builtin.iterdir())]
         for directory in extra_dirs:
             directory = Path(directory)

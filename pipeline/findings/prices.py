@@ -10,8 +10,9 @@ from pathlib import Path
 from ..config import Config
 from ..model import ClientData
 from ..model.skus import product_key
+from ..resources import data_path
 
-SKU_PRICES = Path(__file__).resolve().parent.parent / "data" / "sku_prices.csv"
+SKU_PRICES = data_path("sku_prices.csv")
 
 
 @lru_cache(maxsize=1)

@@ -14,9 +14,10 @@ from typing import Any
 
 from ..findings.rollup import AREA_LABELS
 from ..quarters import Quarter
+from ..resources import builtin_template
 from .records import AREAS, to_date, to_float
 
-REPO_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "qbr.pptx"
+REPO_TEMPLATE = builtin_template("qbr.pptx")
 BUDGET_CATEGORIES = ("Hardware", "Projects", "Licensing", "Contracts")
 RISK_INDEX_METHOD = ("Risk index = the sum of the client's three highest risk scores (likelihood x impact, "
                      "each 1-25), so 0-75; clients are ranked by it, then by critical and high findings.")

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..resources import profiles_dir
 from .schema import ENTITIES
 from .values import PARSERS
 
-BUILTIN_DIR = Path(__file__).parent / "profiles"
+BUILTIN_DIR = profiles_dir()
 REFERENCE_ENTITIES = {"sku_reference"}
 
 

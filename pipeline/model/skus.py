@@ -7,7 +7,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-SKU_NAMES = Path(__file__).resolve().parent.parent / "data" / "sku_names.csv"
+from ..resources import data_path
+
+SKU_NAMES = data_path("sku_names.csv")
 _NOISE = re.compile(r"\((?:nce|new commerce|annual|monthly|[^)]*commit[^)]*|com|[a-z]{2,4} [a-z]{2,4})\)|\b(nce|annual|monthly)\b|[-–]\s*$", re.I)
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from .. import __version__
 from ..config import Config
 from ..model import ClientData
+from ..resources import data_path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = data_path()
 
 
 @lru_cache(maxsize=16)

@@ -21,6 +21,7 @@ from ..ingest import IngestOptions, IngestResult, ProfileError, ingest_folder
 from ..model import ClientData, build_clients
 from ..quarters import Quarter, fiscal_quarter
 from ..render.context import RunFacts
+from ..resources import builtin_template
 from ..status import EnvironmentProblem, ExitStatus, NoInputError, UsageError
 from .atomic import atomic_write, remove_stale_temps
 from .child import in_child
@@ -35,7 +36,6 @@ from .progress import Progress
 from .state import RunState, file_sha256, sha256
 
 log = logging.getLogger("vcio")
-REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 EDITED_SUFFIX = " (vcio update)"
 CONFIG_ENTITIES = {"client", "goal", "decision", "exclusion"}
 
@@ -100,8 +100,8 @@ def is_due(client: ClientData, quarter: Quarter) -> tuple[bool, str]:
 
 
 def templates_for(config: Config) -> tuple[Path, Path]:
-    roadmap = config.resolve_path(config.get("documents.roadmap_template", "")) or REPO_TEMPLATES / "roadmap.docx"
-    qbr = config.resolve_path(config.get("documents.qbr_template", "")) or REPO_TEMPLATES / "qbr.pptx"
+    roadmap = config.resolve_path(config.get("documents.roadmap_template", "")) or builtin_template("roadmap.docx")
+    qbr = config.resolve_path(config.get("documents.qbr_template", "")) or builtin_template("qbr.pptx")
     for path in (roadmap, qbr):
         if not path.is_file():
             raise EnvironmentProblem(f"template not found: {path} (set [documents] in vcio.toml or run "
