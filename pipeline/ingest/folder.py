@@ -16,9 +16,9 @@ from typing import Mapping, Sequence
 from ..gcpause import gc_paused
 from .clients import ClientResolver, resolve_distinct, resolve_in_order
 from .decode import DATA_SUFFIXES, DecodeError, Table, read_table
-from .profiles import Profile, ProfileError, closest, detect, header_key, load_profiles
+from .profiles import Profile, ProfileError, cell_parser, closest, detect, header_key, load_profiles
 from .schema import CLIENT_SCOPED, ENTITIES, IDENTITY_FIELDS
-from .values import DATE_TYPES, ColumnParser, cell_parser
+from .values import DATE_TYPES, ColumnParser
 
 # Folders and files that hold configuration, not data: ignored by design.
 IGNORED_DIRS = {"profiles", "config", ".git", "__pycache__"}

@@ -6,11 +6,11 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..resources import profiles_dir
 from .schema import ENTITIES
-from .values import PARSERS
+from .values import DATE_TYPES, PARSERS, plain_iso_datetime
 
 BUILTIN_DIR = profiles_dir()
 REFERENCE_ENTITIES = {"sku_reference"}
@@ -154,3 +154,42 @@ def closest(header: Sequence[str], profiles: Sequence[Profile]) -> tuple[Profile
     if best is None or best[0] == 0:
         return None, []  # no required header at all in common: naming a profile would mislead
     return best[1], best[1].missing(keys)
+
+
+def cell_parser(profile: Profile, field_name: str) -> Callable[[str], object]:
+    """The function that turns one raw cell of this field into its canonical value (or raises ValueError)."""
+    value_map = profile.values.get(field_name)
+    kind = profile.field_type(field_name)
+    parser = PARSERS[kind]
+    dayfirst = profile.dayfirst
+
+    def parse(raw: str):
+        text = raw.strip()
+        if value_map and text:
+            text = value_map.get(header_key(text), text)
+        if kind in DATE_TYPES:
+            if "\n" not in text:
+                return parser(text, dayfirst)
+            # Several entitlements in one cell (warranty lookups): the latest date counts.
+            values = [parser(p, dayfirst) for p in text.splitlines() if p.strip()]
+            values = [v for v in values if v is not None]
+            return max(values) if values else None
+        if kind == "text":
+            if "\n" in text:
+                return " / ".join(p.strip() for p in text.splitlines() if p.strip()) or None
+            if text.isprintable() and "  " not in text:
+                return text or None  # the common case: nothing for clean_text to do
+        return parser(text)
+
+    if kind in DATE_TYPES and not value_map:
+        as_date = kind == "date"
+
+        def parse_iso_first(raw: str):
+            # Most exports write one ISO shape: this skips the general parser's layers for it.
+            quick = plain_iso_datetime(raw)
+            if quick is None:
+                return parse(raw)
+            return quick.date() if as_date else quick
+
+        return parse_iso_first
+    return parse

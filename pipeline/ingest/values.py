@@ -15,10 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import is_
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
-
-if TYPE_CHECKING:
-    from .profiles import Profile
+from typing import Callable, Iterable, Sequence
 
 _SPACES = re.compile(r"[\s\u00a0\u200b]+")
 JUNK_SERIALS = {
@@ -368,44 +365,3 @@ def is_plain(texts: Iterable[str]) -> bool:
     if not joined.isprintable() or "  " in joined:
         return False
     return " " not in joined or not (joined[0] == " " or joined[-1] == " " or "| " in joined or " |" in joined)
-
-
-def cell_parser(profile: Profile, field_name: str) -> Callable[[str], object]:
-    """The function that turns one raw cell of this field into its canonical value (or raises ValueError)."""
-    from .profiles import header_key  # profiles imports this module: resolved when first called
-
-    value_map = profile.values.get(field_name)
-    kind = profile.field_type(field_name)
-    parser = PARSERS[kind]
-    dayfirst = profile.dayfirst
-
-    def parse(raw: str):
-        text = raw.strip()
-        if value_map and text:
-            text = value_map.get(header_key(text), text)
-        if kind in DATE_TYPES:
-            if "\n" not in text:
-                return parser(text, dayfirst)
-            # Several entitlements in one cell (warranty lookups): the latest date counts.
-            values = [parser(p, dayfirst) for p in text.splitlines() if p.strip()]
-            values = [v for v in values if v is not None]
-            return max(values) if values else None
-        if kind == "text":
-            if "\n" in text:
-                return " / ".join(p.strip() for p in text.splitlines() if p.strip()) or None
-            if text.isprintable() and "  " not in text:
-                return text or None  # the common case: nothing for clean_text to do
-        return parser(text)
-
-    if kind in DATE_TYPES and not value_map:
-        as_date = kind == "date"
-
-        def parse_iso_first(raw: str):
-            # Most exports write one ISO shape: this skips the general parser's layers for it.
-            quick = plain_iso_datetime(raw)
-            if quick is None:
-                return parse(raw)
-            return quick.date() if as_date else quick
-
-        return parse_iso_first
-    return parse

@@ -21,7 +21,8 @@ from pipeline.ingest import IngestOptions, IngestResult, ingest_folder, load_pro
 from pipeline.ingest import decode, folder, values
 from pipeline.ingest.clients import ClientResolver, Match, resolve_distinct, resolve_in_order
 from pipeline.ingest.decode import DecodeError, read_table
-from pipeline.ingest.values import ColumnParser, Failure, cell_parser, parse_datetime
+from pipeline.ingest.profiles import cell_parser
+from pipeline.ingest.values import ColumnParser, Failure, parse_datetime
 
 from .conftest import AS_OF, CASES, FIXTURES, check_accounting, copy_case
 
