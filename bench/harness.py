@@ -232,14 +232,14 @@ def _prepare(data: Path):
     from pipeline.render.context import RunFacts
     from pipeline.runner.client_job import ClientJob, catalog_for
     from pipeline.runner.names import unique_slugs
-    from pipeline.runner.run import RunOptions, load_run_config, templates_for
+    from pipeline.runner.run import RunOptions, load_run_settings, templates_for
 
     as_of = date.fromisoformat(AS_OF)
     options = RunOptions(inputs=data, out=Path("/nonexistent"))
-    config = load_run_config(options)
+    config = load_run_settings(options)
     templates = templates_for(config)
-    ingest_opts = IngestOptions(as_of=as_of, stale_days=int(config.get("thresholds.stale_input_days", 30)),
-                                format_overrides=config.get("ingest.formats", {}) or {})
+    ingest_opts = IngestOptions(as_of=as_of, stale_days=config.thresholds.stale_input_days,
+                                format_overrides=dict(config.ingest.formats))
 
     def ingest():
         return ingest_folder(data, ingest_opts)
@@ -549,7 +549,7 @@ def child_driver(args) -> dict:
     from pipeline.model import build_clients
     from pipeline.runner.atomic import atomic_write
     from pipeline.runner.fingerprint import client_fingerprint
-    from pipeline.runner.run import RunOptions, load_run_config, templates_for
+    from pipeline.runner.run import RunOptions, load_run_settings, templates_for
     from pipeline.runner.state import RunState
 
     out: dict = {}
@@ -580,7 +580,7 @@ def child_driver(args) -> dict:
     ingest, _jobs_for, templates = _prepare(Path(args.data))
     ingested = ingest()
     clients = build_clients(ingested)
-    config = load_run_config(RunOptions(inputs=Path(args.data), out=Path(args.run_dir)))
+    config = load_run_settings(RunOptions(inputs=Path(args.data), out=Path(args.run_dir)))
     template_paths = templates_for(config)
     t0 = time.perf_counter()
     for client in clients.values():

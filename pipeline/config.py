@@ -1,91 +1,335 @@
-"""Configuration: built-in defaults (data/default_config.toml) deep-merged with the user's vcio.toml."""
+"""Settings: the built-in defaults (data/default_config.toml) merged with the user's vcio.toml, validated once.
+
+The result is a frozen dataclass tree: every command (run, validate, templates check, the workers) reads the
+same typed values, so they agree on every bad value, which is refused at load time with exit status 2 and a
+message naming the file, the section and the key. `data/default_config.toml` is the one source of defaults
+and of the documentation of each key: a key it lacks is unknown, and every field below must appear in it.
+
+Per-client overrides (`[clients."<roster name>"]` with the same sections) are merged and validated at load
+time too; `Settings.for_client(name)` returns the client's own tree.
+"""
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import importlib.util
+import json
 import tomllib
-from dataclasses import dataclass, field
+import types
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Mapping
 
+from .errors import ConfigError
 from .resources import data_path
 
 DEFAULTS_FILE = data_path("default_config.toml")
 
 
-class ConfigError(ValueError):
-    """The configuration file is unreadable or holds a wrong value; the message says which."""
+def _check(*, minimum: float | None = None, maximum: float | None = None, choices: tuple[str, ...] = ()) -> Any:
+    """A field with the bounds or choices a value must respect."""
+    return field(metadata={"minimum": minimum, "maximum": maximum, "choices": choices})
 
 
-def deep_merge(base: dict, override: dict) -> dict:
-    merged = copy.deepcopy(base)
+@dataclass(frozen=True)
+class MspSettings:
+    name: str
+    logo: Path | None
+    contact: str
+    internal_view: bool
+
+
+@dataclass(frozen=True)
+class LocaleSettings:
+    language: str = _check(choices=("en-US", "en-GB"))
+    currency: str = _check()
+    currency_symbol: str = _check()
+    date_format: str = _check()  # empty: the language's own format
+
+    @property
+    def effective_date_format(self) -> str:
+        return self.date_format or _LANGUAGE_DATE_FORMATS[self.language]
+
+
+_LANGUAGE_DATE_FORMATS = {"en-US": "%b %d, %Y", "en-GB": "%d %b %Y"}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    eol_medium_months: int = _check(minimum=0, maximum=120)
+    eol_low_months: int = _check(minimum=0, maximum=120)
+    warranty_expiring_days: int = _check(minimum=0, maximum=3650)
+    renewal_horizon_days: int = _check(minimum=0, maximum=3650)
+    renewal_soon_days: int = _check(minimum=0, maximum=3650)
+    inactive_user_days: int = _check(minimum=1, maximum=3650)
+    agent_offline_days: int = _check(minimum=1, maximum=3650)
+    missing_patches: int = _check(minimum=1, maximum=100000)
+    backup_max_age_days: int = _check(minimum=1, maximum=3650)
+    stale_input_days: int = _check(minimum=0, maximum=3650)
+
+
+@dataclass(frozen=True)
+class MaxAgeYears:
+    desktop: float = _check(minimum=1, maximum=30)
+    laptop: float = _check(minimum=1, maximum=30)
+    server: float = _check(minimum=1, maximum=30)
+    network: float = _check(minimum=1, maximum=30)
+    storage: float = _check(minimum=1, maximum=30)
+
+
+@dataclass(frozen=True)
+class HardwareSettings:
+    replace_servers_at_warranty_end: bool
+    max_age_years: MaxAgeYears
+
+    def max_age(self, device_type: str) -> float | None:
+        """The replacement age of a device type; None for types without one (virtual machines, phones)."""
+        return getattr(self.max_age_years, device_type, None)
+
+
+@dataclass(frozen=True)
+class Prices:
+    desktop: float = _check(minimum=0)
+    laptop: float = _check(minimum=0)
+    server: float = _check(minimum=0)
+    network: float = _check(minimum=0)
+    storage: float = _check(minimum=0)
+    other: float = _check(minimum=0)
+    feature_update: float = _check(minimum=0)
+    default_license_monthly: float = _check(minimum=0)
+
+    def device(self, device_type: str) -> float:
+        """The one-time replacement price of a device type (`other` for types without their own)."""
+        if device_type in _DEVICE_PRICE_FIELDS:
+            return getattr(self, device_type)
+        return self.other
+
+
+_DEVICE_PRICE_FIELDS = frozenset({"desktop", "laptop", "server", "network", "storage", "other"})
+
+
+@dataclass(frozen=True)
+class BudgetSettings:
+    quarters: int = _check(minimum=1, maximum=40)
+    annual_escalation_percent: float = _check(minimum=0, maximum=100)
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    deck_appendix_rows: int = _check(minimum=1)
+    roadmap_appendix_rows: int = _check(minimum=1)
+    roadmap_template: Path | None = _check()
+    qbr_template: Path | None = _check()
+    roadmap_charts: str = _check(choices=("native", "picture"))
+    render_timeout_seconds: int = _check(minimum=0)
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    reject_rate_threshold: float = _check(minimum=0, maximum=1)
+    formats: dict[str, str] = _check()
+
+
+@dataclass(frozen=True)
+class HistorySettings:
+    url: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    msp: MspSettings
+    locale: LocaleSettings
+    thresholds: Thresholds
+    hardware: HardwareSettings
+    prices: Prices
+    budget: BudgetSettings
+    documents: DocumentSettings
+    ingest: IngestSettings
+    history: HistorySettings
+    path: Path | None = field(default=None, compare=False)  # the vcio.toml read, None for the defaults
+    clients: Mapping[str, "Settings"] = field(default_factory=dict, compare=False, repr=False)
+    merged: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the merged TOML
+
+    def for_client(self, name: str) -> "Settings":
+        """The client's own settings: its `[clients."<name>"]` overrides merged over these."""
+        return self.clients.get(name, self)
+
+    def fingerprint(self) -> str:
+        """Changes whenever any value of these settings changes (the resume fingerprint uses it)."""
+        text = json.dumps(self.merged, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+SECTIONS = tuple(f.name for f in fields(Settings) if f.name not in {"path", "clients", "merged"})
+
+
+def deep_merge(base: Mapping, override: Mapping) -> dict:
+    merged = copy.deepcopy(dict(base))
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
             merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = copy.deepcopy(value)
     return merged
 
 
-@dataclass
-class Config:
-    data: dict[str, Any]
-    path: Path | None = None
-    clients: dict[str, dict] = field(default_factory=dict)
-
-    def get(self, dotted: str, default: Any = None) -> Any:
-        node: Any = self.data
-        for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return default
-            node = node[part]
-        return node
-
-    def for_client(self, name: str) -> "Config":
-        override = self.clients.get(name)
-        if not override:
-            return self
-        return Config(deep_merge(self.data, override), self.path, {})
-
-    def resolve_path(self, value: str) -> Path | None:
-        if not value:
-            return None
-        path = Path(value)
-        if not path.is_absolute() and self.path is not None:
-            path = self.path.parent / path
-        return path
+def default_values() -> dict:
+    return tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
 
 
-def load_config(path: Path | None) -> Config:
-    defaults = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
+def load_settings(path: Path | None) -> Settings:
+    """The defaults, merged with the file at `path` (None: the defaults alone), validated."""
     if path is None:
-        return Config(defaults)
+        return settings_from({}, None)
     try:
         user = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"configuration file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"configuration file {path} is a folder") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return settings_from(user, path)
+
+
+def settings_from(user: Mapping[str, Any], path: Path | None) -> Settings:
+    """Settings from a user's table (what a vcio.toml holds), merged over the defaults and validated."""
+    user = dict(user)
     clients = user.pop("clients", {}) or {}
-    unknown = sorted(set(user) - set(defaults))
+    where = str(path) if path else "settings"
+    if not isinstance(clients, Mapping) or not all(isinstance(v, Mapping) for v in clients.values()):
+        raise ConfigError(f'{where}: [clients] holds one table per client, e.g. [clients."Acme Dental".prices]')
+    base_dir = path.parent if path else Path.cwd()
+    merged = deep_merge(default_values(), user)
+    settings = _build_settings(merged, where, base_dir, path)
+    built = {}
+    for name, override in clients.items():
+        client_where = f'{where} [clients."{name}"]'
+        built[name] = _build_settings(deep_merge(merged, override), client_where, base_dir, path)
+    return _replace_clients(settings, built)
+
+
+def _replace_clients(settings: Settings, clients: dict[str, Settings]) -> Settings:
+    object.__setattr__(settings, "clients", clients)
+    return settings
+
+
+def _build_settings(merged: dict, where: str, base_dir: Path, path: Path | None) -> Settings:
+    unknown = sorted(set(merged) - set(SECTIONS))
     if unknown:
-        raise ConfigError(f"{path}: unknown section(s) {unknown}; known: {sorted(defaults)}")
-    config = Config(deep_merge(defaults, user), path, clients)
-    _check_choices(config, path, "")
-    for name in clients:
-        _check_choices(config.for_client(name), path, name)
-    return config
+        raise ConfigError(f"{where}: unknown section(s) {', '.join(f'[{u}]' for u in unknown)}; "
+                          f"known: {', '.join(f'[{s}]' for s in SECTIONS)}")
+    values = {}
+    for section in SECTIONS:
+        values[section] = _build(_HINTS[Settings][section], merged[section], where, section, base_dir)
+    settings = Settings(**values, path=path, merged=merged)
+    _check_combinations(settings, where)
+    return settings
 
 
-CHOICES = {"documents.roadmap_charts": ("native", "picture")}
+def _build(cls: type, table: Any, where: str, section: str, base_dir: Path) -> Any:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: [{section}] must be a table of settings, not {table!r}")
+    hints = _HINTS[cls]
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{where}: [{section}] has unknown key(s) {', '.join(unknown)}; "
+                          f"known: {', '.join(sorted(known))}")
+    values = {}
+    for spec in fields(cls):
+        if spec.name not in table:
+            raise ConfigError(f"{where}: [{section}] lacks {spec.name} (the built-in defaults are incomplete)")
+        hint = hints[spec.name]
+        raw = table[spec.name]
+        if is_dataclass(hint):
+            values[spec.name] = _build(hint, raw, where, f"{section}.{spec.name}", base_dir)
+        else:
+            values[spec.name] = _value(hint, raw, spec.metadata, f"{where}: [{section}] {spec.name}", base_dir)
+    return cls(**values)
 
 
-def _check_choices(config: Config, path: Path, client: str) -> None:
-    for key, allowed in CHOICES.items():
-        value = config.get(key)
-        if value not in allowed:
-            where = f' (clients."{client}")' if client else ""
-            raise ConfigError(f"{path}{where}: {key} = {value!r} is not one of {', '.join(map(repr, allowed))}")
+def _value(hint: Any, raw: Any, rules: Mapping, key: str, base_dir: Path) -> Any:
+    shown = f"{key} = {raw!r}"
+    if hint is bool:
+        if not isinstance(raw, bool):
+            raise ConfigError(f"{shown}: expected true or false")
+        return raw
+    if hint is int:
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise ConfigError(f"{shown}: expected a whole number")
+        return _bounded(raw, rules, shown)
+    if hint is float:
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise ConfigError(f"{shown}: expected a number")
+        return _bounded(float(raw), rules, shown)
+    if hint is str:
+        if not isinstance(raw, str):
+            raise ConfigError(f"{shown}: expected a text in quotes")
+        choices = rules.get("choices") or ()
+        if choices and raw not in choices:
+            raise ConfigError(f"{shown}: not one of {', '.join(map(repr, choices))}")
+        return raw
+    if _is_optional_path(hint):
+        if not isinstance(raw, str):
+            raise ConfigError(f"{shown}: expected a file path in quotes (empty for none)")
+        if not raw.strip():
+            return None
+        candidate = Path(raw).expanduser()
+        # Absolute once loaded: workers (a process pool, a Dask cluster) may run in another working directory.
+        return (candidate if candidate.is_absolute() else base_dir / candidate).resolve()
+    if typing.get_origin(hint) is dict:
+        if not isinstance(raw, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+            raise ConfigError(f'{shown}: expected a table of texts, e.g. "rmm/*.csv" = "vcio_devices"')
+        return dict(raw)  # a plain dict: the settings travel to worker processes by pickle
+    raise TypeError(f"no validation for {hint!r} ({key})")  # a field type this module does not know: a bug
+
+
+def _bounded(number: float, rules: Mapping, shown: str) -> Any:
+    low, high = rules.get("minimum"), rules.get("maximum")
+    if low is not None and number < low:
+        raise ConfigError(f"{shown}: must be at least {low:g}")
+    if high is not None and number > high:
+        raise ConfigError(f"{shown}: must be at most {high:g}")
+    return number
+
+
+def _is_optional_path(hint: Any) -> bool:
+    return typing.get_origin(hint) in (typing.Union, types.UnionType) and set(typing.get_args(hint)) == {
+        Path, type(None)}
+
+
+def _check_combinations(settings: Settings, where: str) -> None:
+    """Rules across keys, and settings that need something installed."""
+    fmt = settings.locale.date_format
+    if fmt:
+        try:
+            shown = date(2026, 11, 20).strftime(fmt)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: [locale] date_format = {fmt!r}: not a date format ({exc})") from None
+        if shown == fmt:
+            raise ConfigError(f"{where}: [locale] date_format = {fmt!r}: holds no date field such as %d, %b or %Y")
+    if settings.thresholds.eol_medium_months > settings.thresholds.eol_low_months:
+        raise ConfigError(f"{where}: [thresholds] eol_medium_months ({settings.thresholds.eol_medium_months}) "
+                          f"must not exceed eol_low_months ({settings.thresholds.eol_low_months})")
+    if settings.thresholds.renewal_soon_days > settings.thresholds.renewal_horizon_days:
+        raise ConfigError(f"{where}: [thresholds] renewal_soon_days must not exceed renewal_horizon_days")
+    if settings.documents.roadmap_charts == "picture" and importlib.util.find_spec("matplotlib") is None:
+        raise ConfigError(f"{where}: [documents] roadmap_charts = \"picture\" draws the roadmap's charts with "
+                          "matplotlib, which is not installed: pip install 'vcio[pictures]', or use \"native\"")
+
+
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, globalns={**globals(), "Literal": Literal})
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+for _cls in (Settings, MspSettings, LocaleSettings, Thresholds, MaxAgeYears, HardwareSettings, Prices,
+             BudgetSettings, DocumentSettings, IngestSettings, HistorySettings):
+    _HINTS[_cls] = _type_hints(_cls)
 
 
 def find_config(explicit: Path | None, inputs: Path | None) -> Path | None:

@@ -7,9 +7,8 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
+from .errors import TimeLimitExceeded
 
-class TimeLimitExceeded(Exception):
-    """The block ran longer than its limit; the message says what to check."""
 
 
 @contextmanager

@@ -14,7 +14,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.render.pdf import PdfUnavailable, convert_to_pdf  # noqa: E402
+from pipeline.errors import PdfUnavailable  # noqa: E402
+from pipeline.render.pdf import convert_to_pdf  # noqa: E402
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..status import ExitStatus, VcioError
+from ..errors import ExitStatus, VcioError
 from .logs import setup_logging
 
 

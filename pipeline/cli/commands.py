@@ -106,14 +106,14 @@ def templates_init(folder: Path) -> None:
               help="vcio.toml whose [documents] templates to check (when no PATH is given).")
 def templates_check(paths: tuple[Path, ...], config_path: Path | None) -> None:
     """Lint templates (default: the configured ones): unknown variables, missing layouts, render errors."""
-    from ..config import load_config
+    from ..config import load_settings
     from ..render.lint import check_templates, format_reports
     from ..resources import builtin_template
 
     if not paths:
-        config = load_config(config_path)
-        paths = tuple(config.resolve_path(config.get(f"documents.{key}", "")) or builtin_template(default)
-                      for key, default in (("roadmap_template", "roadmap.docx"), ("qbr_template", "qbr.pptx")))
+        documents = load_settings(config_path).documents
+        paths = (documents.roadmap_template or builtin_template("roadmap.docx"),
+                 documents.qbr_template or builtin_template("qbr.pptx"))
     reports = check_templates(list(paths))
     click.echo(format_reports(reports))
     sys.exit(0 if all(r.ok for r in reports) else 1)

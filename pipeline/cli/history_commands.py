@@ -17,7 +17,7 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead
 
 def _open(out: Path | None, db: str | None):
     from ..history import HistoryStore
-    from ..status import UsageError
+    from ..errors import UsageError
 
     if out is None and not db:
         raise UsageError("give --out DIR (the output folder of `vcio run`) or --db URL")

@@ -17,12 +17,6 @@ import click
 PROBLEMS = 1  # validate found an unrecognised file or a file over the reject threshold
 
 
-class UsageProblem(click.ClickException):
-    """A usage or configuration error: printed as `Error: ...`, exit status 2."""
-
-    exit_code = 2
-
-
 def _as_of(ctx, param, value: str | None) -> date:
     if value is None:
         return date.today()
@@ -32,37 +26,14 @@ def _as_of(ctx, param, value: str | None) -> date:
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-20") from None
 
 
-def _config(config_path: Path | None, inputs: Path):
-    from ..config import ConfigError, find_config, load_config
-
-    try:
-        return load_config(find_config(config_path, inputs))
-    except ConfigError as exc:
-        raise UsageProblem(str(exc)) from None
-
-
-def _ingest_settings(config) -> tuple[float, dict, int]:
-    threshold = config.get("ingest.reject_rate_threshold", 0.2)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        raise UsageProblem(f"ingest.reject_rate_threshold must be a number between 0 and 1, not {threshold!r}")
-    overrides = config.get("ingest.formats", {}) or {}
-    if not isinstance(overrides, dict) or not all(isinstance(v, str) for v in overrides.values()):
-        raise UsageProblem('[ingest.formats] must map path globs to profile names, e.g. "rmm/*.csv" = "vcio_devices"')
-    stale_days = config.get("thresholds.stale_input_days", 30)
-    if isinstance(stale_days, bool) or not isinstance(stale_days, int) or stale_days < 0:
-        raise UsageProblem(f"thresholds.stale_input_days must be a whole number of days, not {stale_days!r}")
-    return float(threshold), dict(overrides), stale_days
-
-
 def _validate(inputs: Path, as_of: date, config_path: Path | None):
-    from ..ingest.profiles import ProfileError
+    """The same settings as `vcio run` reads, so both refuse the same bad values (exit status 2)."""
+    from ..config import find_config, load_settings
     from ..ingest.validate import validate_folder
 
-    threshold, overrides, stale_days = _ingest_settings(_config(config_path, inputs))
-    try:
-        return validate_folder(inputs, as_of, threshold, overrides, stale_days=stale_days)
-    except ProfileError as exc:
-        raise UsageProblem(str(exc)) from None
+    settings = load_settings(find_config(config_path, inputs))
+    return validate_folder(inputs, as_of, settings.ingest.reject_rate_threshold, dict(settings.ingest.formats),
+                           stale_days=settings.thresholds.stale_input_days)
 
 
 _INPUTS = click.option("--inputs", "inputs", required=True,

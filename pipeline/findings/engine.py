@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from ..config import Config
+from ..config import Settings
 from ..model import ClientData
 from .finding import Finding, RuleContext
 from .lifecycle import LifecycleCatalog, identify_os
@@ -38,9 +38,9 @@ class FindingSet:
                 "by_severity": dict(Counter(f.severity for f in self.findings))}
 
 
-def evaluate(client: ClientData, as_of: date, config: Config, catalog: LifecycleCatalog) -> FindingSet:
-    config = config.for_client(client.name)
-    ctx = RuleContext(as_of=as_of, config=config, catalog=catalog, prices=PriceBook.for_client(config, client))
+def evaluate(client: ClientData, as_of: date, settings: Settings, catalog: LifecycleCatalog) -> FindingSet:
+    settings = settings.for_client(client.name)
+    ctx = RuleContext(as_of=as_of, settings=settings, catalog=catalog, prices=PriceBook.for_client(settings, client))
     found: list[Finding] = []
     for rule in RULES:
         found.extend(rule(client, ctx))

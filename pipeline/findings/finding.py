@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..config import Config
+from ..config import Settings
 
 CATEGORIES = ("end_of_life", "hardware_age", "warranty", "renewal", "license_waste", "security", "backup")
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -84,9 +84,6 @@ class Finding:
 @dataclass
 class RuleContext:
     as_of: date
-    config: Config
+    settings: Settings
     catalog: Any  # pipeline.findings.lifecycle.LifecycleCatalog
     prices: Any  # pipeline.findings.prices.PriceBook
-
-    def threshold(self, name: str) -> int:
-        return int(self.config.get(f"thresholds.{name}"))

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..errors import CatalogError
 from ..resources import data_path
 from ..texttable import text_table
 
@@ -474,9 +475,6 @@ def _maintained(data: dict[str, Any]) -> bool | None:
         return not data["isEol"]
     return None
 
-
-class CatalogError(ValueError):
-    """A catalog data file is missing or malformed (named in the message)."""
 
 
 @dataclass(frozen=True)

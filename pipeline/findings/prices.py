@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import Config
+from ..config import Prices, Settings
 from ..model import ClientData
 from ..model.skus import product_key
 from ..resources import data_path
@@ -31,24 +31,20 @@ def list_prices() -> dict[str, float]:
 
 @dataclass
 class PriceBook:
-    replacement: dict[str, float]
-    feature_update: float
-    default_license_monthly: float
+    configured: Prices  # the [prices] settings: replacement by device type, labour, default licence price
     client_license: dict[str, float] = field(default_factory=dict)  # product key -> the client's own price
 
     @classmethod
-    def for_client(cls, config: Config, client: ClientData) -> "PriceBook":
-        prices = config.get("prices")
+    def for_client(cls, settings: Settings, client: ClientData) -> "PriceBook":
         own = {product_key(s.product): s.price for s in client.subscriptions if s.price is not None and s.active}
-        return cls(
-            replacement={k: float(v) for k, v in prices.items() if k not in {"feature_update", "default_license_monthly"}},
-            feature_update=float(prices.get("feature_update", 0)),
-            default_license_monthly=float(prices.get("default_license_monthly", 0)),
-            client_license=own,
-        )
+        return cls(settings.prices, own)
 
     def device(self, device_type: str) -> float:
-        return self.replacement.get(device_type, self.replacement.get("other", 0.0))
+        return self.configured.device(device_type)
+
+    @property
+    def feature_update(self) -> float:
+        return self.configured.feature_update
 
     def license_monthly(self, product: str) -> tuple[float, str]:
         """(price per seat per month, where the price comes from)."""
@@ -59,4 +55,4 @@ class PriceBook:
             return self.client_license[key], "subscription price"
         if key in list_prices():
             return list_prices()[key], "list price"
-        return self.default_license_monthly, "default price (configuration)"
+        return self.configured.default_license_monthly, "default price (configuration)"

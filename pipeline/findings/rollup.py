@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..config import Config
+from ..config import Settings
 from ..model import ClientData
 from ..quarters import Quarter, fiscal_quarter, fiscal_year
 from .finding import SEVERITY_RANK, Finding
@@ -383,10 +383,10 @@ class Budget:
     potential_annual_savings: float
 
 
-def budget(client: ClientData, plan: list[Initiative], as_of: date, config: Config) -> Budget:
-    config = config.for_client(client.name)
-    count = int(config.get("budget.quarters", 12))
-    escalation = float(config.get("budget.annual_escalation_percent", 0)) / 100
+def budget(client: ClientData, plan: list[Initiative], as_of: date, settings: Settings) -> Budget:
+    settings = settings.for_client(client.name)
+    count = settings.budget.quarters
+    escalation = settings.budget.annual_escalation_percent / 100
     first = Quarter.of(as_of).next()
     quarters = [first.next(i) for i in range(count)]
     index = {q.label: i for i, q in enumerate(quarters)}

@@ -16,7 +16,8 @@ from .decisions import apply_deferrals, decisions_context, decisions_template_cs
 from .migrations import LATEST as SCHEMA_VERSION
 from .migrations import MIGRATIONS, migrate
 from .portfolio import portfolio_deck, portfolio_row, portfolio_workbook, rank_by_risk
-from .store import ClientHistory, HistoryError, HistoryStore, Snapshot, resolve_url
+from ..errors import HistoryError
+from .store import ClientHistory, HistoryStore, Snapshot, resolve_url
 
 __all__ = ["HistoryStore", "HistoryError", "ClientHistory", "Snapshot", "resolve_url", "MIGRATIONS", "migrate",
            "SCHEMA_VERSION", "changes_context", "first_review_changes", "client_history", "client_diff",

@@ -7,7 +7,8 @@ from typing import Any
 
 from ..findings.rollup import AREA_LABELS
 from .records import (AREAS, finding_record, grade_record, initiative_record, quarter_index, severity_key)
-from .store import ClientHistory, HistoryError, HistoryStore, Snapshot, TREND_QUARTERS, normalise_quarter
+from ..errors import HistoryError
+from .store import ClientHistory, HistoryStore, Snapshot, TREND_QUARTERS, normalise_quarter
 from ..texttable import text_table
 
 FIRST_REVIEW_SUMMARY = "This is the first review: future reviews will show what changed."

@@ -18,6 +18,8 @@ from typing import Callable, Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..errors import SchemaTooNew
+
 Migration = tuple[int, str, Callable[[Connection], None]]
 
 # An arbitrary constant: PostgreSQL advisory lock id serialising concurrent migrators.
@@ -151,9 +153,6 @@ MIGRATIONS: list[Migration] = [
 ]
 LATEST = MIGRATIONS[-1][0]
 
-
-class SchemaTooNew(RuntimeError):
-    """The database was migrated by a newer vcio than this one."""
 
 
 def current_version(conn: Connection) -> int:

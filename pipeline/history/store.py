@@ -22,19 +22,14 @@ from sqlalchemy.engine.url import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from ..quarters import Quarter
-from ..status import ExitStatus, UsageError
+from ..errors import ExitStatus, HistoryError, SchemaTooNew
 from . import tables as t
-from .migrations import SchemaTooNew, current_version, migrate
+from .migrations import current_version, migrate
 from .records import (AREAS, budget_record, decision_records, finding_record, grade_record, initiative_record,
                       quarter_label, risk_record, text)
 
 DEFAULT_FILE = "history.sqlite"
 TREND_QUARTERS = 8  # grade trend: up to 8 quarters, the current one included
-
-
-class HistoryError(UsageError):
-    """A history request that cannot be answered: unknown client or quarter, no database (exit status 2);
-    database unreachable, driver missing, schema too new (exit status 4, environment)."""
 
 
 def _environment(message: str) -> HistoryError:

@@ -11,6 +11,8 @@ from operator import itemgetter, not_
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..errors import DecodeError
+
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
 _DELIMITERS = (",", ";", "\t", "|")
 csv.field_size_limit(16 * 1024 * 1024)
@@ -25,9 +27,6 @@ _BLOCK_CHARS = 1 << 22
 
 Chunk = tuple[list[int], list[list[str]]]  # (physical start line of each row, the rows' cells)
 
-
-class DecodeError(ValueError):
-    """The file cannot be read as a table; the message says why, for a person."""
 
 
 class Table:

@@ -15,8 +15,9 @@ from typing import Mapping, Sequence
 
 from ..gcpause import gc_paused
 from .clients import ClientResolver, resolve_distinct, resolve_in_order
-from .decode import DATA_SUFFIXES, DecodeError, Table, read_table
-from .profiles import Profile, ProfileError, cell_parser, closest, detect, header_key, load_profiles
+from ..errors import DecodeError, ProfileError
+from .decode import DATA_SUFFIXES, Table, read_table
+from .profiles import Profile, cell_parser, closest, detect, header_key, load_profiles
 from .schema import CLIENT_SCOPED, ENTITIES, IDENTITY_FIELDS
 from .values import DATE_TYPES, ColumnParser
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from ..errors import ProfileError
 from ..resources import profiles_dir
 from .schema import ENTITIES
 from .values import DATE_TYPES, PARSERS, plain_iso_datetime
@@ -15,9 +16,6 @@ from .values import DATE_TYPES, PARSERS, plain_iso_datetime
 BUILTIN_DIR = profiles_dir()
 REFERENCE_ENTITIES = {"sku_reference"}
 
-
-class ProfileError(ValueError):
-    """A profile file is malformed; the message names the file and the problem."""
 
 
 def header_key(text: str) -> str:

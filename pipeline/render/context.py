@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..config import Config
+from ..config import Settings
 from ..findings import (GRADE_METHOD, RISK_METHOD, Budget, Finding, FindingSet, Grade, Initiative, Risk)
 from ..findings.lifecycle import LifecycleCatalog, identify_os
 from ..findings.rules.licensing import license_usage
@@ -40,10 +40,10 @@ class RunFacts:
 
 
 class Formatter:
-    def __init__(self, config: Config):
-        self.symbol = config.get("locale.currency_symbol", "$")
-        self.currency = config.get("locale.currency", "USD")
-        self.date_format = config.get("locale.date_format", "%b %d, %Y")
+    def __init__(self, settings: Settings):
+        self.symbol = settings.locale.currency_symbol
+        self.currency = settings.locale.currency
+        self.date_format = settings.locale.effective_date_format
 
     def money(self, value: float | None) -> str:
         if value is None:
@@ -60,10 +60,10 @@ class Formatter:
 
 
 def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade], risk_list: list[Risk],
-                  plan: list[Initiative], forecast: Budget, facts: RunFacts, config: Config,
+                  plan: list[Initiative], forecast: Budget, facts: RunFacts, settings: Settings,
                   catalog: LifecycleCatalog) -> dict[str, Any]:
-    config = config.for_client(client.name)
-    fmt = Formatter(config)
+    settings = settings.for_client(client.name)
+    fmt = Formatter(settings)
     findings = result.findings
     as_of = facts.as_of
     severity_counts = Counter(f.severity for f in findings)
@@ -71,8 +71,8 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
     ctx: dict[str, Any] = {
         "client": {"name": client.name, "vcio": client.vcio or "to be assigned", "tier": client.tier or "",
                    "fiscal_year_start": client.fiscal_year_start, "domains": client.domains},
-        "msp": {"name": config.get("msp.name"), "contact": config.get("msp.contact", ""),
-                "logo": str(config.resolve_path(config.get("msp.logo", "")) or "")},
+        "msp": {"name": settings.msp.name, "contact": settings.msp.contact,
+                "logo": str(settings.msp.logo or "")},
         "quarter": facts.quarter,
         "as_of": fmt.day(as_of),
         "as_of_iso": as_of.isoformat(),
@@ -99,7 +99,7 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
                      for f, reason in result.excluded],
         "data_gaps": [{"label": k, "count": v} for k, v in sorted(result.data_gaps.items())],
         "budget": _budget(forecast, fmt),
-        "method": {"grades": GRADE_METHOD, "risks": RISK_METHOD, "thresholds": _thresholds(config),
+        "method": {"grades": GRADE_METHOD, "risks": RISK_METHOD, "thresholds": _thresholds(settings),
                    "catalog_snapshot": facts.catalog_snapshot},
         "data_sources": facts.files,
     }
@@ -108,7 +108,7 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
     ctx["phases"] = [{"phase": phase, "initiatives": [i for i in ctx["initiatives"] if i["phase"] == phase]}
                      for phase in ("0-6 months", "6-18 months", "18-36 months")]
     ctx["goals"], ctx["unaligned_initiatives"] = _goals(client, ctx["initiatives"], fmt)
-    ctx["current_state"] = _current_state(client, findings, as_of, config, catalog, fmt)
+    ctx["current_state"] = _current_state(client, findings, as_of, settings, catalog, fmt)
     ctx["coming_up"] = _coming_up(findings, as_of, fmt)
     ctx["license_optimisation"] = _license_optimisation(findings, fmt)
     ctx["changes"] = facts.changes or {"first_review": True, "new": [], "open": [], "resolved": [],
@@ -116,7 +116,7 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
     ctx["decisions"] = facts.decisions or {"first_review": True, "accepted": [], "declined": [], "deferred": [],
                                            "done": []}
     ctx["headline"] = _headline(ctx)
-    if config.get("msp.internal_view"):
+    if settings.msp.internal_view:
         # The MSP's cost and margin: only ever rendered into the findings workbook, never the client documents.
         ctx["internal"] = {"subscriptions": [_margin(s) for s in client.subscriptions if s.active]}
     decided = _settled_items(ctx["decisions"])
@@ -201,9 +201,10 @@ def _budget(forecast: Budget, fmt: Formatter) -> dict:
             "savings_text": fmt.money(forecast.potential_annual_savings)}
 
 
-def _thresholds(config: Config) -> list[dict]:
-    rows = [{"name": k.replace("_", " "), "value": str(v)} for k, v in config.get("thresholds", {}).items()]
-    rows += [{"name": f"maximum age, {k}", "value": f"{v} years"} for k, v in config.get("hardware.max_age_years", {}).items()]
+def _thresholds(settings: Settings) -> list[dict]:
+    rows = [{"name": k.replace("_", " "), "value": str(v)} for k, v in settings.merged["thresholds"].items()]
+    rows += [{"name": f"maximum age, {k}", "value": f"{v} years"}
+             for k, v in settings.merged["hardware"]["max_age_years"].items()]
     return rows
 
 
@@ -245,7 +246,7 @@ def _support_label(eol: date | None, as_of: date, known: bool, maintained: bool 
     return "Supported"
 
 
-def _current_state(client: ClientData, findings: list[Finding], as_of: date, config: Config,
+def _current_state(client: ClientData, findings: list[Finding], as_of: date, settings: Settings,
                    catalog: LifecycleCatalog, fmt: Formatter) -> dict:
     support = Counter()
     os_counts: Counter[str] = Counter()
@@ -274,7 +275,7 @@ def _current_state(client: ClientData, findings: list[Finding], as_of: date, con
         w = ("Unknown" if end is None else "Expired" if end < as_of else
              "Expires within 90 days" if (end - as_of).days <= 90 else "In warranty")
         warranty[w] += 1
-        due = replacement_due(asset, config)
+        due = replacement_due(asset, settings)
         assets.append({"hostname": asset.name, "type": asset.device_type, "os": label, "support": support_label,
                        "eol": fmt.day(status.eol) if status and status.eol else "-",
                        "age": f"{years:.1f}" if years is not None else "-", "warranty": w,

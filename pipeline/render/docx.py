@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .charts import CHART_KEYS, GRADE_COLOURS, currency_symbol
-from .errors import TemplateError
+from ..errors import TemplateError
 from .limits import appendix_limit
 from .package import refuse_doctype
 from .text import clean

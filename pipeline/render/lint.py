@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..timelimit import TimeLimitExceeded, time_limit
-from .errors import TemplateError
+from ..errors import TimeLimitExceeded
+from ..timelimit import time_limit
+from ..errors import TemplateError
 
 _EXTERNAL = re.compile(rb'TargetMode="External"')
 
@@ -34,7 +35,7 @@ class TemplateReport:
 
 def synthetic_context() -> dict:
     """A small but complete render context, built by the real pipeline from a made-up client."""
-    from ..config import load_config
+    from ..config import load_settings
     from ..findings import budget, evaluate, grades, initiatives, risks
     from ..findings.lifecycle import LifecycleCatalog
     from ..model import Asset, ClientData, Goal, Subscription, User
@@ -54,14 +55,14 @@ def synthetic_context() -> dict:
                                     price=22.0, sources=["s.csv:2"])],
         goals=[Goal("Pass the security audit", date(2027, 6, 30), "Owner", "No high findings", "High", ["security"])],
     )
-    config = load_config(None)
+    settings = load_settings(None)
     catalog = LifecycleCatalog.load()
-    result = evaluate(client, as_of, config, catalog)
+    result = evaluate(client, as_of, settings, catalog)
     plan = initiatives(client, result.findings, as_of)
     context = build_context(client, result, grades(client, result.findings), risks(client, result.findings, plan),
-                            plan, budget(client, plan, as_of, config),
+                            plan, budget(client, plan, as_of, settings),
                             RunFacts("2026-Q4", as_of, "check", catalog_snapshot=catalog.snapshot_date.isoformat()),
-                            config, catalog)
+                            settings, catalog)
     context["limits"] = {"deck_appendix_rows": 40, "roadmap_appendix_rows": 500}
     return context
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .errors import TemplateError
+from ..errors import TemplateError
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 

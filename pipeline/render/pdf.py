@@ -8,9 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..errors import PdfUnavailable
 
-class PdfUnavailable(RuntimeError):
-    """LibreOffice is not installed: the documents are written, without PDFs."""
 
 
 def libreoffice() -> str | None:

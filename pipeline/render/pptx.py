@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from ..quarters import Quarter
 from .charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
-from .errors import TemplateError
+from ..errors import TemplateError
 from .limits import appendix_limit
 from .nativechart import chart_data, chart_type, style_chart
 from .package import refuse_doctype

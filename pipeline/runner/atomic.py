@@ -6,7 +6,7 @@ import errno
 import os
 from pathlib import Path
 
-from ..status import EnvironmentProblem
+from ..errors import EnvironmentProblem
 
 TEMP_MARKER = ".tmp-"
 

@@ -14,7 +14,7 @@ import signal
 import sys
 
 from ..gcpause import gc_paused
-from ..status import EnvironmentProblem
+from ..errors import EnvironmentProblem
 
 
 def in_child(function, *args) -> list:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import Config
+from ..config import Settings
 from ..findings import budget, evaluate, grades, initiatives, risks
 from ..findings.lifecycle import LifecycleCatalog
 from ..model import ClientData
@@ -28,7 +28,7 @@ class ClientJob:
     client: ClientData
     slug: str
     facts: RunFacts
-    config: Config
+    settings: Settings
     roadmap_template: Path
     qbr_template: Path
     lifecycle_dirs: tuple[Path, ...] = ()
@@ -75,7 +75,7 @@ def analyse(job: ClientJob) -> tuple[dict, dict]:
     from ..history import changes_context, decisions_context
 
     catalog = catalog_for(job.lifecycle_dirs)
-    result = evaluate(job.client, job.facts.as_of, job.config, catalog)
+    result = evaluate(job.client, job.facts.as_of, job.settings, catalog)
     plan = initiatives(job.client, result.findings, job.facts.as_of)
     grade_list = grades(job.client, result.findings)
     quarter = job.facts.quarter
@@ -85,10 +85,10 @@ def analyse(job: ClientJob) -> tuple[dict, dict]:
                     decisions=decisions_context(job.client.decisions, result.findings, plan, quarter, history))
     context = build_context(
         job.client, result, grade_list, risks(job.client, result.findings, plan), plan,
-        budget(job.client, plan, job.facts.as_of, job.config), facts, job.config, catalog)
-    limits = job.config.for_client(job.client.name)
-    context["limits"] = {"deck_appendix_rows": int(limits.get("documents.deck_appendix_rows", 40)),
-                         "roadmap_appendix_rows": int(limits.get("documents.roadmap_appendix_rows", 500))}
+        budget(job.client, plan, job.facts.as_of, job.settings), facts, job.settings, catalog)
+    documents = job.settings.for_client(job.client.name).documents
+    context["limits"] = {"deck_appendix_rows": documents.deck_appendix_rows,
+                         "roadmap_appendix_rows": documents.roadmap_appendix_rows}
     return context, result.counts()
 
 
@@ -103,7 +103,7 @@ HISTORY_KEYS = ("findings", "grades", "risks", "initiatives", "budget", "decisio
 
 def process_client(job: ClientJob) -> ClientOutput:
     output = ClientOutput(job.client.name, job.slug, "ok")
-    limit = int(job.config.get("documents.render_timeout_seconds", 0) or 0)
+    limit = job.settings.for_client(job.client.name).documents.render_timeout_seconds
     try:
         with time_limit(limit, f"this client's documents took longer than {limit} s to build "
                                "(documents.render_timeout_seconds): check the templates with `vcio templates check`"):
@@ -130,7 +130,7 @@ def _build(job: ClientJob, output: ClientOutput) -> None:
     from ..render.docx import render_roadmap
 
     pictures = None
-    if job.config.get("documents.roadmap_charts") == "picture":
+    if job.settings.for_client(name).documents.roadmap_charts == "picture":
         from ..render.charts import roadmap_charts
         pictures = roadmap_charts(context)
     output.files["roadmap"] = (document_name(name, "Roadmap", quarter, ".docx"),

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator, Sequence
 
-from ..status import UsageError
+from ..errors import UsageError
 from .client_job import ClientJob, ClientOutput, process_client
 
 # The renderers import their libraries lazily (for a fast `vcio --help`): name the libraries themselves so

@@ -9,12 +9,11 @@ the vcio version. Equal fingerprints mean equal documents.
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
-from ..config import Config
+from ..config import Settings
 from ..model import ClientData
 from ..resources import data_path
 
@@ -35,11 +34,11 @@ def _files_digest(paths: tuple[Path, ...]) -> str:
     return digest.hexdigest()
 
 
-def client_fingerprint(client: ClientData, as_of: str, quarter: str, config: Config, templates: tuple[Path, ...],
+def client_fingerprint(client: ClientData, as_of: str, quarter: str, settings: Settings, templates: tuple[Path, ...],
                        lifecycle_dirs: tuple[Path, ...], history_token: str = "") -> str:
     digest = hashlib.sha256()
     for part in (__version__, as_of, quarter, repr(client), history_token,
-                 json.dumps(config.for_client(client.name).data, sort_keys=True, default=str),
+                 settings.for_client(client.name).fingerprint(),
                  _files_digest(tuple(templates)), _files_digest((DATA_DIR, *lifecycle_dirs))):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")

@@ -8,7 +8,7 @@ import socket
 import time
 from pathlib import Path
 
-from ..status import EnvironmentProblem, LockedError
+from ..errors import EnvironmentProblem, LockedError
 
 LOCK_NAME = ".vcio.lock"
 

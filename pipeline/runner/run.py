@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .. import __version__
-from ..config import Config, ConfigError, find_config, load_config
+from ..config import Settings, find_config, load_settings
 from ..ingest import IngestOptions, IngestResult, ProfileError, ingest_folder
 from ..model import ClientData, build_clients
 from ..quarters import Quarter, fiscal_quarter
 from ..render.context import RunFacts
 from ..resources import builtin_template
-from ..status import EnvironmentProblem, ExitStatus, NoInputError, UsageError
+from ..errors import EnvironmentProblem, ExitStatus, NoInputError, UsageError
 from .atomic import atomic_write, remove_stale_temps
 from .child import in_child
 from .client_job import ClientJob, ClientOutput, PackedHistory, catalog_for
@@ -99,9 +99,9 @@ def is_due(client: ClientData, quarter: Quarter) -> tuple[bool, str]:
     return True, ""
 
 
-def templates_for(config: Config) -> tuple[Path, Path]:
-    roadmap = config.resolve_path(config.get("documents.roadmap_template", "")) or builtin_template("roadmap.docx")
-    qbr = config.resolve_path(config.get("documents.qbr_template", "")) or builtin_template("qbr.pptx")
+def templates_for(settings: Settings) -> tuple[Path, Path]:
+    roadmap = settings.documents.roadmap_template or builtin_template("roadmap.docx")
+    qbr = settings.documents.qbr_template or builtin_template("qbr.pptx")
     for path in (roadmap, qbr):
         if not path.is_file():
             raise EnvironmentProblem(f"template not found: {path} (set [documents] in vcio.toml or run "
@@ -126,11 +126,8 @@ def _open_templates(roadmap: Path, qbr: Path) -> None:
                                      f"{exc}): save it again from {what}, or run `vcio templates init DIR`") from None
 
 
-def load_run_config(options: RunOptions) -> Config:
-    try:
-        return load_config(find_config(options.config_path, options.inputs))
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+def load_run_settings(options: RunOptions) -> Settings:
+    return load_settings(find_config(options.config_path, options.inputs))
 
 
 def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
@@ -141,8 +138,8 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         raise UsageError(f"--inputs {options.inputs} is not a folder")
     if options.executor == "dask" and not options.scheduler:
         raise UsageError("--executor dask needs --scheduler tcp://HOST:8786")
-    config = load_run_config(options)
-    templates = templates_for(config)
+    settings = load_run_settings(options)
+    templates = templates_for(settings)
     quarter_dir = options.out / quarter.label
     try:
         quarter_dir.mkdir(parents=True, exist_ok=True)
@@ -155,7 +152,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         removed = remove_stale_temps(options.out)
         if removed:
             log.info("removed %d temporary files left by an interrupted run", removed)
-        ingested, clients = _load_portfolio(options, config, as_of)
+        ingested, clients = _load_portfolio(options, settings, as_of)
         exempt_from_gc()  # the model lives as long as the run: collections need not walk it again and again
         manifest = _manifest_head(quarter, as_of, started, ingested)
         atomic_write(quarter_dir / "rejects.csv", to_csv(REJECTS_COLUMNS, (r.__dict__ for r in ingested.rejects)))
@@ -172,7 +169,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         lifecycle_dirs = tuple(p for p in [options.inputs / "lifecycle"] if p.is_dir())
         catalog = catalog_for(lifecycle_dirs)
         state = RunState.load(quarter_dir)
-        store = _open_history(config, options.out)
+        store = _open_history(settings, options.out)
         manifest["history"] = store.describe()
         entries: dict[str, dict] = {}
         jobs: list[ClientJob] = []
@@ -190,7 +187,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
                 entry["reason"] = reason
                 continue
             view = store.client_view(name, quarter.label)  # earlier quarters only: read before recording
-            fingerprints[name] = client_fingerprint(client, as_of.isoformat(), quarter.label, config, templates,
+            fingerprints[name] = client_fingerprint(client, as_of.isoformat(), quarter.label, settings, templates,
                                                     lifecycle_dirs, history_token=repr(view))
             if options.resume and not options.force:
                 why = _resume_reason(state, name, fingerprints[name], quarter_dir)
@@ -203,7 +200,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__,
                              files=[reports[p] for p in client.input_sources if p in reports],
                              catalog_snapshot=catalog.snapshot_date.isoformat())
-            jobs.append(ClientJob(client, slugs[name], facts, config, *templates, lifecycle_dirs,
+            jobs.append(ClientJob(client, slugs[name], facts, settings, *templates, lifecycle_dirs,
                                   history=PackedHistory(view)))
 
         if redo:
@@ -214,7 +211,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             outputs = _render_all(jobs, options, env, quarter_dir, state, entries, fingerprints, store, as_of)
         finally:
             store.close()
-        _write_portfolio(quarter_dir, quarter, config, templates[1], state, entries, manifest)
+        _write_portfolio(quarter_dir, quarter, settings, templates[1], state, entries, manifest)
         manifest["clients"] = [entries[name] for name in clients]
         failed = sum(1 for e in manifest["clients"] if e["status"] == "failed")
         done = sum(1 for e in manifest["clients"] if e["status"] == "ok")
@@ -253,10 +250,10 @@ def _usable(ingested: IngestResult) -> bool:
     return any(f.accepted for f in ingested.files if f.entity not in CONFIG_ENTITIES)
 
 
-def _ingest_and_build(options: RunOptions, config: Config, as_of: date
+def _ingest_and_build(options: RunOptions, settings: Settings, as_of: date
                       ) -> tuple[IngestResult, dict[str, ClientData] | None]:
     """The ingest result without its records, and the model (None when no input is usable)."""
-    ingested = _ingest(options, config, as_of)
+    ingested = _ingest(options, settings, as_of)
     if not _usable(ingested):
         return ingested, None
     clients = build_clients(ingested)
@@ -264,7 +261,7 @@ def _ingest_and_build(options: RunOptions, config: Config, as_of: date
     return ingested, clients
 
 
-def _load_portfolio(options: RunOptions, config: Config, as_of: date
+def _load_portfolio(options: RunOptions, settings: Settings, as_of: date
                     ) -> tuple[IngestResult, dict[str, ClientData] | None]:
     """Ingest and model, built in a short-lived child process where the platform can fork.
 
@@ -273,24 +270,24 @@ def _load_portfolio(options: RunOptions, config: Config, as_of: date
     run, beside the workers (1.46 GB for 2,000 clients, where the model alone unpickles into 0.3 GB).
     """
     if not hasattr(os, "fork"):
-        return _ingest_and_build(options, config, as_of)
-    (ingested, usable), *clients = in_child(_portfolio_parts, options, config, as_of)
+        return _ingest_and_build(options, settings, as_of)
+    (ingested, usable), *clients = in_child(_portfolio_parts, options, settings, as_of)
     return ingested, (dict(clients) if usable else None)
 
 
-def _portfolio_parts(options: RunOptions, config: Config, as_of: date) -> Iterator:
+def _portfolio_parts(options: RunOptions, settings: Settings, as_of: date) -> Iterator:
     """The ingest result, then each (name, client): sent one by one, so pickling keeps one client's memo at a
     time, not an entry for every object of the portfolio (that alone was 0.15 GB for 2,000 clients)."""
-    ingested, clients = _ingest_and_build(options, config, as_of)
+    ingested, clients = _ingest_and_build(options, settings, as_of)
     yield ingested, clients is not None
     yield from (clients or {}).items()
 
 
-def _ingest(options: RunOptions, config: Config, as_of: date) -> IngestResult:
+def _ingest(options: RunOptions, settings: Settings, as_of: date) -> IngestResult:
     try:
         ingested = ingest_folder(options.inputs, IngestOptions(
-            as_of=as_of, stale_days=int(config.get("thresholds.stale_input_days", 30)),
-            format_overrides=config.get("ingest.formats", {}) or {}))
+            as_of=as_of, stale_days=settings.thresholds.stale_input_days,
+            format_overrides=dict(settings.ingest.formats)))
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
     log.info("ingested %d files: %d rows read, %d rejected, %d unrecognised", len(ingested.files),
@@ -331,10 +328,10 @@ def _log_resume(redo: dict[str, int], unchanged: int) -> None:
         log.info("--resume: %d unchanged, %d rendered again (%s)", unchanged, total, reasons)
 
 
-def _open_history(config: Config, out: Path):
+def _open_history(settings: Settings, out: Path):
     from ..history import HistoryStore
 
-    url = os.environ.get("VCIO_HISTORY_URL") or config.get("history.url") or None
+    url = os.environ.get("VCIO_HISTORY_URL") or settings.history.url or None
     return HistoryStore.open(url, out)
 
 
@@ -366,7 +363,7 @@ def _record_histories(store, batch: list[ClientOutput], quarter: str, as_of: dat
             log.error("client %s: could not record the history snapshot: %s", output.name, exc)
 
 
-def _write_portfolio(quarter_dir: Path, quarter: Quarter, config: Config, qbr_template: Path, state: RunState,
+def _write_portfolio(quarter_dir: Path, quarter: Quarter, settings: Settings, qbr_template: Path, state: RunState,
                      entries: dict[str, dict], manifest: dict) -> None:
     """The MSP owner's view across every client rendered (or unchanged) this quarter."""
     from ..history import portfolio_deck, portfolio_workbook
@@ -375,7 +372,7 @@ def _write_portfolio(quarter_dir: Path, quarter: Quarter, config: Config, qbr_te
             if entry["files"] and "portfolio" in state.clients.get(name, {})]
     if not rows:
         return
-    msp = config.get("msp.name", "")
+    msp = settings.msp.name
     atomic_write(quarter_dir / "portfolio.xlsx", portfolio_workbook(rows, quarter.label, msp))
     atomic_write(quarter_dir / "portfolio.pptx", portfolio_deck(rows, quarter.label, msp, qbr_template))
     manifest["portfolio"] = {"workbook": "portfolio.xlsx", "deck": "portfolio.pptx", "clients": len(rows)}
@@ -446,7 +443,8 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
 
 
 def _export_pdfs(quarter_dir: Path, entry: dict) -> None:
-    from ..render.pdf import PdfUnavailable, convert_to_pdf
+    from ..errors import PdfUnavailable
+    from ..render.pdf import convert_to_pdf
 
     for key in ("roadmap", "qbr"):
         relative = entry["files"].get(key)

@@ -8,13 +8,12 @@ states what matters to it.
 
 from __future__ import annotations
 
-import copy
 import functools
 from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from pipeline.config import Config, load_config
+from pipeline.config import Settings, load_settings, settings_from
 from pipeline.findings import evaluate
 from pipeline.findings.finding import Finding
 from pipeline.findings.lifecycle import LifecycleCatalog, identify_os
@@ -40,8 +39,8 @@ def builtin_catalog() -> LifecycleCatalog:
 
 
 @functools.cache
-def default_config() -> Config:
-    return load_config(None)
+def default_config() -> Settings:
+    return load_settings(None)
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def catalog() -> LifecycleCatalog:
 
 
 @pytest.fixture
-def config() -> Config:
+def config() -> Settings:
     return default_config()
 
 
@@ -60,16 +59,17 @@ def eol_of(caption: str) -> date:
     return status.eol
 
 
-def configured(**overrides) -> Config:
-    """The default configuration with dotted overrides: configured(**{"prices.desktop": 999})."""
-    data = copy.deepcopy(default_config().data)
+def configured(clients: dict | None = None, **overrides) -> Settings:
+    """The default settings with dotted overrides, validated as a vcio.toml would be:
+    configured(**{"prices.desktop": 999}); per-client sections with clients={"Acme": {"prices": {...}}}."""
+    user: dict = {"clients": clients or {}}
     for dotted, value in overrides.items():
-        node = data
+        node = user
         *parents, leaf = dotted.split(".")
         for part in parents:
             node = node.setdefault(part, {})
         node[leaf] = value
-    return Config(data)
+    return settings_from(user, None)
 
 
 def asset(name: str = "PC-01", **fields) -> Asset:
@@ -119,17 +119,17 @@ def client(*, assets=(), users=(), subscriptions=(), contracts=(), goals=(), exc
                       contracts=list(contracts), goals=list(goals), exclusions=list(exclusions), **fields)
 
 
-def run(data: ClientData, as_of: date = AS_OF, config: Config | None = None):
+def run(data: ClientData, as_of: date = AS_OF, config: Settings | None = None):
     """evaluate() with the built-in catalog and (by default) the default configuration."""
     return evaluate(data, as_of, config or default_config(), builtin_catalog())
 
 
-def found(data: ClientData, rule: str, as_of: date = AS_OF, config: Config | None = None) -> list[Finding]:
+def found(data: ClientData, rule: str, as_of: date = AS_OF, config: Settings | None = None) -> list[Finding]:
     """The active findings of one rule (full rule name, or its category)."""
     return [f for f in run(data, as_of, config).findings if rule in {f.rule, f.category}]
 
 
-def one(data: ClientData, rule: str, as_of: date = AS_OF, config: Config | None = None) -> Finding | None:
+def one(data: ClientData, rule: str, as_of: date = AS_OF, config: Settings | None = None) -> Finding | None:
     """The single finding of a rule, or None; fails if the rule produced more than one."""
     matches = found(data, rule, as_of, config)
     assert len(matches) <= 1, [f.title for f in matches]

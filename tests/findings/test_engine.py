@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
+from pipeline.config import load_settings
 from pipeline.findings import budget, evaluate, grades, initiatives, risks
 from pipeline.findings.finding import SEVERITY_RANK, finding_id
 from pipeline.findings.lifecycle import LifecycleCatalog
@@ -98,8 +98,7 @@ def test_counts_by_category_and_severity():
 
 
 def test_per_client_configuration_is_applied():
-    config = configured()
-    config.clients = {CLIENT: {"thresholds": {"missing_patches": 20}}}
+    config = configured(clients={CLIENT: {"thresholds": {"missing_patches": 20}}})
     data = client(assets=[asset(patches_missing=15)])
     assert found(data, "security.patches_missing", config=config) == []
     assert found(data, "security.patches_missing") != []
@@ -134,7 +133,7 @@ def sample_catalog() -> LifecycleCatalog:
 
 def analyse(name: str):
     data = sample_clients()[name]
-    config = load_config(None)
+    config = load_settings(None)
     result = evaluate(data, SAMPLE_AS_OF, config, sample_catalog())
     plan = initiatives(data, result.findings, SAMPLE_AS_OF)
     return data, result, plan, grades(data, result.findings), risks(data, result.findings, plan), \

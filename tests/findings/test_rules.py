@@ -256,9 +256,7 @@ class TestHardwareAge:
         assert (finding.estimated_cost, finding.cost_kind) == (price, "one_time")
 
     def test_per_client_override_of_the_maximum_age(self):
-        base = default_config()
-        from pipeline.config import Config
-        config = Config(base.data, None, {"Acme Dental": {"hardware": {"max_age_years": {"desktop": 8}}}})
+        config = configured(clients={"Acme Dental": {"hardware": {"max_age_years": {"desktop": 8}}}})
         pc = asset(purchase_date=date(2020, 1, 1))  # 6.9 years old: past 5, not past 8
         assert found(client(assets=[pc]), self.RULE, config=config) == []
         assert one(client(assets=[pc]), self.RULE).severity == "medium"

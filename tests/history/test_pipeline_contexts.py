@@ -17,14 +17,14 @@ REVIEWS = (("2026-Q3", date(2026, 8, 20)), ("2026-Q4", date(2026, 11, 20)))
 
 
 def _contexts(quarter: str, as_of: date) -> dict[str, tuple[object, dict]]:
-    from pipeline.config import find_config, load_config
+    from pipeline.config import find_config, load_settings
     from pipeline.ingest import IngestOptions, ingest_folder
     from pipeline.model import build_clients
     from pipeline.render.context import RunFacts
     from pipeline.runner.client_job import ClientJob, analyse
 
     inputs = REPO / "inputs"
-    config = load_config(find_config(None, inputs))
+    config = load_settings(find_config(None, inputs))
     clients = build_clients(ingest_folder(inputs, IngestOptions(as_of=as_of)))
     result = {}
     for name, client in clients.items():

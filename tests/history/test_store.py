@@ -168,7 +168,7 @@ def test_roll_up_objects_are_accepted_too(store):
 
 
 def test_unreachable_or_driverless_databases_are_environment_errors(tmp_path):
-    from pipeline.status import ExitStatus
+    from pipeline.errors import ExitStatus
 
     with pytest.raises(HistoryError) as missing_driver:
         HistoryStore.open("nosuchdialect://host/db")

@@ -18,7 +18,7 @@ from tests.hostile.conftest import QUARTER, files_under
 def test_a_run_makes_no_network_call(tmp_path, monkeypatch):
     """In process (--jobs 1), with every way to open a connection or resolve a name switched off."""
     from pipeline.runner.run import RunOptions, run
-    from pipeline.status import ExitStatus
+    from pipeline.errors import ExitStatus
 
     attempts: list = []
 

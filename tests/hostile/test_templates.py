@@ -18,7 +18,7 @@ import pytest
 from docx import Document
 
 from pipeline.render.docx import render_roadmap
-from pipeline.render.errors import TemplateError
+from pipeline.errors import TemplateError
 from pipeline.render.pptx import render_deck
 from pipeline.render.text import neutralise_formula
 from pipeline.render.xlsx import render_workbook

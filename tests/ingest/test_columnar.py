@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from pipeline.ingest import IngestOptions, IngestResult, ingest_folder, load_profiles
 from pipeline.ingest import decode, folder, values
 from pipeline.ingest.clients import ClientResolver, Match, resolve_distinct, resolve_in_order
-from pipeline.ingest.decode import DecodeError, read_table
+from pipeline.errors import DecodeError
+from pipeline.ingest.decode import read_table
 from pipeline.ingest.profiles import cell_parser
 from pipeline.ingest.values import ColumnParser, Failure, parse_datetime
 

@@ -1,6 +1,7 @@
 import pytest
 
-from pipeline.ingest.decode import DecodeError, read_table
+from pipeline.errors import DecodeError
+from pipeline.ingest.decode import read_table
 
 
 def write(tmp_path, name, data: bytes):

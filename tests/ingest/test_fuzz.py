@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.ingest import IngestOptions, ingest_folder, load_profiles
-from pipeline.ingest.decode import DecodeError, decode_bytes, read_table
+from pipeline.errors import DecodeError
+from pipeline.ingest.decode import decode_bytes, read_table
 
 from .conftest import AS_OF, FIXTURES
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipeline.ingest.profiles import BUILTIN_DIR, ProfileError, detect, header_key, load_profile, load_profiles
+from pipeline.errors import ProfileError
+from pipeline.ingest.profiles import BUILTIN_DIR, detect, header_key, load_profile, load_profiles
 from pipeline.ingest.schema import ENTITIES
 
 PROFILES = load_profiles()

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from pipeline.render.docx import render_roadmap
-from pipeline.render.errors import TemplateError
+from pipeline.errors import TemplateError
 from tests.render.conftest import HOSTILE_TITLE, TEMPLATES
 
 TEMPLATE = TEMPLATES / "roadmap.docx"

@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.util import Pt
 
 from tests.render.conftest import FORMULA_HOST, HOSTILE_TITLE, TEMPLATES
-from pipeline.render.errors import TemplateError
+from pipeline.errors import TemplateError
 from pipeline.render.pptx import (APPENDIX_PT, LAYOUT_TABLE, MIN_TABLE_PT, REQUIRED_LAYOUTS, TABLE_PT, chart_data,
                                   estimate_lines, fit_lines, paginate_rows, render_deck, row_height, rows_per_slide)
 

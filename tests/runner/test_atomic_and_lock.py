@@ -8,7 +8,7 @@ from pipeline.runner import atomic
 from pipeline.runner.atomic import atomic_write, remove_stale_temps
 from pipeline.runner.lock import LOCK_NAME, OutputLock
 from pipeline.runner.state import RunState, sha256
-from pipeline.status import EnvironmentProblem, LockedError
+from pipeline.errors import EnvironmentProblem, LockedError
 
 
 def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path):

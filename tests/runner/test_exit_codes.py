@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from pipeline import cli
 from pipeline.runner.progress import Progress
-from pipeline.status import ExitStatus
+from pipeline.errors import ExitStatus
 
 from ..conftest import INPUTS, run_cli
 

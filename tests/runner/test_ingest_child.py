@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.runner.child import in_child
 from pipeline.runner.environment import Environment
-from pipeline.status import EnvironmentProblem, UsageError
+from pipeline.errors import EnvironmentProblem, UsageError
 
 from ..conftest import INPUTS
 
@@ -26,7 +26,7 @@ def _options(tmp_path, **kwargs):
 
 def test_the_child_builds_the_same_model_as_this_process(tmp_path):
     options = _options(tmp_path)
-    config = run_module.load_run_config(options)
+    config = run_module.load_run_settings(options)
     here_ingested, here = run_module._ingest_and_build(options, config, AS_OF)
     child_ingested, child = run_module._load_portfolio(options, config, AS_OF)
     assert child == here and len(child) == 6

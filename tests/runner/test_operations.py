@@ -37,6 +37,16 @@ def documents(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.suffix in {".docx", ".pptx", ".xlsx"}]
 
 
+def test_a_bad_per_client_setting_is_refused_before_any_work(tmp_path):
+    config = tmp_path / "vcio.toml"
+    config.write_text('[clients."Sunrise Pediatrics".prices]\ndesktop = "not a number"\n')
+    out = tmp_path / "out"
+    result = small_run(out, "--config", str(config))
+    assert result.returncode == 2, result.stderr
+    assert '[clients."Sunrise Pediatrics"]: [prices] desktop' in result.stderr and "expected a number" in result.stderr
+    assert not (out / "2026-Q4" / "manifest.json").exists()
+
+
 def test_usage_errors_exit_2(tmp_path):
     disagree = run_cli("run", "--inputs", str(INPUTS), "--out", str(tmp_path), "--as-of", AS_OF, "--quarter", "2026-Q3")
     assert disagree.returncode == 2 and "2026-Q4" in disagree.stderr
@@ -86,16 +96,30 @@ def test_second_run_exits_75_while_locked(tmp_path):
     assert result.returncode == 75 and "holds" in result.stderr
 
 
+def _roadmap_failing_for(client: str, path: Path) -> Path:
+    """The built-in roadmap template with a tag that divides by zero for one client only."""
+    source = REPO / "templates" / "roadmap.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                poison = f'{{% if client.name == "{client}" %}}{{{{ 1 // 0 }}}}{{% endif %}}'
+                data = data.replace(b"<w:body>", f'<w:body><w:p><w:r><w:t>{poison}</w:t></w:r></w:p>'.encode(), 1)
+            zout.writestr(item, data)
+    return path
+
+
 def test_poisoned_client_fails_alone_with_exit_1(tmp_path):
+    template = _roadmap_failing_for("Sunrise Pediatrics", tmp_path / "roadmap.docx")
     config = tmp_path / "vcio.toml"
-    config.write_text('[clients."Sunrise Pediatrics".prices]\ndesktop = "not a number"\n')
+    config.write_text(f'[documents]\nroadmap_template = "{template}"\n')
     out = tmp_path / "out"
     result = small_run(out, "--config", str(config))
     assert result.returncode == 1, result.stderr
     manifest = json.loads((out / "2026-Q4" / "manifest.json").read_text())
     status = {c["name"]: c for c in manifest["clients"]}
     assert status["Sunrise Pediatrics"]["status"] == "failed"
-    assert "not a number" in status["Sunrise Pediatrics"]["error"]
+    assert status["Sunrise Pediatrics"]["error"].startswith("TemplateError: the roadmap template")
     assert status["Bluebird Creative Studio"]["status"] == "ok"
     assert manifest["status"] == "partial"
     assert "Traceback" in result.stderr  # the traceback goes to the log

@@ -19,7 +19,7 @@ def test_a_packed_view_unpacks_to_the_same_view_and_is_smaller(tmp_path):
     assert repr(packed.unpack()) == repr(view)  # the fingerprint is over repr(view): it must not change
     assert isinstance(packed.blob, bytes)
     assert pickle.loads(pickle.dumps(packed)).unpack() == packed.unpack()  # survives the trip to a worker
-    job = ClientJob(client=None, slug="x", facts=None, config=None, roadmap_template=None, qbr_template=None,
+    job = ClientJob(client=None, slug="x", facts=None, settings=None, roadmap_template=None, qbr_template=None,
                     history=packed)
     assert repr(job.history_view()) == repr(view)
     assert ClientJob(None, "x", None, None, None, None, history=view).history_view() is view

@@ -39,5 +39,5 @@ def test_an_unknown_chart_style_is_a_configuration_error(tmp_path):
     result = run_cli("run", "--inputs", str(INPUTS), "--out", str(tmp_path / "out"), "--as-of", "2026-11-20",
                      "--config", str(config))
     assert result.returncode == 2
-    assert "roadmap_charts = 'svg' is not one of 'native', 'picture'" in result.stderr
+    assert "[documents] roadmap_charts = 'svg': not one of 'native', 'picture'" in result.stderr
     assert NORTHWIND in result.stderr

@@ -57,8 +57,8 @@ def commitment(sub: Subscription, as_of: date) -> str | None:
 
 
 def renewals(client: ClientData, ctx: RuleContext) -> list[Finding]:
-    horizon = ctx.as_of + timedelta(days=ctx.threshold("renewal_horizon_days"))
-    soon = ctx.as_of + timedelta(days=ctx.threshold("renewal_soon_days"))
+    horizon = ctx.as_of + timedelta(days=ctx.settings.thresholds.renewal_horizon_days)
+    soon = ctx.as_of + timedelta(days=ctx.settings.thresholds.renewal_soon_days)
     usage = license_usage(client)
     findings = []
     due = [s for s in client.subscriptions
@@ -147,7 +147,7 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
             sources, due_date=renew, estimated_cost=annual, cost_kind="recurring",
             facts={"product": entry["product"], "purchased": entry["purchased"], "assigned": entry["assigned"],
                    "spare": spare, "monthly": round(monthly, 2)}))
-    inactive_days = ctx.threshold("inactive_user_days")
+    inactive_days = ctx.settings.thresholds.inactive_user_days
     cutoff = ctx.as_of - timedelta(days=inactive_days)
     for user in client.users:
         paid = [p for p in user.licenses if ctx.prices.license_monthly(p)[0] > 0]

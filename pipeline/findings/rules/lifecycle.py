@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...config import Config
+from ...config import Settings
 from ...model import Asset, ClientData
 from ...quarters import Quarter, add_months, add_years
 from ..finding import Finding, RuleContext
@@ -41,8 +41,8 @@ def device_subjects(client: ClientData) -> dict[int, str]:
 
 
 def os_end_of_support(client: ClientData, ctx: RuleContext) -> list[Finding]:
-    medium = ctx.threshold("eol_medium_months")
-    low = ctx.threshold("eol_low_months")
+    medium = ctx.settings.thresholds.eol_medium_months
+    low = ctx.settings.thresholds.eol_low_months
     findings = []
     subjects = device_subjects(client)
     for asset in client.assets:
@@ -99,7 +99,7 @@ def _eol_remedy(asset: Asset, identity, status, ctx: RuleContext) -> tuple[str, 
                 + extended, ctx.prices.device("server"))
     if identity.product == "windows":
         since = asset.in_service_since
-        max_age = float(ctx.config.get(f"hardware.max_age_years.{asset.device_type}", 5))
+        max_age = ctx.settings.hardware.max_age(asset.device_type) or 5
         old = since is not None and add_years(since, max_age - 1) <= ctx.as_of
         if old or since is None:
             why = "it is near or past its replacement age" if old else "its age is unknown"
@@ -110,13 +110,13 @@ def _eol_remedy(asset: Asset, identity, status, ctx: RuleContext) -> tuple[str, 
             ctx.prices.device(asset.device_type))
 
 
-def replacement_due(asset: Asset, config: Config) -> date | None:
+def replacement_due(asset: Asset, settings: Settings) -> date | None:
     """The date a device is due for replacement: max age, or warranty end for servers (configurable)."""
     since = asset.in_service_since
-    max_age = config.get(f"hardware.max_age_years.{asset.device_type}")
-    due = add_years(since, float(max_age)) if since and max_age else None
+    max_age = settings.hardware.max_age(asset.device_type)
+    due = add_years(since, max_age) if since and max_age else None
     if (asset.device_type in SERVER_LIKE and asset.warranty_end
-            and config.get("hardware.replace_servers_at_warranty_end", True)):
+            and settings.hardware.replace_servers_at_warranty_end):
         due = min(due, asset.warranty_end) if due else asset.warranty_end
     return due
 
@@ -128,7 +128,7 @@ def hardware_age(client: ClientData, ctx: RuleContext) -> list[Finding]:
     for asset in client.assets:
         if is_retired(asset):
             continue  # out of service: nothing to replace (the warranty rule skips it too)
-        due = replacement_due(asset, ctx.config)
+        due = replacement_due(asset, ctx.settings)
         if due is None or due > horizon:
             continue
         since = asset.in_service_since
@@ -137,7 +137,7 @@ def hardware_age(client: ClientData, ctx: RuleContext) -> list[Finding]:
         # The forecast starts next quarter, so that is the earliest quarter a replacement can be budgeted in.
         plan = max(Quarter.of(due), Quarter.of(ctx.as_of).next()).label
         by_warranty = (asset.device_type in SERVER_LIKE and asset.warranty_end == due
-                       and bool(ctx.config.get("hardware.replace_servers_at_warranty_end", True)))
+                       and ctx.settings.hardware.replace_servers_at_warranty_end)
         what = f"{type_word(asset).capitalize()} {asset.name}"
         if due < ctx.as_of:  # the due date itself is still "due", as a warranty still covers its end date
             severity = "high" if asset.device_type in SERVER_LIKE else "medium"
@@ -159,7 +159,7 @@ def hardware_age(client: ClientData, ctx: RuleContext) -> list[Finding]:
 
 
 def warranty(client: ClientData, ctx: RuleContext) -> list[Finding]:
-    window = ctx.threshold("warranty_expiring_days")
+    window = ctx.settings.thresholds.warranty_expiring_days
     findings = []
     subjects = device_subjects(client)
     for asset in client.assets:

@@ -11,8 +11,8 @@ from .lifecycle import device_subjects, fmt, is_retired, type_word
 
 def endpoint_protection(client: ClientData, ctx: RuleContext) -> list[Finding]:
     findings = []
-    missing_limit = ctx.threshold("missing_patches")
-    offline_cutoff = datetime.combine(ctx.as_of - timedelta(days=ctx.threshold("agent_offline_days")), datetime.min.time())
+    missing_limit = ctx.settings.thresholds.missing_patches
+    offline_cutoff = datetime.combine(ctx.as_of - timedelta(days=ctx.settings.thresholds.agent_offline_days), datetime.min.time())
     subjects = device_subjects(client)
     for asset in client.assets:
         subject = subjects[id(asset)]
@@ -73,7 +73,7 @@ def backup(client: ClientData, ctx: RuleContext) -> list[Finding]:
     """Only where the exports carry backup data: no data is a data gap, not a finding."""
     if not any(a.last_backup or a.backup_status for a in client.assets):
         return []
-    limit = datetime.combine(ctx.as_of - timedelta(days=ctx.threshold("backup_max_age_days")), datetime.min.time())
+    limit = datetime.combine(ctx.as_of - timedelta(days=ctx.settings.thresholds.backup_max_age_days), datetime.min.time())
     findings = []
     subjects = device_subjects(client)
     for asset in client.assets:
