@@ -1,0 +1,142 @@
+"""The risk register, worst first, each risk naming its worst items in plain words.
+
+One risk per kind of finding and severity, so a critical server is never folded into a row about PCs: Granite
+Ridge's two Windows Server 2012 R2 servers read "GRM-ERP01 and GRM-FS01 run Windows Server 2012 R2, without
+security fixes since Oct 10, 2023", above the Windows 10 PCs. Risks are ordered by severity, then date, then
+score; mitigations (the initiatives covering the risk's findings) by severity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from datetime import date
+
+from ..findings.finding import SEVERITY_RANK, Finding
+from ..wording import Wording
+from . import phrases
+from .model import Initiative, Risk
+
+# rule -> (impact 1-5, cost of inaction)
+RISK_IMPACT: dict[str, tuple[int, str]] = {
+    "lifecycle.os_end_of_support": (4, "Systems without security fixes: one unpatched flaw can lead to ransomware, "
+                                       "data loss and failed compliance checks or cyber-insurance claims."),
+    "lifecycle.hardware_age": (2, "Old devices fail more often and slow staff down; unplanned failures cost more than "
+                                  "planned replacements."),
+    "lifecycle.warranty": (3, "A failed part on an out-of-warranty server or firewall can mean days of downtime "
+                              "waiting for parts, at full cost."),
+    "renewal.subscription": (2, "Committed subscriptions renew automatically: seats not reduced before the date are "
+                                "paid for another full term."),
+    "renewal.contract": (2, "An agreement that lapses leaves services without cover or terms."),
+    "licensing.unassigned_seats": (2, "Money spent every month on seats nobody uses."),
+    "licensing.blocked_user_licensed": (2, "Money spent every month on accounts nobody can sign in to."),
+    "licensing.inactive_user": (2, "Money spent every month on accounts nobody uses."),
+    "security.av_not_running": (5, "An endpoint without working antivirus or EDR is the easiest way in for "
+                                   "ransomware."),
+    "security.patch_failed": (4, "Devices that cannot install updates stay exposed to known attacks."),
+    "security.reboot_pending": (2, "Installed updates do not protect until the device restarts."),
+    "security.patches_missing": (4, "Known vulnerabilities stay open while patches wait."),
+    "security.agent_offline": (3, "Devices that stopped reporting are neither patched nor monitored."),
+    "security.mfa_not_registered": (5, "Accounts without MFA are taken over with a single phished password: the most "
+                                       "common cause of business e-mail compromise."),
+    "backup.server_unprotected": (5, "Without a recent backup, a failure or ransomware attack means permanent data "
+                                     "loss."),
+}
+_CATEGORY_IMPACT = {"end_of_life": 4, "hardware_age": 2, "warranty": 3, "renewal": 2, "license_waste": 2,
+                    "security": 4, "backup": 5}
+RISK_METHOD = ("Each risk groups the findings of one kind and severity. Risk score = likelihood (1-5) x impact "
+               "(1-5): likelihood comes from the severity (critical 4, high 3, medium 2, low 1), plus 1 when 5 or more "
+               "items share the risk; impact is set per kind of risk, plus 1 (up to 5) when it is critical. Band: "
+               "15+ high, 8+ medium, below 8 low. The register is ordered by severity, then date, then score.")
+_LIKELIHOOD = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+_BANDS = {"high": 0, "medium": 1, "low": 2}
+
+
+def risk_register(client_name: str, findings: list[Finding], plan: list[Initiative], as_of: date,
+                  wording: Wording) -> tuple[Risk, ...]:
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        groups[(finding.rule, finding.severity)].append(finding)
+    covering: dict[str, Initiative] = {fid: item for item in plan for fid in item.finding_ids}
+    risks = []
+    for (rule, severity), members in groups.items():
+        impact, inaction = RISK_IMPACT.get(rule, (_CATEGORY_IMPACT.get(members[0].category, 3),
+                                                  "Left alone, this finding stays open and its cost grows."))
+        likelihood = min(5, _LIKELIHOOD[severity] + (1 if len(members) >= 5 else 0))
+        if severity == "critical":
+            impact = min(5, impact + 1)
+        score = likelihood * impact
+        band = "high" if score >= 15 else "medium" if score >= 8 else "low"
+        subjects = sorted({f.subject for f in members}, key=str.casefold)
+        initiatives = sorted({covering[f.finding_id].initiative_id: covering[f.finding_id]
+                              for f in members if f.finding_id in covering}.values(),
+                             key=lambda i: (SEVERITY_RANK[i.severity], i.rank))
+        dates = [f.due_date for f in members if f.due_date]
+        key = f"{client_name.casefold()}|{rule}|{severity}"
+        risks.append(Risk(
+            risk_id=f"RSK-{hashlib.sha1(key.encode()).hexdigest()[:6].upper()}",
+            title=describe(rule, members, as_of, wording), severity=severity, category=members[0].category,
+            likelihood=likelihood, impact=impact, score=score, band=band, since=min(dates) if dates else None,
+            cost_of_inaction=wording.spell(inaction), mitigations=tuple(i.title for i in initiatives),
+            initiative_ids=tuple(i.initiative_id for i in initiatives), finding_count=len(members),
+            subjects=tuple(subjects)))
+    # Severity first; within it the higher band, then the oldest date: what has been exposed longest.
+    risks.sort(key=lambda r: (SEVERITY_RANK[r.severity], _BANDS[r.band], r.since or date.max, -r.score, r.title))
+    return tuple(risks)
+
+
+def describe(rule: str, members: list[Finding], as_of: date, wording: Wording) -> str:
+    """The risk in plain words: which systems, what is wrong, since when."""
+    w = wording
+    facts = members[0].facts
+    who, many = phrases.named_or_counted(members, w, "user" if members[0].subject_kind == "user" else None)
+    verb = (lambda one, more: more if many else one)
+    if rule == "lifecycle.os_end_of_support":
+        os_text = phrases.systems(members)
+        eol = min(f.due_date for f in members if f.due_date)
+        if eol < as_of:
+            return f"{who} {verb('runs', 'run')} {os_text}, without security fixes since {w.day(eol)}"
+        return f"{who} {verb('runs', 'run')} {os_text}, which loses support on {w.day(eol)}"
+    if rule == "lifecycle.hardware_age":
+        return f"{who} {verb('is', 'are')} at or past {verb('its', 'their')} replacement age"
+    if rule == "lifecycle.warranty":
+        end = min(f.due_date for f in members if f.due_date)
+        if end < as_of:
+            return f"{who} {verb('is', 'are')} out of warranty ({'since' if not many else 'the first since'} {w.day(end)})"
+        return f"Warranty on {who} {verb('ends', 'end')} from {w.day(end)}" if many else \
+            f"Warranty on {who} ends on {w.day(end)}"
+    if rule == "security.av_not_running":
+        return f"{who} {verb('has', 'have')} no working antivirus or EDR"
+    if rule == "security.patch_failed":
+        return f"Updates are failing to install on {who}"
+    if rule == "security.patches_missing":
+        return f"Approved patches are waiting on {who}"
+    if rule == "security.reboot_pending":
+        return f"{who} {verb('needs', 'need')} a reboot to finish installing updates"
+    if rule == "security.agent_offline":
+        return f"{who} stopped reporting to the RMM"
+    if rule == "security.mfa_not_registered":
+        admins = sum(1 for f in members if f.facts.get("is_admin"))
+        role = "administrator account" if admins == len(members) else "account"
+        who, many = phrases.named_or_counted(members, w, role)
+        return f"{who} {verb('has', 'have')} no MFA: one phished password takes {verb('it', 'them')} over"
+    if rule == "backup.server_unprotected":
+        return f"{who} {verb('has', 'have')} no recent verified backup"
+    if rule in {"licensing.blocked_user_licensed", "licensing.inactive_user"}:
+        total = sum(f.estimated_cost or 0 for f in members)
+        state = "blocked" if rule == "licensing.blocked_user_licensed" else "inactive"
+        holds = "holds" if len(members) == 1 else "hold"
+        return w.spell(f"{w.count(len(members), f'{state} account')} still {holds} paid licences "
+                       f"({w.money(total)} a year)")
+    if rule == "licensing.unassigned_seats":
+        total = sum(f.estimated_cost or 0 for f in members)
+        seats = sum(int(f.facts.get("spare") or 0) for f in members)
+        return w.spell(f"{w.count(seats, 'paid seat')} {'is' if seats == 1 else 'are'} not assigned to anyone "
+                       f"({w.money(total)} a year)")
+    if rule == "renewal.subscription":
+        return f"{w.count(len(members), 'subscription')} {'renews' if len(members) == 1 else 'renew'} soon"
+    if rule == "renewal.contract":
+        return f"{w.count(len(members), 'agreement')} {'ends' if len(members) == 1 else 'end'} soon"
+    if len(members) == 1:
+        return members[0].title
+    return f"{members[0].title} (and {w.count(len(members) - 1, 'similar finding')})"
