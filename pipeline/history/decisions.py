@@ -76,6 +76,9 @@ def decisions_context(client_decisions: list, findings: list, initiatives: list,
     stated = _latest_rows(client_decisions)
 
     effective: dict[str, tuple[dict, bool]] = {k: (v, True) for k, v in carried.items()}
+    stated = _regrouped(stated, plan, current, view)
+    effective = {_regrouped_id(item, record, plan, current, view): (record, was) for item, (record, was)
+                 in effective.items()}
     for item, record in stated.items():
         before = carried.get(item)
         if before and before["decision"] == record["decision"]:
@@ -94,6 +97,40 @@ def decisions_context(client_decisions: list, findings: list, initiatives: list,
     result["declined"].sort(key=lambda e: (e["decided_on"] or "9999", e["title"].casefold()))
     result["deferred"].sort(key=lambda e: (not e["due_for_review"], e["revisit_quarter"] or "", e["title"].casefold()))
     result["done"].sort(key=lambda e: (e["decided_on"] or "9999", e["title"].casefold()))
+    return result
+
+
+def _regrouped_id(item: str, record: dict, plan: dict[str, dict], current: dict[str, dict],
+                  view: ClientHistory | None) -> str:
+    """The initiative that now covers the findings of a retired initiative id (initiatives were regrouped into
+    themes); the item itself when it is still current, unknown, or none of its findings is open."""
+    if item in plan or item in current or view is None:
+        return item
+    earlier = set(view.initiative_findings.get(item, set())) | set(record.get("finding_ids") or [])
+    open_ids = {fid for fid in earlier if fid in current}
+    if not open_ids:
+        return item  # resolved since, or never an initiative: kept under its own id
+    best = max(plan.values(), key=lambda i: (len(open_ids & set(i["finding_ids"])), i["initiative_id"]))
+    if not open_ids & set(best["finding_ids"]):
+        return item
+    record.setdefault("finding_ids", sorted(earlier))
+    title = record.get("title") or (view.known_items.get(item) or {}).get("title") or item
+    record["note"] = " ".join(p for p in (record.get("note") or "", f"(recorded against '{title}', {item}, now "
+                                                                      "part of this initiative)") if p)
+    log.info("decision on %s carried to %s, which now covers its open findings", item, best["initiative_id"])
+    return best["initiative_id"]
+
+
+def _regrouped(stated: dict[str, dict], plan: dict[str, dict], current: dict[str, dict],
+               view: ClientHistory | None) -> dict[str, dict]:
+    """decisions.csv rows re-keyed to the initiatives that now cover their findings; a row naming the new id
+    itself wins over one carried from a retired id."""
+    result: dict[str, dict] = {}
+    for item, record in stated.items():
+        target = _regrouped_id(item, record, plan, current, view)
+        if target != item and target in stated:
+            continue
+        result[target] = record
     return result
 
 

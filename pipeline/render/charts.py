@@ -20,7 +20,8 @@ SERIES_HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
 GRADE_COLOURS = {"green": "2E7D5B", "amber": "E0A526", "red": "C0392B", "grey": "A0AAB8"}
 STATUS_COLOURS = {
     # support status
-    "Supported": GRADE_COLOURS["green"], "Ends within 12 months": GRADE_COLOURS["amber"],
+    "Supported": GRADE_COLOURS["green"], "Supported (newer than the catalog)": GRADE_COLOURS["green"],
+    "Ends within 12 months": GRADE_COLOURS["amber"],
     "Unsupported": GRADE_COLOURS["red"], "Unknown": GRADE_COLOURS["grey"], "Not reported": GRADE_COLOURS["grey"],
     # warranty
     "In warranty": GRADE_COLOURS["green"], "Expires within 90 days": GRADE_COLOURS["amber"],

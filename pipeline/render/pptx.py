@@ -477,12 +477,13 @@ class _Deck:
 
     def table_slides(self, layout: str, title: str, header: Sequence[str], rows: list[list[Any]],
                      weights: Sequence[float], notes: str, takeaway: str = "", font_pt: float = TABLE_PT,
-                     align: Sequence[str] | None = None, max_pages: int | None = None, more_text: str = "") -> int:
+                     align: Sequence[str] | None = None, max_pages: int | None = None, more_text: str = "",
+                     max_lines: int = MAX_CELL_LINES, min_row: int = 0) -> int:
         """One table over as many slides as it needs ("(continued)" titles); returns rows shown."""
         layout_obj = self.layouts[layout]
         box = next(ph for ph in layout_obj.placeholders if ph.placeholder_format.idx == 1)
         widths = _widths(weights, box.width)
-        rows = [[_fit_cell(cell, w, font_pt) for cell, w in zip(row, widths)] for row in rows]
+        rows = [[_fit_cell(cell, w, font_pt, max_lines) for cell, w in zip(row, widths)] for row in rows]
         pages = paginate_rows(rows, widths, box.height, font_pt, header)
         shown_pages = pages[:max_pages] if max_pages else pages
         shown = sum(len(p) for p in shown_pages)
@@ -493,7 +494,7 @@ class _Deck:
             if hidden and n == len(shown_pages) - 1:
                 line = (more_text or "{n} more rows: see the findings workbook for the full list.").format(n=hidden)
             self.takeaway(slide, line)
-            self.table(slide, 1, header, page, weights, font_pt, align)
+            self.table(slide, 1, header, page, weights, font_pt, align, min_row)
         return shown
 
     def one_line(self, title: str, line: str, notes: str, more: Sequence[str] = ()) -> None:
@@ -524,10 +525,10 @@ def _widths(weights: Sequence[float], total: int) -> list[int]:
     return widths
 
 
-def _fit_cell(cell: Any, width: int, font_pt: float) -> Any:
+def _fit_cell(cell: Any, width: int, font_pt: float, max_lines: int = MAX_CELL_LINES) -> Any:
     if isinstance(cell, dict):
-        return {**cell, "text": fit_lines(_cell_text(cell), width, font_pt)}
-    return fit_lines(_cell_text(cell), width, font_pt)
+        return {**cell, "text": fit_lines(_cell_text(cell), width, font_pt, max_lines)}
+    return fit_lines(_cell_text(cell), width, font_pt, max_lines)
 
 
 GRADE_TEXT = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "Not assessed"}

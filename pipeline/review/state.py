@@ -163,9 +163,10 @@ def finding_groups(findings: list[Finding], placed: dict[str, tuple[str, str]], 
     titles = {i.initiative_id: i.title for i in plan}
     groups: dict[tuple, list[Finding]] = defaultdict(list)
     for f in findings:
-        groups[(f.category, f.rule, f.severity, _group_key(f))].append(f)
+        groups[(f.category, f.rule, _group_key(f))].append(f)
     rows = []
-    for (category, rule, severity, key), members in groups.items():
+    for (category, rule, key), members in groups.items():
+        severity = min((f.severity for f in members), key=SEVERITY_RANK.__getitem__)
         one_time = sum(f.estimated_cost or 0 for f in members if f.cost_kind == "one_time")
         annual = sum(f.estimated_cost or 0 for f in members if f.cost_kind == "recurring")
         initiative_ids = {placed[f.finding_id][0] for f in members if f.finding_id in placed}

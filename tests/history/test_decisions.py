@@ -168,3 +168,25 @@ def test_a_filled_in_template_reads_back_as_decisions(tmp_path):
     result = decisions_context(client.decisions, ALL, [REFRESH], "2026-Q4", None)
     assert [e["item_id"] for e in result["deferred"]] == [REFRESH["initiative_id"]]
     assert [e["item_id"] for e in result["declined"]] == [EOL["finding_id"]]
+
+
+def test_a_decision_on_a_regrouped_initiative_moves_to_the_theme_that_now_covers_its_findings(store):
+    """Initiatives became themes: a decline recorded against the retired id is not lost."""
+    old = initiative("feature_update", "Windows 11 23H2", [AGE1, AGE2], title="Apply the feature update on 2 devices")
+    declined = {"item_id": old["initiative_id"], "decision": "declined", "decided_on": "2026-08-20",
+                "decided_by": "Owner"}
+    _step(store, "2026-Q3", ALL, [old, MFA_PLAN], [declined])
+    theme = initiative("os_update", "theme", [AGE1, AGE2, AGE3], title="Bring 3 PCs to a supported Windows release")
+    q4 = _step(store, "2026-Q4", ALL, [theme, MFA_PLAN], [])
+    (entry,) = q4["declined"]
+    assert entry["item_id"] == theme["initiative_id"]
+    assert old["initiative_id"] in entry["note"] and "Apply the feature update on 2 devices" in entry["note"]
+    assert entry["title"] == "Bring 3 PCs to a supported Windows release"
+
+
+def test_a_decision_whose_findings_are_all_gone_keeps_its_own_id(store):
+    old = initiative("feature_update", "Windows 11 23H2", [AGE1], title="Apply the feature update on 1 device")
+    _step(store, "2026-Q3", ALL, [old], [{"item_id": old["initiative_id"], "decision": "accepted",
+                                         "decided_on": "2026-08-20"}])
+    q4 = _step(store, "2026-Q4", [MFA], [MFA_PLAN], [])
+    assert [e["item_id"] for e in q4["accepted"]] == [old["initiative_id"]]
