@@ -116,7 +116,7 @@ def run_pull(options: PullOptions) -> PullOutcome:
             if options.dry_run:
                 outcome.status, outcome.plan = "planned", connector.plan(tool_settings, unit)
             else:
-                _pull_unit(connector, tool_settings, creds, settings, options.timing, outcome)
+                _pull_unit(connector, tool_settings, creds, settings, options.timing, outcome, secrets)
             outcomes.append(outcome)
         if not options.dry_run:
             for folder, tool in dict.fromkeys((folder, c.name) for c, _, folder, _, _ in work):
@@ -140,11 +140,13 @@ def _unit_folder(connector: Connector, folder: Path, unit: str) -> Path:
 
 
 def _pull_unit(connector: Connector, settings: dict, creds: Credentials, pull: PullSettings, timing: Timing,
-               outcome: UnitOutcome) -> None:
+               outcome: UnitOutcome, secrets: tuple[str, ...]) -> None:
     from ..runner.atomic import remove_stale_temps
 
     client = HttpClient(Policy(timeout=pull.timeout, total_timeout=pull.total_timeout, max_retries=pull.max_retries,
-                               rate_limit=connector.rate_limit), timing, creds.secrets(), outcome.label)
+                               rate_limit=connector.rate_limit), timing,
+                        # every credential of this pull: a vendor echoing another's key must not print it either
+                        secrets, outcome.label)
     folder = outcome.folder
     remove_stale_temps(folder)
     log.info("%s: pulling", outcome.label)
