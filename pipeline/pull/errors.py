@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..status import UsageError
+from ..errors import UsageError
 
 
 class CredentialError(UsageError):

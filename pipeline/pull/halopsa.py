@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..status import UsageError
+from ..errors import UsageError
 from .base import Connector, Fetched, base_url, oauth_token
 from .errors import PullFailed
 from .http import HttpClient, with_params

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..status import UsageError
+from ..errors import UsageError
 from .base import Connector, Fetched, base_url, oauth_token
 from .errors import Forbidden, PullFailed
 from .http import HttpClient

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 from .. import __version__
-from ..status import ExitStatus, UsageError
+from ..errors import ExitStatus, UsageError
 from .autotask import Autotask
 from .base import Connector
 from .connectwise import ConnectWise

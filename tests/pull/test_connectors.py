@@ -10,7 +10,7 @@ import json
 import stat
 
 from pipeline.ingest import IngestOptions, ingest_folder
-from pipeline.status import ExitStatus
+from pipeline.errors import ExitStatus
 
 from .world import ACME, CW_ROOT, GRANITE, MFA_PATH, REPORT, REPORT_PATH, SECRETS, TENANT, TOKENS
 

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.pull import PullOptions, run_pull
 from pipeline.pull.errors import CredentialError
-from pipeline.status import ExitStatus
+from pipeline.errors import ExitStatus
 
 from ..conftest import REPO
 from .fakes import Reply

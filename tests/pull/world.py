@@ -36,7 +36,7 @@ base_url = "{api.url}/at/atservicesrest"
 base_url = "{api.url}/halo"
 [pull.ninjaone]
 base_url = "{api.url}/ninja"
-[pull.datto-rmm]
+[pull.datto_rmm]
 base_url = "{api.url}/datto"
 [pull.pax8]
 base_url = "{api.url}/pax8/v1"
