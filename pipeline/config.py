@@ -139,6 +139,62 @@ class HistorySettings:
 
 
 @dataclass(frozen=True)
+class ConnectWisePull:
+    base_url: str
+    codebase: str
+    api_version: str
+
+
+@dataclass(frozen=True)
+class AutotaskPull:
+    base_url: str
+
+
+@dataclass(frozen=True)
+class HaloPull:
+    base_url: str
+    auth_url: str
+    tenant: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class BaseUrlPull:
+    base_url: str
+
+
+@dataclass(frozen=True)
+class Pax8Pull:
+    base_url: str
+    token_url: str
+
+
+@dataclass(frozen=True)
+class M365Pull:
+    tenants: list[str]
+    authority: str
+    graph_url: str
+    report_period: str = _check(choices=("D7", "D30", "D90", "D180"))
+
+
+@dataclass(frozen=True)
+class PullSettings:
+    """`vcio pull` only: never part of a run's fingerprint (pulling differently changes no document)."""
+
+    credentials_file: Path | None
+    timeout_seconds: int = _check(minimum=1)
+    total_timeout_seconds: int = _check(minimum=1)
+    max_retries: int = _check(minimum=0)
+    connectwise: ConnectWisePull = _check()
+    autotask: AutotaskPull = _check()
+    halopsa: HaloPull = _check()
+    ninjaone: BaseUrlPull = _check()
+    datto_rmm: BaseUrlPull = _check()
+    pax8: Pax8Pull = _check()
+    m365: M365Pull = _check()
+
+
+@dataclass(frozen=True)
 class Settings:
     msp: MspSettings
     locale: LocaleSettings
@@ -149,6 +205,7 @@ class Settings:
     documents: DocumentSettings
     ingest: IngestSettings
     history: HistorySettings
+    pull: PullSettings
     path: Path | None = field(default=None, compare=False)  # the vcio.toml read, None for the defaults
     clients: Mapping[str, "Settings"] = field(default_factory=dict, compare=False, repr=False)
     merged: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the merged TOML
@@ -159,7 +216,7 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Changes whenever any value of these settings changes (the resume fingerprint uses it)."""
-        text = json.dumps(self.merged, sort_keys=True, default=str)
+        text = json.dumps({k: v for k, v in self.merged.items() if k != "pull"}, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -281,6 +338,10 @@ def _value(hint: Any, raw: Any, rules: Mapping, key: str, base_dir: Path) -> Any
         candidate = Path(raw).expanduser()
         # Absolute once loaded: workers (a process pool, a Dask cluster) may run in another working directory.
         return (candidate if candidate.is_absolute() else base_dir / candidate).resolve()
+    if typing.get_origin(hint) is list:
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise ConfigError(f'{shown}: expected a list of texts, e.g. ["contoso.onmicrosoft.com"]')
+        return list(raw)
     if typing.get_origin(hint) is dict:
         if not isinstance(raw, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
             raise ConfigError(f'{shown}: expected a table of texts, e.g. "rmm/*.csv" = "vcio_devices"')
@@ -328,7 +389,8 @@ def _type_hints(cls: type) -> dict[str, Any]:
 
 _HINTS: dict[type, dict[str, Any]] = {}
 for _cls in (Settings, MspSettings, LocaleSettings, Thresholds, MaxAgeYears, HardwareSettings, Prices,
-             BudgetSettings, DocumentSettings, IngestSettings, HistorySettings):
+             BudgetSettings, DocumentSettings, IngestSettings, HistorySettings, PullSettings, ConnectWisePull,
+             AutotaskPull, HaloPull, BaseUrlPull, Pax8Pull, M365Pull):
     _HINTS[_cls] = _type_hints(_cls)
 
 

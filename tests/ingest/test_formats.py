@@ -563,6 +563,44 @@ def test_autotask_contracts(ingest_case):
     assert rejects(result, path) == [(4, "contractName", "", "no name: the row identifies nothing")]
 
 
+def test_datto_rmm_devices_api(ingest_case):
+    """What `vcio pull datto-rmm` writes: the API's enums map onto the canonical values."""
+    result = ingest_case("datto_rmm_devices_api")
+    path = "datto-rmm/devices.csv"
+    check_file(result, path, "datto_rmm_devices_api", rows=4, accepted=3)
+    common = {"client": ACME, "site": ACME, "enrolled_date": D(2023, 5, 1)}
+    assert records(result, "device", path) == [
+        {"_src": f"{path}:2", **common, "hostname": "ACME-WS-01", "external_id": "6f1c-01", "device_type": "desktop",
+         "os": "Microsoft Windows 11 Pro 26100", "last_seen": DT(2026, 5, 24, 10, 24, 23),
+         "av_product": "Windows Defender Antivirus", "av_status": "running", "patch_status": "ok",
+         "patches_missing": 0, "patches_installed": 152, "warranty_end": D(2027, 3, 1), "serial": "5CG1234XYZ",
+         "manufacturer": "HP", "model": "HP EliteDesk 800 G6"},
+        {"_src": f"{path}:3", **common, "hostname": "ACME-SRV-01", "external_id": "6f1c-02", "device_type": "server",
+         "os": "Microsoft Windows Server 2019 Standard 17763", "last_seen": DT(2026, 5, 24, 10, 24, 23),
+         "av_status": "not_detected", "patch_status": "reboot_required", "patches_missing": 3,
+         "patches_installed": 98, "serial": "JX9K2M3", "manufacturer": "Dell Inc.", "model": "PowerEdge T340"},
+        {"_src": f"{path}:4", **common, "hostname": "ACME-LT-02", "external_id": "6f1c-03", "device_type": "laptop",
+         "os": "Microsoft Windows 10 Pro 19045", "last_seen": DT(2026, 4, 20, 7, 0),
+         "av_product": "Windows Defender Antivirus", "av_status": "not_running", "patch_status": "install_error",
+         "patches_missing": 12, "patches_installed": 80},
+    ]
+    assert rejects(result, path) == [(5, "hostname / bios.serialNumber", "",
+                                      "no hostname or serial: the row identifies nothing")]
+
+
+def test_m365_subscribed_skus_are_reference_data_not_seats(ingest_case):
+    result = ingest_case("m365_subscribed_skus")
+    path = "m365/acmedental.com/subscribed_skus.csv"
+    check_file(result, path, "m365_subscribed_skus", rows=2, accepted=2)
+    assert records(result, "sku_reference", path) == [
+        {"_src": f"{path}:2", "guid": "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", "sku": "SPB",
+         "product_name": "Microsoft 365 Business Premium"},
+        {"_src": f"{path}:3", "guid": "3b555118-da6a-4418-894f-7df1e2096870", "sku": "O365_BUSINESS_ESSENTIALS",
+         "product_name": "Microsoft 365 Business Basic"},
+    ]
+    assert "subscription" not in result.records
+
+
 def test_halopsa_assets(ingest_case):
     result = ingest_case("halopsa_assets")
     path = "psa/halo_assets.csv"
