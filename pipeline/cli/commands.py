@@ -32,7 +32,7 @@ COMMANDS.append(lifecycle)
               help="Inputs folder whose lifecycle/ subfolder holds local additions.")
 def lifecycle_show(product: str, inputs: Path | None) -> None:
     """Print what the catalog knows about PRODUCT (e.g. windows, windows-server, macos)."""
-    from ..findings.lifecycle import LifecycleCatalog, format_product
+    from ..catalog.lifecycle import LifecycleCatalog, format_product
 
     extra = [inputs / "lifecycle"] if inputs and (inputs / "lifecycle").is_dir() else []
     catalog = LifecycleCatalog.load(extra)
@@ -50,7 +50,7 @@ def lifecycle_show(product: str, inputs: Path | None) -> None:
               help="Catalog folder to write to. Default: the built-in catalog.")
 def lifecycle_update(source: Path, product: str | None, dest: Path | None) -> None:
     """Import an endoflife.date JSON export into the catalog, offline."""
-    from ..findings.lifecycle import import_endoflife_json
+    from ..catalog.lifecycle import import_endoflife_json
     from ..resources import data_path
 
     target = dest or data_path("lifecycle")

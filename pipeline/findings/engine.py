@@ -10,8 +10,9 @@ from typing import Callable
 from ..config import Settings
 from ..model import ClientData
 from .finding import Finding, RuleContext
-from .lifecycle import LifecycleCatalog, identify_os
-from .prices import PriceBook
+from ..catalog.lifecycle import LifecycleCatalog
+from ..catalog.os_identity import identify_os
+from ..catalog.prices import PriceBook
 from .rules import licensing, lifecycle, security
 
 Rule = Callable[[ClientData, RuleContext], list[Finding]]

@@ -85,5 +85,5 @@ class Finding:
 class RuleContext:
     as_of: date
     settings: Settings
-    catalog: Any  # pipeline.findings.lifecycle.LifecycleCatalog
-    prices: Any  # pipeline.findings.prices.PriceBook
+    catalog: Any  # pipeline.catalog.lifecycle.LifecycleCatalog
+    prices: Any  # pipeline.catalog.prices.PriceBook

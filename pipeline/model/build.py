@@ -14,7 +14,7 @@ from ..gcpause import gc_paused
 from ..ingest import IngestResult
 from ..ingest.profiles import load_profiles
 from .entities import (Asset, ClientData, Contract, Decision, Exclusion, Goal, Subscription, User)
-from .skus import friendly_product
+from ..catalog.skus import friendly_product
 
 # Which tool wins when two disagree, per field (first wins); unnamed fields: rmm, psa, warranty, other.
 SOURCE_PRIORITY: dict[str, tuple[str, ...]] = {

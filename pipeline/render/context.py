@@ -13,7 +13,8 @@ from typing import Any
 
 from ..config import Settings
 from ..findings import (GRADE_METHOD, RISK_METHOD, Budget, Finding, FindingSet, Grade, Initiative, Risk)
-from ..findings.lifecycle import LifecycleCatalog, identify_os
+from ..catalog.lifecycle import LifecycleCatalog
+from ..catalog.os_identity import identify_os
 from ..findings.rules.licensing import license_usage
 from ..findings.rules.lifecycle import replacement_due
 from ..model import ClientData

@@ -37,7 +37,7 @@ def synthetic_context() -> dict:
     """A small but complete render context, built by the real pipeline from a made-up client."""
     from ..config import load_settings
     from ..findings import budget, evaluate, grades, initiatives, risks
-    from ..findings.lifecycle import LifecycleCatalog
+    from ..catalog.lifecycle import LifecycleCatalog
     from ..model import Asset, ClientData, Goal, Subscription, User
     from .context import RunFacts, build_context
 

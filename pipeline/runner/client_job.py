@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..findings import budget, evaluate, grades, initiatives, risks
-from ..findings.lifecycle import LifecycleCatalog
+from ..catalog.lifecycle import LifecycleCatalog
 from ..model import ClientData
 from ..render.context import RunFacts, build_context
 from ..timelimit import time_limit

@@ -16,7 +16,8 @@ import pytest
 from pipeline.config import Settings, load_settings, settings_from
 from pipeline.findings import evaluate
 from pipeline.findings.finding import Finding
-from pipeline.findings.lifecycle import LifecycleCatalog, identify_os
+from pipeline.catalog.lifecycle import LifecycleCatalog
+from pipeline.catalog.os_identity import identify_os
 from pipeline.model import Asset, ClientData, Contract, Exclusion, Goal, Subscription, User
 
 AS_OF = date(2026, 11, 20)  # the sample review date: quarter 2026-Q4

@@ -23,7 +23,7 @@ import pytest
 from pipeline.config import load_settings
 from pipeline.findings import budget, evaluate, grades, initiatives, risks
 from pipeline.findings.finding import SEVERITY_RANK, finding_id
-from pipeline.findings.lifecycle import LifecycleCatalog
+from pipeline.catalog.lifecycle import LifecycleCatalog
 from pipeline.ingest import IngestOptions, ingest_folder
 from pipeline.model import ClientData, build_clients
 from pipeline.runner.names import unique_slugs

@@ -70,7 +70,7 @@ class TestEndOfSupport:
         assert finding.severity == "critical"
 
     def test_server_recommendation_mentions_extended_updates_only_while_they_run(self, catalog):
-        from pipeline.findings.lifecycle import identify_os
+        from pipeline.catalog.os_identity import identify_os
         status = catalog.status(identify_os(SERVER_2012R2))
         data = client(assets=[asset("ERP01", device_type="server", os=SERVER_2012R2)])
         during = one(data, self.RULE, as_of=status.extended_end - DAY)
@@ -689,7 +689,7 @@ def test_two_devices_sharing_a_hostname_get_distinct_ids():
 
 def test_a_release_the_catalog_lists_without_a_date_is_a_data_gap():
     """Local additions may carry no end date yet (unverified vendor data): not checked, so not good news."""
-    from pipeline.findings.lifecycle import LifecycleCatalog
+    from pipeline.catalog.lifecycle import LifecycleCatalog
     from pipeline.findings import evaluate
     doc = {"product": "ubuntu", "snapshot": "2026-08-01", "releases": [{"name": "20.04", "eolFrom": None}]}
     catalog = LifecycleCatalog([doc])

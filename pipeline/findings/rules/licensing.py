@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from ...model import ClientData, Subscription, User
-from ...model.skus import product_key
+from ...catalog.skus import product_key
 from ..finding import Finding, RuleContext
 from .lifecycle import fmt
 

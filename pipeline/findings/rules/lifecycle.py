@@ -8,7 +8,7 @@ from ...config import Settings
 from ...model import Asset, ClientData
 from ...quarters import Quarter, add_months, add_years
 from ..finding import Finding, RuleContext
-from ..lifecycle import identify_os
+from ...catalog.os_identity import identify_os
 
 SERVER_LIKE = {"server", "network", "storage"}
 RETIRED_STATUSES = {"inactive", "retired", "disposed", "decommissioned"}

@@ -1,4 +1,4 @@
-"""Tests for pipeline.findings.lifecycle: OS identification, catalog dates, import, local additions."""
+"""Tests for pipeline.catalog (os_identity and lifecycle): OS identification, catalog dates, import, local additions."""
 
 from __future__ import annotations
 
@@ -19,15 +19,14 @@ try:
 except ModuleNotFoundError:  # repo not pip-installed and pytest config sets no pythonpath
     sys.path.insert(0, str(REPO_ROOT))
 
-from pipeline.findings.lifecycle import (  # noqa: E402
+from pipeline.catalog.lifecycle import (  # noqa: E402
     CatalogError,
     LifecycleCatalog,
-    OsIdentity,
     SupportStatus,
     format_product,
-    identify_os,
     import_endoflife_json,
 )
+from pipeline.catalog.os_identity import OsIdentity, identify_os  # noqa: E402
 
 DATA_DIR = REPO_ROOT / "pipeline" / "data" / "lifecycle"
 SNAPSHOT = date(2026, 8, 1)

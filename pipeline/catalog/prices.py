@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..config import Prices, Settings
-from ..model import ClientData
-from ..model.skus import product_key
 from ..resources import data_path
+from .skus import product_key
+
+if TYPE_CHECKING:  # the model imports this package (skus): only the type, never the module
+    from ..model import ClientData
 
 SKU_PRICES = data_path("sku_prices.csv")
 
@@ -35,7 +39,7 @@ class PriceBook:
     client_license: dict[str, float] = field(default_factory=dict)  # product key -> the client's own price
 
     @classmethod
-    def for_client(cls, settings: Settings, client: ClientData) -> "PriceBook":
+    def for_client(cls, settings: Settings, client: "ClientData") -> "PriceBook":
         own = {product_key(s.product): s.price for s in client.subscriptions if s.price is not None and s.active}
         return cls(settings.prices, own)
 
