@@ -40,7 +40,7 @@ _WIN10_BUILDS = {
     17763: "1809", 18362: "1903", 18363: "1909", 19041: "2004", 19042: "20h2", 19043: "21h1",
     19044: "21h2", 19045: "22h2",
 }
-_WIN11_BUILDS = {22000: "21h2", 22621: "22h2", 22631: "23h2", 26100: "24h2", 26200: "25h2"}
+_WIN11_BUILDS = {22000: "21h2", 22621: "22h2", 22631: "23h2", 26100: "24h2", 26200: "25h2", 28000: "26h1"}
 _WIN11_MIN_BUILD = 22000  # DOMAIN.md: a client build >= 22000 is Windows 11 whatever the caption says
 _LEGACY_CLIENT_BUILDS = {2600: "5-sp3", 6000: "6-sp2", 6001: "6-sp2", 6002: "6-sp2", 6003: "6-sp2",
                          7600: "7-sp1", 7601: "7-sp1", 9200: "8", 9600: "8.1"}
@@ -225,6 +225,12 @@ def _detect_windows(low: str, build_arg: int | None) -> OsIdentity | None:
 
 
 def _windows_server(low: str, build: int | None) -> OsIdentity:
+    sbs = re.search(r"\b(?:small\s+business\s+server|sbs)\s*2011\b", low)
+    if sbs:  # built on Server 2008 R2 SP1 (build 7601) but with its own lifecycle entry
+        essentials = "essentials" in low
+        cycle = "sbs-2011-essentials" if essentials else "sbs-2011"
+        label = f"Windows Small Business Server 2011{' Essentials' if essentials else ''}"
+        return OsIdentity("windows-server", cycle, None, False, label, True, build)
     year = re.search(r"\b(2003|2008|2012|2016|2019|2022|2025)(\s*r2)?\b", low)
     cycle: str | None = None
     if year:
