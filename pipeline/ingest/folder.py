@@ -24,8 +24,11 @@ from .values import DATE_TYPES, ColumnParser
 # Folders and files that hold configuration, not data: ignored by design.
 IGNORED_DIRS = {"profiles", "config", ".git", "__pycache__"}
 IGNORED_NAMES = {"readme", "readme.md", "readme.txt", "notes.txt"}
-# Dates that tell how fresh an export is.
+# Dates that tell how fresh an export is: the report's own date first, then the times the tool saw something.
 FRESHNESS_FIELDS = ("report_date", "last_seen")
+OBSERVATION_FIELDS = ("last_seen", "last_reboot", "last_backup", "exchange_last_activity", "onedrive_last_activity",
+                      "sharepoint_last_activity", "teams_last_activity", "skype_last_activity", "yammer_last_activity")
+REPORT_DATE, NEWEST_TIMESTAMP, FILE_MODIFIED = "report date", "newest timestamp", "file modified"
 
 
 @dataclass
@@ -49,11 +52,23 @@ class FileReport:
     encoding: str = ""
     newest_date: str | None = None
     verified: str = ""
+    source_kind: str = "other"  # the profile's: rmm | psa | warranty | m365 | distributor | vcio | other
+    observed_on: str | None = None  # the date the tool observed what the file says (ISO)
+    observed_from: str | None = None  # "report date" | "newest timestamp" | "file modified"
+    stale: bool = False  # observed (from its data) more than thresholds.stale_input_days before --as-of
+
+    @property
+    def data_date(self) -> date | None:
+        """The observation date when the file's own data gives it (not its modification time)."""
+        if self.observed_on and self.observed_from in (REPORT_DATE, NEWEST_TIMESTAMP):
+            return date.fromisoformat(self.observed_on)
+        return None
 
     def as_manifest(self) -> dict:
         return {"path": self.path, "format": self.format, "rows": self.rows, "accepted": self.accepted,
                 "rejected": self.rejected, "warnings": self.warnings, "entity": self.entity,
-                "encoding": self.encoding, "newest_date": self.newest_date}
+                "encoding": self.encoding, "newest_date": self.newest_date, "observed_on": self.observed_on,
+                "observed_from": self.observed_from, "stale": self.stale}
 
 
 @dataclass
@@ -118,6 +133,7 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     unrecognised: list[Unrecognised] = []
     parsed: list[tuple[str, Profile, Table, FileReport]] = []
     detected: dict[tuple[str, ...], Profile | None] = {}
+    modified: dict[str, date | None] = {}
 
     for path in discover(inputs):
         relative = PurePosixPath(path.relative_to(inputs).as_posix()).as_posix()
@@ -132,7 +148,8 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
             unrecognised.append(Unrecognised(relative, near.name if near else None, missing))
             continue
         report = FileReport(relative, profile.name, entity=profile.entity, encoding=table.encoding,
-                            warnings=list(table.warnings), verified=profile.verified)
+                            warnings=list(table.warnings), verified=profile.verified, source_kind=profile.source_kind)
+        modified[relative] = _modified_day(path)
         duplicates = [h for h, n in Counter(_header_key(h) for h in table.header).items() if n > 1 and h]
         if duplicates:
             report.warnings.append(f"duplicate column headers {duplicates}: the first of each is used")
@@ -167,11 +184,13 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
             records[profile.entity].extend(r for r in rows if id(r) not in unresolved)
         else:
             records[profile.entity].extend(rows)
-        _check_freshness(profile, rows, report, options)
+        _check_freshness(profile, rows, report, options, modified.get(relative))
         _check_concealed_upns(profile, rows, report)
         report.accepted = report.rows - report.rejected
         reports.append(report)
     for relative, profile, table, report in order:
+        if report.observed_on is None and modified.get(relative):
+            report.observed_on, report.observed_from = modified[relative].isoformat(), FILE_MODIFIED
         if profile.entity == "client":
             report.accepted = report.rows - report.rejected
             reports.append(report)
@@ -435,14 +454,50 @@ def _resolve_clients(relative: str, profile: Profile, rows: list[dict], report: 
     return failed
 
 
-def _check_freshness(profile: Profile, rows: list[dict], report: FileReport, options: IngestOptions) -> None:
+def _check_freshness(profile: Profile, rows: list[dict], report: FileReport, options: IngestOptions,
+                     modified: date | None = None) -> None:
+    """Date the file's observations (report date, else its newest timestamp, else its modification time) and
+    warn when its data is older than the stale threshold. A file dated only by its modification time is never
+    called stale: copying or restoring a folder changes that date, not what the file says."""
     newest = _newest_day(profile, rows)
-    if newest is None:
+    if newest is not None:
+        report.newest_date = newest.isoformat()
+    report_day = _newest_of(rows, ("report_date",)) if "report_date" in profile.columns else None
+    if report_day is not None:
+        observed, how = report_day, REPORT_DATE
+    else:
+        observed = _newest_of(rows, [n for n in OBSERVATION_FIELDS if n in profile.columns])
+        how = NEWEST_TIMESTAMP
+        if observed is None and newest is not None:
+            observed = newest
+        if observed is None:
+            observed, how = modified, FILE_MODIFIED
+    if observed is None:
         return
-    report.newest_date = newest.isoformat()
-    if newest < options.as_of - timedelta(days=options.stale_days):
-        report.warnings.append(f"stale data: the newest date in this file is {newest.isoformat()}, "
+    report.observed_on, report.observed_from = observed.isoformat(), how
+    if how != FILE_MODIFIED and observed < options.as_of - timedelta(days=options.stale_days):
+        report.stale = True
+        report.warnings.append(f"stale data: this file was observed on {observed.isoformat()} ({how}), "
                                f"more than {options.stale_days} days before {options.as_of.isoformat()}")
+
+
+def _newest_of(rows: list[dict], names) -> date | None:
+    newest = None
+    for name in names:
+        for value in {row.get(name) for row in rows}:
+            if value is None:
+                continue
+            day = value.date() if isinstance(value, datetime) else value
+            if newest is None or day > newest:
+                newest = day
+    return newest
+
+
+def _modified_day(path: Path) -> date | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime).date()
+    except OSError:
+        return None
 
 
 def _newest_day(profile: Profile, rows: list[dict]) -> date | None:

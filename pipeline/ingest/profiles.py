@@ -154,6 +154,9 @@ def closest(header: Sequence[str], profiles: Sequence[Profile]) -> tuple[Profile
     return best[1], best[1].missing(keys)
 
 
+earliest = min
+
+
 def cell_parser(profile: Profile, field_name: str) -> Callable[[str], object]:
     """The function that turns one raw cell of this field into its canonical value (or raises ValueError)."""
     value_map = profile.values.get(field_name)
@@ -168,10 +171,11 @@ def cell_parser(profile: Profile, field_name: str) -> Callable[[str], object]:
         if kind in DATE_TYPES:
             if "\n" not in text:
                 return parser(text, dayfirst)
-            # Several entitlements in one cell (warranty lookups): the latest date counts.
+            # Several entitlements in one cell (warranty lookups): cover runs from the earliest start to the
+            # latest end.
             values = [parser(p, dayfirst) for p in text.splitlines() if p.strip()]
             values = [v for v in values if v is not None]
-            return max(values) if values else None
+            return (earliest if field_name.endswith("_start") else max)(values) if values else None
         if kind == "text":
             if "\n" in text:
                 return " / ".join(p.strip() for p in text.splitlines() if p.strip()) or None

@@ -19,7 +19,7 @@ from __future__ import annotations
 #   list      "+"-joined (M365 licenses) or ";"/","-joined values -> list[str]
 #   semicolon_list  ";"-joined values only (roster aliases, goal tags) -> list[str]
 #   av_status free text -> running | not_running | not_detected | unknown
-#   patch_status free text -> ok | reboot_required | install_error | pending | unknown
+#   patch_status free text -> ok | reboot_required | install_error | pending | no_policy | no_data | unknown
 #   device_type free text -> desktop | laptop | server | network | mobile | virtual | other
 #   billing_term free text -> monthly | annual | 2-year | 3-year | other
 ENTITIES: dict[str, dict[str, str]] = {
@@ -41,11 +41,14 @@ ENTITIES: dict[str, dict[str, str]] = {
         "warranty_end": "date",
         "enrolled_date": "date",
         "last_seen": "datetime",
+        "last_reboot": "datetime",
+        "role": "text",
         "av_product": "text",
         "av_status": "av_status",
         "patch_status": "patch_status",
         "patches_missing": "int",
         "patches_installed": "int",
+        "patches_not_approved": "int",
         "last_backup": "datetime",
         "backup_status": "text",
         "status": "text",

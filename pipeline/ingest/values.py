@@ -204,6 +204,10 @@ def parse_patch_status(value: str) -> str | None:
     text = clean_text(value).lower().replace("_", " ")
     if not text:
         return None
+    if "no policy" in text or "nopolicy" in text or "not managed" in text:
+        return "no_policy"  # the device is under no patch policy: nothing installs its updates
+    if text in {"no data", "nodata"}:
+        return "no_data"  # the RMM has no patch information for the device: a coverage gap
     if "error" in text or "fail" in text:
         return "install_error"
     if "reboot" in text or "restart" in text:

@@ -7,7 +7,7 @@ conflicting values resolved by source priority and counted.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from ..gcpause import gc_paused
@@ -16,17 +16,58 @@ from ..ingest.profiles import load_profiles
 from .entities import (Asset, ClientData, Contract, Decision, Exclusion, Goal, Subscription, User)
 from ..catalog.skus import friendly_product
 
-# Which tool wins when two disagree, per field (first wins); unnamed fields: rmm, psa, warranty, other.
+# A fact made of several fields comes whole from one record, never field by field: an OS name from the RMM and a
+# build from a stale PSA would describe a machine that does not exist.
+FACT_GROUPS: dict[str, tuple[str, ...]] = {
+    "os": ("os", "os_build"),
+    "warranty": ("warranty_start", "warranty_end"),
+    "last_seen": ("last_seen",),
+    "last_reboot": ("last_reboot",),
+    "antivirus": ("av_product", "av_status"),
+    "patches": ("patch_status", "patches_missing", "patches_installed", "patches_not_approved"),
+    "backup": ("last_backup", "backup_status"),
+}
+# Facts a tool observes on the device as it is now: the freshest observation wins, then the source priority.
+# The others are records (what was bought when, the warranty entitlement, what the asset register says): the
+# source that keeps that record wins, whatever the date of the export it came in.
+OBSERVED_FACTS = {"os", "last_seen", "last_reboot", "antivirus", "patches", "backup"}
+# Which tool wins when two disagree, per fact (first wins); unnamed facts: vcio, rmm, psa, warranty, other.
 SOURCE_PRIORITY: dict[str, tuple[str, ...]] = {
-    "warranty_end": ("vcio", "warranty", "rmm", "psa"),
-    "warranty_start": ("vcio", "warranty", "psa", "rmm"),
+    "warranty": ("vcio", "warranty", "rmm", "psa"),
     "device_type": ("vcio", "psa", "rmm"),
     "purchase_date": ("vcio", "psa", "rmm"),
     "install_date": ("vcio", "psa", "rmm"),
     "status": ("vcio", "psa", "rmm"),
+    "role": ("vcio", "psa", "rmm"),
 }
 DEFAULT_PRIORITY = ("vcio", "rmm", "psa", "warranty", "other")
-_ASSET_FIELDS = [f.name for f in fields(Asset) if f.name not in {"sources", "tools", "conflicts"}]
+_GROUPED = {name for names in FACT_GROUPS.values() for name in names}
+_ASSET_FIELDS = [f.name for f in fields(Asset) if f.name not in {"sources", "tools", "conflicts", "provenance"}]
+FACTS: dict[str, tuple[str, ...]] = {**FACT_GROUPS, **{n: (n,) for n in _ASSET_FIELDS if n not in _GROUPED}}
+_QUIET_CONFLICTS = {"hostname", "site", "av_product", "os", "os_build", "last_seen", "last_reboot"}
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    """What the model needs to know about each input file: its tool and when the tool observed its data."""
+
+    kinds: dict[str, str]  # profile name -> source kind
+    observed: dict[str, date]  # path -> observation date (report date, newest timestamp or file date)
+    data_dates: dict[str, date]  # path -> observation date when the file's own data gives it
+
+    @classmethod
+    def of(cls, result: IngestResult) -> "SourceFiles":
+        kinds = {p.name: p.source_kind for p in load_profiles()}
+        kinds.update({f.format: f.source_kind for f in result.files})  # the user's own profiles included
+        observed = {f.path: date.fromisoformat(f.observed_on) for f in result.files if f.observed_on}
+        data_dates = {f.path: f.data_date for f in result.files if f.data_date}
+        return cls(kinds, observed, data_dates)
+
+    def kind(self, record: dict) -> str:
+        return self.kinds.get(record.get("_profile", ""), "other")
+
+    def path(self, record: dict) -> str:
+        return record["_src"].rsplit(":", 1)[0]
 
 
 def host_key(hostname: str | None) -> str | None:
@@ -38,8 +79,7 @@ def host_key(hostname: str | None) -> str | None:
 
 @gc_paused
 def build_clients(result: IngestResult) -> dict[str, ClientData]:
-    kinds = {p.name: p.source_kind for p in load_profiles()}
-    kinds.update({f.format: kinds.get(f.format, "other") for f in result.files})
+    files = SourceFiles.of(result)
     clients: dict[str, ClientData] = {}
     for row in result.records.get("client", []):
         clients.setdefault(row["name"], ClientData(
@@ -53,8 +93,9 @@ def build_clients(result: IngestResult) -> dict[str, ClientData]:
     for name, entities in grouped.items():
         client = clients.setdefault(name, ClientData(name=name))
         client.input_sources = sorted({r["_src"].rsplit(":", 1)[0] for rows in entities.values() for r in rows})
-        client.assets, client.merge_conflicts = merge_assets(entities.get("device", []), entities.get("warranty", []), kinds)
-        client.users = merge_users(entities.get("user", []), entities.get("user_activity", []), entities.get("mfa", []))
+        client.assets, client.merge_conflicts = merge_assets(entities.get("device", []), entities.get("warranty", []), files)
+        client.users = merge_users(entities.get("user", []), entities.get("user_activity", []), entities.get("mfa", []),
+                                   files)
         client.subscriptions = [_subscription(r) for r in entities.get("subscription", [])]
         client.contracts = [_contract(r) for r in entities.get("contract", [])]
         client.goals = [_goal(r) for r in entities.get("goal", [])]
@@ -77,7 +118,7 @@ def _by_client(records: dict[str, list[dict]]) -> dict[str, dict[str, list[dict]
     return grouped
 
 
-def merge_assets(devices: list[dict], warranties: list[dict], kinds: dict[str, str]) -> tuple[list[Asset], int]:
+def merge_assets(devices: list[dict], warranties: list[dict], files: "SourceFiles | dict[str, str]") -> tuple[list[Asset], int]:
     """Group device records by serial, then attach serial-less records by hostname."""
     groups: list[list[dict]] = []
     by_serial: dict[str, int] = {}
@@ -107,6 +148,8 @@ def merge_assets(devices: list[dict], warranties: list[dict], kinds: dict[str, s
             index = len(groups)
             groups.append([record])
             by_host[key].add(index)
+    if not isinstance(files, SourceFiles):  # a plain {profile: kind} map (tests, callers without ingest reports)
+        files = SourceFiles(dict(files), {}, {})
     warranty_by_serial = {}
     for record in warranties:
         if record.get("serial") and (record.get("warranty_end") or record.get("warranty_start")):
@@ -114,35 +157,63 @@ def merge_assets(devices: list[dict], warranties: list[dict], kinds: dict[str, s
     assets, conflicts = [], 0
     for group in groups:
         serial = next((r["serial"] for r in group if r.get("serial")), None)
-        asset = _merge_group(group + warranty_by_serial.get(serial, []), kinds)
+        asset = _merge_group(group + warranty_by_serial.get(serial, []), files)
         conflicts += len(asset.conflicts)
         assets.append(asset)
     assets.sort(key=lambda a: (a.name or "").casefold())
     return assets, conflicts
 
 
-def _merge_group(records: list[dict], kinds: dict[str, str]) -> Asset:
-    def kind_of(record: dict) -> str:
-        return kinds.get(record.get("_profile", ""), "other")
-
+def _merge_group(records: list[dict], files: SourceFiles) -> Asset:
     asset = Asset(hostname=None)
-    for name in _ASSET_FIELDS:
-        priority = SOURCE_PRIORITY.get(name, DEFAULT_PRIORITY)
-        present = [(r[name], kind_of(r)) for r in records if r.get(name) not in (None, "")]
+    for fact, names in FACTS.items():
+        present = [r for r in records if any(r.get(n) not in (None, "") for n in names)]
         if not present:
             continue
-        present.sort(key=lambda item: priority.index(item[1]) if item[1] in priority else len(priority))
-        value = present[0][0]
-        if name == "hostname":
-            value = _preferred_hostname([v for v, _ in present])
-        distinct = {_comparable(v) for v, _ in present}
-        if len(distinct) > 1 and name not in {"hostname", "site", "av_product", "os", "last_seen"}:
-            asset.conflicts.append(name)
-        setattr(asset, name, value)
+        present.sort(key=lambda r: _rank(fact, r, files))
+        chosen = present[0]
+        for name in names:
+            values = [r[name] for r in present if r.get(name) not in (None, "")]
+            if name == "hostname":
+                value = _preferred_hostname(values)
+            else:
+                value = chosen.get(name)
+                value = None if value == "" else value
+            if len({_comparable(v) for v in values}) > 1 and name not in _QUIET_CONFLICTS:
+                asset.conflicts.append(name)
+            if value is not None:
+                setattr(asset, name, value)
+        if fact in FACT_GROUPS or fact in SOURCE_PRIORITY or fact in {"purchase_date", "install_date", "enrolled_date"}:
+            path = files.path(chosen)
+            asset.provenance[fact] = {"source": chosen["_src"], "tool": files.kind(chosen),
+                                      "observed": files.observed.get(path)}
     asset.device_type = refine_device_type(asset.device_type or "other", asset.model)
     asset.sources = sorted({r["_src"] for r in records}, key=_source_order)
-    asset.tools = sorted({kind_of(r) for r in records})
+    asset.tools = sorted({files.kind(r) for r in records})
     return asset
+
+
+def _rank(fact: str, record: dict, files: SourceFiles) -> tuple:
+    """Sort key: the record to take a fact from comes first."""
+    kind = files.kind(record)
+    priority = SOURCE_PRIORITY.get(fact, DEFAULT_PRIORITY)
+    order = priority.index(kind) if kind in priority else len(priority)
+    if kind == "vcio":
+        return (0, 0, order)  # the MSP's own canonical file always wins
+    if fact in OBSERVED_FACTS:
+        seen = _own_date(record) or files.data_dates.get(files.path(record))
+        return (1, -seen.toordinal() if seen else 0, order)
+    seen = _own_date(record) or files.data_dates.get(files.path(record))
+    return (1, order, -seen.toordinal() if seen else 0)
+
+
+def _own_date(record: dict) -> date | None:
+    """When the tool last saw this device: the record's own last-seen or report date."""
+    for name in ("last_seen", "report_date"):
+        value = record.get(name)
+        if value:
+            return value.date() if isinstance(value, datetime) else value
+    return None
 
 
 _LAPTOP_MODELS = ("macbook", "thinkpad", "latitude", "elitebook", "probook", "zbook", "surface laptop",
@@ -179,7 +250,8 @@ def _source_order(src: str) -> tuple[str, int]:
     return path, int(line) if line.isdigit() else 0
 
 
-def merge_users(users: list[dict], activity: list[dict], mfa: list[dict]) -> list[User]:
+def merge_users(users: list[dict], activity: list[dict], mfa: list[dict],
+                files: SourceFiles | None = None) -> list[User]:
     merged: dict[str, User] = {}
 
     def get(upn: str) -> User:
@@ -202,6 +274,9 @@ def merge_users(users: list[dict], activity: list[dict], mfa: list[dict]) -> lis
             continue  # concealed (hashed) names cannot be joined to users; ingest warned about the file
         user = get(row["upn"])
         user.activity_known = True
+        observed = _day(row.get("report_date")) or (files.observed.get(files.path(row)) if files else None)
+        if observed and (user.activity_observed is None or observed > user.activity_observed):
+            user.activity_observed = observed
         dates = [row.get(k) for k in row if k.endswith("_last_activity") and row.get(k)]
         user.last_activity = max([_day(d) for d in dates] + ([user.last_activity] if user.last_activity else []), default=None)
         user.deleted = bool(row.get("is_deleted"))

@@ -42,11 +42,14 @@ class Asset:
     warranty_end: date | None = None
     enrolled_date: date | None = None
     last_seen: datetime | None = None
+    last_reboot: datetime | None = None
+    role: str | None = None  # line of business ("imaging", "x-ray", ...) from a role column
     av_product: str | None = None
     av_status: str | None = None
     patch_status: str | None = None
     patches_missing: int | None = None
     patches_installed: int | None = None
+    patches_not_approved: int | None = None
     last_backup: datetime | None = None
     backup_status: str | None = None
     status: str | None = None
@@ -54,6 +57,9 @@ class Asset:
     sources: list[str] = field(default_factory=list)  # "path:line" of every record merged here
     tools: list[str] = field(default_factory=list)  # source kinds: rmm, psa, warranty ...
     conflicts: list[str] = field(default_factory=list)  # fields where tools disagreed
+    # Per fact (FACT_GROUPS in model/build.py: os, warranty, last_seen, ...): which record gave it and when that
+    # tool observed it, {"os": {"source": "rmm/x.csv:12", "tool": "rmm", "observed": date | None}}.
+    provenance: dict[str, dict] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -61,11 +67,18 @@ class Asset:
 
     @property
     def in_service_since(self) -> date | None:
-        """The first known of purchase, install, warranty start and enrolment dates."""
-        for value in (self.purchase_date, self.install_date, self.warranty_start, self.enrolled_date):
+        """Purchase date, then warranty start, then install date; the agent's enrolment date only when none of
+        those is known, and never when it is after the warranty end (a re-enrolled old device)."""
+        for value in (self.purchase_date, self.warranty_start, self.install_date):
             if value:
                 return value
+        if self.enrolled_date and not (self.warranty_end and self.enrolled_date > self.warranty_end):
+            return self.enrolled_date
         return None
+
+    def observed_on(self, fact: str) -> date | None:
+        """The date the tool behind a fact observed it (its export's date), None when unknown."""
+        return (self.provenance.get(fact) or {}).get("observed")
 
 
 @_pickled_by_fields
@@ -80,6 +93,7 @@ class User:
     deleted: bool = False
     last_activity: date | None = None
     activity_known: bool = False  # an activity report covered this user
+    activity_observed: date | None = None  # the activity report's own date (its Report Refresh Date)
     mfa_registered: bool | None = None
     is_admin: bool = False
     department: str | None = None

@@ -4,8 +4,9 @@ folder holding every fixture at once."""
 
 from __future__ import annotations
 
+import os
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -171,10 +172,33 @@ def test_stale_data_warning(tmp_path, days_old, stale_days, stale):
     result = ingest(tmp_path, stale_days=stale_days)
     report = next(f for f in result.files if f.path == "rmm/DeviceDetailsExport.csv")
     assert report.newest_date == newest.isoformat()
-    expected = (f"stale data: the newest date in this file is {newest.isoformat()}, more than {stale_days} days "
-                f"before {AS_OF.isoformat()}")
+    expected = (f"stale data: this file was observed on {newest.isoformat()} (newest timestamp), more than "
+                f"{stale_days} days before {AS_OF.isoformat()}")
     assert (expected in report.warnings) is stale
+    assert report.stale is stale
+    assert (report.observed_on, report.observed_from) == (newest.isoformat(), "newest timestamp")
     assert not any(w.startswith("stale") for w in report.warnings) or stale
+
+
+def test_the_report_refresh_date_is_the_observation_date_not_the_newest_activity(tmp_path):
+    roster(tmp_path)
+    put(tmp_path, "m365/acmedental.com/ActiveUserDetail.csv",
+        "Report Refresh Date,User Principal Name,Display Name,Is Deleted,Exchange Last Activity Date,Assigned Products\n"
+        "2026-11-20,ann@acmedental.com,Ann,False,2026-11-17,MICROSOFT 365 BUSINESS PREMIUM\n")
+    report = next(f for f in ingest(tmp_path).files if f.path.endswith("ActiveUserDetail.csv"))
+    assert (report.observed_on, report.observed_from) == ("2026-11-20", "report date")
+
+
+def test_a_file_dated_only_by_its_modification_time_is_never_called_stale(tmp_path):
+    roster(tmp_path)
+    path = put(tmp_path, "warranty/pswarranty.csv",
+               "Serial,Warranty Product name,StartDate,EndDate,Warranty Status,Client\nX1,ProSupport,2010-01-01,"
+               "2013-01-01,Expired,Acme Dental\n")
+    old = datetime(2020, 3, 4, 12, 0).timestamp()
+    os.utime(path, (old, old))
+    report = next(f for f in ingest(tmp_path, as_of=date(2030, 1, 1)).files if f.path == "warranty/pswarranty.csv")
+    assert (report.observed_on, report.observed_from) == ("2020-03-04", "file modified")
+    assert not report.stale and not any(w.startswith("stale") for w in report.warnings)
 
 
 def test_files_without_a_freshness_date_get_no_stale_warning(tmp_path):

@@ -163,7 +163,7 @@ def test_m365_usage_report_with_concealed_names_warns(ingest_case):
     assert len(concealed) == 1 and concealed[0].startswith("2 of 2 user names are concealed (hashed)")
     assert "Settings > Org settings > Reports" in concealed[0]
     assert report.newest_date == "2026-04-10"
-    assert any(w.startswith("stale data: the newest date in this file is 2026-04-10") for w in report.warnings)
+    assert any(w.startswith("stale data: this file was observed on 2026-04-10 (report date)") for w in report.warnings)
 
 
 def test_entra_download_users(ingest_case):
@@ -256,21 +256,26 @@ def test_datto_rmm_device_details(ingest_case):
     assert records(result, "device", path) == [
         {"_src": f"{path}:2", "client": ACME, "site": "Acme Dental - Main", "hostname": "ACME-FD-01",
          "device_type": "desktop", "os": "Microsoft Windows 11 Pro 10.0.26100", "last_seen": DT(2026, 5, 22, 11, 24, 23),
-         "av_status": "running", "av_product": "Microsoft Defender Antivirus: running", "enrolled_date": D(2023, 3, 27)},
+         "av_status": "running", "av_product": "Microsoft Defender Antivirus: running", "enrolled_date": D(2023, 3, 27),
+         "last_reboot": DT(2026, 5, 20, 8, 1, 10)},
         {"_src": f"{path}:3", "client": ACME, "site": "Acme Dental - Main", "hostname": "ACME-SRV01",
          "device_type": "server", "os": "Microsoft Windows Server 2016 Standard 10.0.14393",
          "last_seen": DT(2026, 5, 22, 11, 20, 2), "av_status": "not_running",
-         "av_product": "Webroot SecureAnywhere: not running", "enrolled_date": D(2019, 6, 24)},
+         "av_product": "Webroot SecureAnywhere: not running", "enrolled_date": D(2019, 6, 24),
+         "last_reboot": DT(2026, 5, 17, 2, 0)},
         {"_src": f"{path}:5", "client": CEDAR, "site": CEDAR, "hostname": "CF-LAW-01", "device_type": "laptop",
          "os": "Microsoft Windows 11 Pro 10.0.26200", "last_seen": DT(2026, 5, 21, 17, 2, 44), "av_status": "running",
-         "av_product": "SentinelOne: running", "enrolled_date": D(2025, 3, 10)},
+         "av_product": "SentinelOne: running", "enrolled_date": D(2025, 3, 10),
+         "last_reboot": DT(2026, 5, 16, 5, 15, 23)},
         {"_src": f"{path}:6", "client": ACME, "site": "Acme Dental - Main", "hostname": "ACME-HYG-02",
          "device_type": "desktop", "os": "Microsoft Windows 10 Pro 10.0.19045", "last_seen": DT(2026, 5, 3, 7, 0),
-         "av_status": "not_detected", "av_product": "Not Detected", "enrolled_date": D(2020, 2, 11)},
+         "av_status": "not_detected", "av_product": "Not Detected", "enrolled_date": D(2020, 2, 11),
+         "last_reboot": DT(2026, 5, 1, 7, 0)},
         # "Off" inside a product name is not "off"
         {"_src": f"{path}:9", "client": ACME, "site": "Acme Dental - Main", "hostname": "ACME-RX-01",
          "device_type": "desktop", "os": "Microsoft Windows 10 Pro 10.0.19045", "last_seen": DT(2026, 5, 21, 16, 0),
-         "av_status": "running", "av_product": "Trend Micro OfficeScan: running", "enrolled_date": D(2021, 6, 1)},
+         "av_status": "running", "av_product": "Trend Micro OfficeScan: running", "enrolled_date": D(2021, 6, 1),
+         "last_reboot": DT(2026, 5, 21, 7, 0)},
     ]
     assert rejects(result, path) == [
         (7, "Site Name", "Zebra Vet Clinic - Main", "unknown client: Zebra Vet Clinic - Main"),
@@ -284,14 +289,14 @@ def test_datto_rmm_patch_summary(ingest_case):
     path = "rmm/DevicePatchSummaryExport.csv"
     report = check_file(result, path, "datto_rmm_patch_summary", rows=6, accepted=5, encoding="utf-8-sig")
     assert report.warnings == [guess_warning("Acme Dental - Main", ACME, "site suffix removed", 2)]
-    got = [(r["hostname"], r.get("patch_status"), r.get("patches_missing"), r.get("patches_installed"), r["client"])
-           for r in records(result, "device", path)]
+    got = [(r["hostname"], r.get("patch_status"), r.get("patches_missing"), r.get("patches_installed"),
+            r.get("patches_not_approved"), r["client"]) for r in records(result, "device", path)]
     assert got == [
-        ("ACME-FD-01", "ok", 0, 1204, ACME),  # "1,204"
-        ("ACME-SRV01", "reboot_required", 12, 310, ACME),
-        ("CF-LAW-01", "install_error", 0, 195, CEDAR),
-        ("CF-LAW-02", "pending", 5, 49, CEDAR),
-        ("CF-LAW-03", "unknown", None, None, CEDAR),  # "No Data", empty counts
+        ("ACME-FD-01", "ok", 0, 1204, 0, ACME),  # "1,204"
+        ("ACME-SRV01", "reboot_required", 12, 310, 3, ACME),
+        ("CF-LAW-01", "install_error", 0, 195, 0, CEDAR),
+        ("CF-LAW-02", "pending", 5, 49, 4, CEDAR),
+        ("CF-LAW-03", "no_data", None, None, None, CEDAR),  # "No Data", empty counts: a coverage gap
     ]
     assert rejects(result, path) == [(7, "Patches Approved Pending", "2.5", "patches_missing: not a whole number: '2.5'")]
 
@@ -717,9 +722,9 @@ def test_pswarranty_multi_entitlement_cells(ingest_case):
         {"_src": f"{path}:2", "client": ACME, "serial": "GLJD9R6",
          "warranty_product": "ProSupport Next Business Day Onsite / Keep Your Hard Drive for Enterprise",
          "warranty_start": D(2019, 6, 17), "warranty_end": D(2024, 6, 12), "warranty_status": "Expired"},
-        # two entitlements in one record (lines 4-7): the latest dates count
+        # two entitlements in one record (lines 4-7): cover from the earliest start to the latest end
         {"_src": f"{path}:4", "client": ACME, "serial": "7XK2M93", "warranty_product": "ProSupport / ProSupport Plus",
-         "warranty_start": D(2024, 10, 18), "warranty_end": D(2026, 10, 18), "warranty_status": "OK"},
+         "warranty_start": D(2021, 10, 18), "warranty_end": D(2026, 10, 18), "warranty_status": "OK"},
         {"_src": f"{path}:8", "client": CEDAR, "serial": "J8KQ2M3",
          "warranty_product": "Could not get warranty information"},
         {"_src": f"{path}:11", "client": CEDAR, "serial": "PF4XYZ01", "warranty_product": "Premier Support",

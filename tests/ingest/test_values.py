@@ -83,7 +83,8 @@ def test_av_status(text, expected):
 
 @pytest.mark.parametrize("text, expected", [("Fully Patched", "ok"), ("Reboot Required", "reboot_required"),
                                             ("Install Error", "install_error"), ("Approved Pending", "pending"),
-                                            ("No Policy", "unknown")])
+                                            ("No Policy", "no_policy"), ("No Data", "no_data"),
+                                            ("Something new", "unknown")])
 def test_patch_status(text, expected):
     assert parse_patch_status(text) == expected
 
