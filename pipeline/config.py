@@ -15,6 +15,7 @@ import copy
 import hashlib
 import importlib.util
 import json
+import re
 import tomllib
 import types
 import typing
@@ -69,6 +70,7 @@ class Thresholds:
     missing_patches: int = _check(minimum=1, maximum=100000)
     backup_max_age_days: int = _check(minimum=1, maximum=3650)
     stale_input_days: int = _check(minimum=0, maximum=3650)
+    retired_after_days: int = _check(minimum=1, maximum=3650)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class MaxAgeYears:
 @dataclass(frozen=True)
 class HardwareSettings:
     replace_servers_at_warranty_end: bool
+    line_of_business_pattern: str
     max_age_years: MaxAgeYears
 
     def max_age(self, device_type: str) -> float | None:
@@ -100,6 +103,15 @@ class Prices:
     other: float = _check(minimum=0)
     feature_update: float = _check(minimum=0)
     default_license_monthly: float = _check(minimum=0)
+    warranty_extension_server: float = _check(minimum=0)
+    warranty_extension_network: float = _check(minimum=0)
+    warranty_extension_storage: float = _check(minimum=0)
+    firewall_security_services: float = _check(minimum=0)
+    windows10_esu_first_year: float = _check(minimum=0)
+
+    def warranty_extension(self, device_type: str) -> float:
+        """One year of extended warranty or support for a server, network or storage device."""
+        return getattr(self, f"warranty_extension_{device_type}", self.warranty_extension_server)
 
     def device(self, device_type: str) -> float:
         """The one-time replacement price of a device type (`other` for types without their own)."""
@@ -115,6 +127,7 @@ _DEVICE_PRICE_FIELDS = frozenset({"desktop", "laptop", "server", "network", "sto
 class BudgetSettings:
     quarters: int = _check(minimum=1, maximum=40)
     annual_escalation_percent: float = _check(minimum=0, maximum=100)
+    fiscal_year_naming: str = _check(choices=("end", "start"))
 
 
 @dataclass(frozen=True)
@@ -376,6 +389,13 @@ def _check_combinations(settings: Settings, where: str) -> None:
     if settings.thresholds.eol_medium_months > settings.thresholds.eol_low_months:
         raise ConfigError(f"{where}: [thresholds] eol_medium_months ({settings.thresholds.eol_medium_months}) "
                           f"must not exceed eol_low_months ({settings.thresholds.eol_low_months})")
+    pattern = settings.hardware.line_of_business_pattern
+    if pattern:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}: [hardware] line_of_business_pattern = {pattern!r}: not a regular expression "
+                              f"({exc})") from None
     if settings.thresholds.renewal_soon_days > settings.thresholds.renewal_horizon_days:
         raise ConfigError(f"{where}: [thresholds] renewal_soon_days must not exceed renewal_horizon_days")
     if settings.documents.roadmap_charts == "picture" and importlib.util.find_spec("matplotlib") is None:

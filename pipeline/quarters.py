@@ -57,13 +57,15 @@ def add_years(day: date, years: float) -> date:
     return add_months(day, round(years * 12))
 
 
-def fiscal_year(day: date, start_month: int) -> str:
-    """The fiscal year a date falls in, named after the calendar year it ends in: FY2027."""
+def fiscal_year(day: date, start_month: int, naming: str = "end") -> str:
+    """The fiscal year a date falls in: named after the calendar year it ends in (FY2027 for July 2026 - June 2027,
+    the common US usage), or with naming="start" after the year it starts in (FY2026)."""
     if start_month == 1:
         return f"FY{day.year}"
-    return f"FY{day.year + 1 if day.month >= start_month else day.year}"
+    starts = day.year if day.month >= start_month else day.year - 1
+    return f"FY{starts if naming == 'start' else starts + 1}"
 
 
-def fiscal_quarter(day: date, start_month: int) -> str:
+def fiscal_quarter(day: date, start_month: int, naming: str = "end") -> str:
     offset = (day.month - start_month) % 12
-    return f"{fiscal_year(day, start_month)} Q{offset // 3 + 1}"
+    return f"{fiscal_year(day, start_month, naming)} Q{offset // 3 + 1}"

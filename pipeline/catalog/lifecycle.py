@@ -9,6 +9,7 @@ snapshot it came from, because a QBR must say "as of" for every date it shows.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ __all__ = [
     "LifecycleCatalog",
     "SupportStatus",
     "format_product",
+    "freshness_warning",
     "import_endoflife_json",
 ]
 
@@ -49,6 +51,7 @@ class SupportStatus:
     source: str  # e.g. "endoflife.date windows, snapshot 2026-08-01"
     note: str | None  # e.g. "edition unknown: Home/Pro date assumed"
     maintained: bool | None = None  # the catalog says the release is still supported, with or without an end date
+    newer_than_catalog: bool = False  # a release the catalog does not list yet, newer than every one it does
 
 
 class _Readable(Protocol):
@@ -144,12 +147,13 @@ class LifecycleCatalog:
         return [json.loads(json.dumps(r.data)) for r in ordered]
 
     def status(self, identity: OsIdentity) -> SupportStatus | None:
-        """Dates for an identified OS; None when the catalog does not know the product/cycle."""
+        """Dates for an identified OS; None when the catalog does not know the product/cycle. A release newer than
+        every one the catalog lists is supported (the catalog is older than the release), with no end date."""
         if identity.cycle is None or identity.product not in self._rows:
             return None
         row = self._pick(identity)
         if row is None:
-            return None
+            return self._newer_than_catalog(identity)
         data = row.data
         notes = _status_notes(identity, row)
         suffix = " (unverified)" if data.get("unverified") else ""
@@ -164,6 +168,35 @@ class LifecycleCatalog:
             maintained=_maintained(data),
         )
 
+    def newer_release(self, identity: OsIdentity) -> dict[str, Any] | None:
+        """The newest release a device on this one can move to in place (same product, same Windows major and
+        edition channel), if the catalog knows one released after it; None when it is already on the newest."""
+        if identity.cycle is None or identity.product not in self._rows:
+            return None
+        current = self._pick(identity)
+        if current is None:
+            return None
+        mine = _cycle_key(identity.product, current.base_cycle)
+        later = [r for r in self._rows[identity.product].values()
+                 if r.edition == current.edition and r.data.get("upgradeTarget") is not False
+                 and _same_line(identity.product, r.base_cycle, current.base_cycle)
+                 and _cycle_key(identity.product, r.base_cycle) > mine]
+        if not later:
+            return None
+        return max(later, key=lambda r: _cycle_key(identity.product, r.base_cycle)).data
+
+    def _newer_than_catalog(self, identity: OsIdentity) -> SupportStatus | None:
+        cycle = (identity.cycle or "").lower()
+        known = [r.base_cycle for r in self._rows[identity.product].values() if _same_line(identity.product, r.base_cycle, cycle)]
+        mine = _cycle_key(identity.product, cycle)
+        if not known or not mine or any(_cycle_key(identity.product, k) >= mine for k in known):
+            return None
+        snapshot = min(r.snapshot for r in self._rows[identity.product].values())
+        return SupportStatus(identity=identity, eol=None, extended_end=None, release_label=identity.label,
+                             feature_update_only=False, source=f"newer than the catalog (snapshot {snapshot.isoformat()})",
+                             note=f"supported (newer than the catalog, snapshot {snapshot.isoformat()})",
+                             maintained=True, newer_than_catalog=True)
+
     def _pick(self, identity: OsIdentity) -> _Release | None:
         cycle = identity.cycle.lower() if identity.cycle else ""
         candidates = [r for r in self._rows[identity.product].values() if r.base_cycle == cycle]
@@ -174,6 +207,43 @@ class LifecycleCatalog:
                     return row
         # A row without an edition covers every edition (e.g. Windows 10 22H2, all servers).
         return next((r for r in candidates if r.edition is None), None)
+
+
+def _cycle_key(product: str, cycle: str) -> tuple[int, ...]:
+    """Orders releases of one product: "11-25h2" -> (11, 25, 2); Windows 10's "1809" -> (10, 18, 2); "22.04" ->
+    (22, 4). Empty when the name holds no number."""
+    if product == "windows":
+        match = re.match(r"(\d+)-(\d{2})h([12])\b", cycle)
+        if match:
+            return tuple(int(g) for g in match.groups())
+        match = re.match(r"(\d+)-(\d{2})(\d{2})\b", cycle)
+        if match:
+            return int(match.group(1)), int(match.group(2)), 1 if int(match.group(3)) <= 6 else 2
+    return tuple(int(n) for n in re.findall(r"\d+", cycle))
+
+
+def _same_line(product: str, cycle: str, other: str) -> bool:
+    """Releases a device moves between in place: one Windows major (10 or 11); Server's year releases, not its
+    semi-annual channel; any release of other products."""
+    if product == "windows":
+        return cycle.split("-")[0] == other.split("-")[0]
+    if product == "windows-server":
+        return cycle.isdigit() == other.isdigit() and not cycle.startswith("sbs") and not other.startswith("sbs")
+    return True
+
+
+CATALOG_STALE_DAYS = 90
+
+
+def freshness_warning(catalog: "LifecycleCatalog", as_of: date) -> str | None:
+    """One warning when the review date is well past the catalog snapshot: releases and end dates published since
+    are unknown to it, so a release missing from it reads as unknown and a date it lacks reads as supported."""
+    age = (as_of - catalog.snapshot_date).days
+    if age <= CATALOG_STALE_DAYS:
+        return None
+    return (f"the lifecycle catalog is a snapshot of {catalog.snapshot_date.isoformat()}, {age} days before the review "
+            f"date {as_of.isoformat()}: releases and end-of-support dates published since are not in it; refresh it "
+            "with `vcio lifecycle update --from <endoflife.date export>`")
 
 
 def _status_notes(identity: OsIdentity, row: _Release) -> list[str]:

@@ -303,7 +303,9 @@ def _client_version(low: str, major: str, build: int | None, edition: str | None
         return None, False  # LTSC without year or build: 2019 and 2021 end years apart, do not guess
     valid = _WIN11_VERSIONS if major == "11" else _WIN10_VERSIONS
     token = re.search(r"\b(\d{2}h[12])\b", low)
-    if token and token.group(1) in valid:
+    if token and (token.group(1) in valid or (major == "11" and token.group(1) > max(_WIN11_VERSIONS))):
+        # A Windows 11 version newer than any this table knows is still that version: the catalog says whether
+        # it knows it, or that it is newer than the catalog.
         return token.group(1), False
     for release_id in re.findall(r"\b(\d{4})\b", low):
         if release_id in _RELEASE_IDS and major == "10":

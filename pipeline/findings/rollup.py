@@ -386,6 +386,7 @@ class Budget:
 def budget(client: ClientData, plan: list[Initiative], as_of: date, settings: Settings) -> Budget:
     settings = settings.for_client(client.name)
     count = settings.budget.quarters
+    naming = settings.budget.fiscal_year_naming
     escalation = settings.budget.annual_escalation_percent / 100
     first = Quarter.of(as_of).next()
     quarters = [first.next(i) for i in range(count)]
@@ -415,10 +416,10 @@ def budget(client: ClientData, plan: list[Initiative], as_of: date, settings: Se
     totals = [round(sum(rows[k][i] for k in rows), 2) for i in range(count)]
     fiscal: dict[str, float] = defaultdict(float)
     for i, quarter in enumerate(quarters):
-        fiscal[fiscal_year(quarter.start, client.fiscal_year_start)] += totals[i]
+        fiscal[fiscal_year(quarter.start, client.fiscal_year_start, naming)] += totals[i]
     return Budget(
         quarters=[q.label for q in quarters],
-        fiscal_labels=[fiscal_quarter(q.start, client.fiscal_year_start) for q in quarters],
+        fiscal_labels=[fiscal_quarter(q.start, client.fiscal_year_start, naming) for q in quarters],
         rows=rows, totals=totals, fiscal_years={k: round(v, 2) for k, v in fiscal.items()},
         one_time_total=round(sum(rows["Hardware"]) + sum(rows["Projects"]), 2),
         recurring_total=round(sum(rows["Licensing"]) + sum(rows["Contracts"]), 2),

@@ -14,6 +14,7 @@ from ..gcpause import gc_paused
 from ..ingest import IngestResult
 from ..ingest.profiles import load_profiles
 from .entities import (Asset, ClientData, Contract, Decision, Exclusion, Goal, Subscription, User)
+from ..catalog.apple_models import apple_model
 from ..catalog.skus import friendly_product
 
 # A fact made of several fields comes whole from one record, never field by field: an OS name from the RMM and a
@@ -222,8 +223,14 @@ _LAPTOP_MODELS = ("macbook", "thinkpad", "latitude", "elitebook", "probook", "zb
 
 
 def refine_device_type(device_type: str, model: str | None) -> str:
-    """RMMs call every Mac or Windows client a workstation: the model name tells a laptop apart."""
-    if device_type in {"desktop", "other"} and model and any(word in model.lower() for word in _LAPTOP_MODELS):
+    """RMMs call every Mac or Windows client a workstation: the model name tells a laptop apart (an Apple model
+    identifier by the catalog's table: "Mac15,3" is a 14-inch MacBook Pro)."""
+    if device_type not in {"desktop", "other", "laptop"} or not model:
+        return device_type
+    apple = apple_model(model)
+    if apple:
+        return apple[1]
+    if device_type != "laptop" and any(word in model.lower() for word in _LAPTOP_MODELS):
         return "laptop"
     return device_type
 

@@ -373,6 +373,14 @@ class TestBudget:
         assert result.fiscal_labels == ["FY2027 Q3", "FY2027 Q4", "FY2028 Q1", "FY2028 Q2", "FY2028 Q3", "FY2028 Q4",
                                         "FY2029 Q1", "FY2029 Q2", "FY2029 Q3", "FY2029 Q4", "FY2030 Q1", "FY2030 Q2"]
 
+    def test_fiscal_years_can_be_named_by_the_year_they_start_in(self):
+        config = configured(**{"budget.fiscal_year_naming": "start"})
+        result = budget(self.client(), self.PLAN, AS_OF, config)
+        assert result.fiscal_labels[:4] == ["FY2026 Q3", "FY2026 Q4", "FY2027 Q1", "FY2027 Q2"]
+        assert result.fiscal_years == {"FY2026": 13720.0, "FY2027": 23540.0, "FY2028": 23040.0, "FY2029": 11520.0}
+        calendar = budget(self.client(fiscal_year_start=1), self.PLAN, AS_OF, config)
+        assert calendar.fiscal_labels[0] == "FY2027 Q1"  # a calendar fiscal year has one name either way
+
     def test_rows_totals_and_fiscal_years_by_hand(self):
         result = budget(self.client(), self.PLAN, AS_OF, default_config())
         # Licensing: 10 x 22 x 3 = 660 every quarter; Visio 100 x 3 = 300 while it runs (Q1, Q2 2027);

@@ -47,6 +47,24 @@ def test_laptops_are_recognised_by_model():
     assert refine_device_type("server", "MacBook") == "server"
 
 
+def test_apple_model_identifiers_are_typed_from_the_table():
+    assert refine_device_type("desktop", "Mac15,3") == "laptop"  # a 14-inch MacBook Pro, not a desktop
+    assert refine_device_type("desktop", "MacBookPro18,3") == "laptop"
+    assert refine_device_type("desktop", "Mac14,2") == "laptop"  # MacBook Air (M2)
+    assert refine_device_type("laptop", "Mac14,3") == "desktop"  # Mac mini (2023), whatever the RMM guessed
+    assert refine_device_type("desktop", "iMac21,1") == "desktop"
+    assert refine_device_type("desktop", "Mac99,1") == "desktop"  # unknown identifier: left as the tools say
+
+
+def test_age_runs_from_purchase_then_warranty_start_then_install_never_a_later_enrolment():
+    from pipeline.model import Asset
+    assert Asset("A", purchase_date=date(2021, 1, 1), install_date=date(2020, 1, 1)).in_service_since == date(2021, 1, 1)
+    assert Asset("A", warranty_start=date(2020, 2, 3), install_date=date(2020, 3, 1)).in_service_since == date(2020, 2, 3)
+    assert Asset("A", enrolled_date=date(2022, 5, 1)).in_service_since == date(2022, 5, 1)
+    # BB-MBP-04: enrolled in the RMM after its own warranty ended: the enrolment says nothing about its age
+    assert Asset("BB-MBP-04", enrolled_date=date(2023, 5, 1), warranty_end=date(2023, 2, 3)).in_service_since is None
+
+
 def test_users_merge_activity_and_ignore_concealed_rows():
     users = [rec("m365", 2, upn="Ann@Acme.com", display_name="Ann", blocked=False, licenses=["SPB"])]
     activity = [rec("act", 2, upn="ann@acme.com", exchange_last_activity=date(2026, 6, 1),
