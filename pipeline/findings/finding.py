@@ -9,10 +9,10 @@ from typing import Any
 
 from ..config import Settings
 
-CATEGORIES = ("end_of_life", "hardware_age", "warranty", "renewal", "license_waste", "security", "backup")
+CATEGORIES = ("end_of_life", "hardware_age", "warranty", "disposal", "renewal", "license_waste", "security", "backup")
 SEVERITIES = ("critical", "high", "medium", "low")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-_ID_PREFIX = {"end_of_life": "EOL", "hardware_age": "AGE", "warranty": "WAR", "renewal": "REN",
+_ID_PREFIX = {"end_of_life": "EOL", "hardware_age": "AGE", "warranty": "WAR", "disposal": "DSP", "renewal": "REN",
               "license_waste": "LIC", "security": "SEC", "backup": "BAK"}
 
 
@@ -27,6 +27,7 @@ RULE_CATEGORIES = {
     "lifecycle.os_end_of_support": "end_of_life",
     "lifecycle.hardware_age": "hardware_age",
     "lifecycle.warranty": "warranty",
+    "lifecycle.confirm_disposal": "disposal",
     "renewal.subscription": "renewal",
     "renewal.contract": "renewal",
     "licensing.unassigned_seats": "license_waste",
@@ -34,6 +35,7 @@ RULE_CATEGORIES = {
     "licensing.inactive_user": "license_waste",
     "security.av_not_running": "security",
     "security.patch_failed": "security",
+    "security.no_patch_policy": "security",
     "security.reboot_pending": "security",
     "security.patches_missing": "security",
     "security.agent_offline": "security",

@@ -18,7 +18,7 @@ from .finding import SEVERITY_RANK, Finding
 
 # ---------------------------------------------------------------- grades
 AREAS = {
-    "lifecycle": ("end_of_life", "hardware_age", "warranty"),
+    "lifecycle": ("end_of_life", "hardware_age", "warranty", "disposal"),
     "security": ("security",),
     "licensing": ("license_waste", "renewal"),
     "continuity": ("backup", "end_of_life", "warranty"),
@@ -31,7 +31,9 @@ GRADE_METHOD = (
     "seat) counts once, at its worst finding: critical 1.0, high 0.75, medium 0.4, low 0.15; renewals are dates to "
     "plan for and carry no penalty. Items assessed: devices (lifecycle, security; security also counts licensed "
     "users and administrators), purchased or assigned seats (licensing), servers, network and storage devices "
-    "(continuity). An open critical finding caps the area at 64%, an open high "
+    "(continuity). A device whose operating system no longer gets vendor security updates also counts in security, "
+    "at its end-of-support finding's severity. Licensing cannot score above 100 x (1 - share of the annual licence "
+    "spend that is waste). An open critical finding caps the area at 64%, an open high "
     "finding at 79%, so no area shows green while a serious item is open. Score 1-5: 90+ = 5, 80+ = 4, 65+ = 3, 50+ = 2, else 1. "
     "Colour: green 80+, amber 50+, red below 50."
 )
@@ -69,6 +71,9 @@ def grades(client: ClientData, findings: list[Finding]) -> list[Grade]:
     result = []
     for area, categories in AREAS.items():
         relevant = [f for f in findings if f.category in categories]
+        if area == "security":
+            # A device without vendor security updates is a security defect, not only a lifecycle one.
+            relevant += [f for f in findings if f.rule == "lifecycle.os_end_of_support" and f.facts.get("past")]
         if area == "continuity":
             relevant = [f for f in relevant if f.category == "backup" or f.facts.get("device_type") in {"server", "network", "storage"}]
         worst: dict[str, float] = {}
@@ -85,6 +90,8 @@ def grades(client: ClientData, findings: list[Finding]) -> list[Grade]:
             result.append(Grade(area, AREA_LABELS[area], None, None, "grey", 0, 0))
             continue
         percent = round(max(0.0, 100 * (1 - sum(worst.values()) / assessed)), 1)
+        if area == "licensing":
+            percent = min(percent, _licence_spend_kept(client, findings))
         severities = {f.severity for f in relevant if f.category != "renewal"}
         if "critical" in severities:
             percent = min(percent, CAP_CRITICAL)
@@ -92,6 +99,15 @@ def grades(client: ClientData, findings: list[Finding]) -> list[Grade]:
             percent = min(percent, CAP_HIGH)
         result.append(Grade(area, AREA_LABELS[area], percent, _score(percent), colour_for(percent), assessed, len(worst)))
     return result
+
+
+def _licence_spend_kept(client: ClientData, findings: list[Finding]) -> float:
+    """100 x (1 - annual licence waste / annual licence spend); 100 when the spend is unknown."""
+    spend = sum(s.monthly_value * 12 for s in client.subscriptions if s.active and s.monthly_value)
+    if spend <= 0:
+        return 100.0
+    waste = sum(f.estimated_cost or 0 for f in findings if f.category == "license_waste")
+    return round(max(0.0, 100 * (1 - waste / spend)), 1)
 
 
 # ---------------------------------------------------------------- initiatives
@@ -114,6 +130,15 @@ KINDS: dict[str, InitiativeKind] = {
                                        "No device older than its replacement age by the end of {quarter}", "Hardware"),
     "warranty_cover": InitiativeKind("Restore warranty cover on {n} server and network device{s}", ("continuity",),
                                      "Every server and network device under warranty or replaced by {quarter}", "Projects"),
+    "ltsc_upgrade": InitiativeKind("Move {n} device{s} from {label} to LTSC 2024", ("security", "compliance"),
+                                   "0 devices on {label} by the end of {quarter}", "Projects"),
+    "legacy_isolation": InitiativeKind("Isolate {n} line-of-business device{s} on {label} and plan the vendor upgrade",
+                                       ("security", "compliance"),
+                                       "Every unsupported line-of-business device isolated by the end of {quarter}",
+                                       "Projects"),
+    "asset_disposal": InitiativeKind("Confirm the disposal of {n} retired device{s}", ("compliance", "security"),
+                                     "Every retired device wiped and removed from the register by the end of {quarter}",
+                                     "Projects"),
     "license_rightsize": InitiativeKind("Right-size {label} before the {date} renewal", ("cost",),
                                         "Seats purchased = seats in use at the {date} renewal", "Licensing"),
     "license_reduce": InitiativeKind("Remove unused {label} seats", ("cost",),
@@ -130,7 +155,8 @@ KINDS: dict[str, InitiativeKind] = {
                                        "Agreement renewed with an agreed scope before {date}", "Contracts"),
 }
 # Initiatives that replace hardware claim a device's cost first; a cheaper fix for the same device is then free.
-COST_PRECEDENCE = ("server_migration", "windows_replacement", "hardware_refresh", "feature_update", "warranty_cover",
+COST_PRECEDENCE = ("server_migration", "windows_replacement", "hardware_refresh", "feature_update", "ltsc_upgrade",
+                   "legacy_isolation", "asset_disposal", "warranty_cover",
                    "backup_coverage", "endpoint_security", "mfa_rollout", "license_rightsize", "license_cleanup",
                    "contract_renewal")
 SAVINGS_KINDS = {"license_rightsize", "license_cleanup"}
@@ -166,7 +192,13 @@ def _initiative_key(finding: Finding) -> tuple[str, str] | None:
             return "feature_update", facts.get("os", "")
         if facts.get("remedy") == "migrate":
             return "server_migration", facts.get("os", "")
+        if facts.get("remedy") == "ltsc_upgrade":
+            return "ltsc_upgrade", facts.get("os", "")
+        if facts.get("remedy") == "isolate":
+            return "legacy_isolation", facts.get("os", "")
         return "windows_replacement", facts.get("os", "")
+    if rule == "lifecycle.confirm_disposal":
+        return "asset_disposal", "devices"
     if rule == "lifecycle.hardware_age":
         # One refresh programme per client, so its id (and the client's decision on it) survives the
         # quarters; each device's cost is budgeted in its own quarter (Initiative.cost_schedule).
@@ -255,7 +287,7 @@ def initiatives(client: ClientData, findings: list[Finding], as_of: date) -> lis
         if kind == "license_rightsize" and not renewal_dates:
             spec = KINDS["license_reduce"]
         label = scope if kind not in {"hardware_refresh", "license_cleanup", "mfa_rollout", "endpoint_security",
-                                      "backup_coverage", "warranty_cover"} else ""
+                                      "backup_coverage", "warranty_cover", "asset_disposal"} else ""
         date_text = min(renewal_dates).isoformat() if renewal_dates else (due.isoformat() if due else quarter.label)
         words = {"n": len(subjects), "s": "" if len(subjects) == 1 else "s", "label": label, "date": date_text,
                  "quarter": last.label if kind == "hardware_refresh" and schedule else quarter.label}
@@ -313,6 +345,9 @@ RISK_TEMPLATES = {
     "lifecycle.hardware_age": ("Aging hardware", 2,
                                "Old devices fail more often and slow staff down; unplanned failures cost more than "
                                "planned replacements."),
+    "lifecycle.confirm_disposal": ("Retired devices not confirmed disposed of", 2,
+                                   "A retired device that still exists may still hold client data and accounts, "
+                                   "unpatched and unmonitored."),
     "lifecycle.warranty": ("Devices out of warranty or about to be", 3,
                            "A failed part on an out-of-warranty server or firewall can mean days of downtime "
                            "waiting for parts, at full cost."),
@@ -327,6 +362,8 @@ RISK_TEMPLATES = {
     "security.av_not_running": ("Unprotected endpoints", 5,
                                 "An endpoint without working antivirus/EDR is the easiest way in for ransomware."),
     "security.patch_failed": ("Patching failures", 4, "Devices that cannot install updates stay exposed to known attacks."),
+    "security.no_patch_policy": ("Devices under no patch policy", 4,
+                                 "Updates nobody approves are never installed: known vulnerabilities stay open."),
     "security.reboot_pending": ("Updates waiting for a reboot", 2, "Installed updates do not protect until the device restarts."),
     "security.patches_missing": ("Missing patches", 4, "Known vulnerabilities stay open while patches wait."),
     "security.agent_offline": ("Unmanaged devices", 3, "Devices that stopped reporting are neither patched nor monitored."),

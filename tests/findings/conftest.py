@@ -80,6 +80,11 @@ def asset(name: str = "PC-01", **fields) -> Asset:
                   last_seen=datetime.combine(AS_OF, time(8, 0)), av_status="running", patch_status="ok",
                   patches_missing=0, tools=["psa", "rmm"], sources=["psa/configs.csv:2"])
     values.update(fields)
+    if "provenance" not in fields:
+        # The RMM export that reported the device was taken on the review date (or on the day it last saw the device).
+        seen = AS_OF if values.get("last_seen") is None else max(values["last_seen"].date(), AS_OF)
+        values["provenance"] = {fact: {"source": "rmm/devices.csv:2", "tool": "rmm", "observed": seen}
+                                for fact in ("os", "last_seen", "antivirus", "patches", "backup")}
     return Asset(**values)
 
 

@@ -243,15 +243,34 @@ def test_sample_invariants(name):
 def test_cedar_and_finch_is_told_to_right_size_its_commitment():
     _, result, plan, *_ = analyse("Cedar & Finch LLP")
     renewal = next(f for f in result.findings if f.rule == "renewal.subscription")
-    assert renewal.recommendation.startswith("Right-size before May 31, 2027: 48 of 75 seats are assigned, so 27 seats")
+    assert renewal.recommendation.startswith(
+        "Right-size before May 31, 2027: 48 of 75 seats are assigned; 33 seats can be dropped at renewal for certain "
+        "(27 unassigned, 6 on blocked accounts), up to 38 if the 5 inactive users' licences are removed too.")
     assert any(i.title == "Right-size Microsoft 365 Business Premium before the 2027-05-31 renewal" for i in plan)
 
 
 def test_granite_ridge_retired_pcs_are_not_budgeted():
     _, result, plan, *_ = analyse("Granite Ridge Manufacturing")
     retired = [f for f in result.findings if f.subject in {"GRM-WS-071", "GRM-WS-072"}]
-    assert {f.rule for f in retired} == {"lifecycle.os_end_of_support"}
+    assert {f.rule for f in retired} == {"lifecycle.confirm_disposal"}
     assert all(f.estimated_cost is None for f in retired)
+    replacing = next(i for i in plan if i.title.startswith("Replace or upgrade") and "Windows 10" in i.title)
+    assert not {"GRM-WS-071", "GRM-WS-072"} & set(replacing.subjects)
+
+
+def test_northwind_pcs_on_windows_11_per_the_fresh_rmm_are_not_told_windows_10_ended():
+    data, result, *_ = analyse("Northwind Logistics")
+    for name in ("NWL-WS-003", "NWL-WS-004"):
+        assert not [f for f in result.findings if f.subject == name and f.rule == "lifecycle.os_end_of_support"]
+        asset = next(a for a in data.assets if a.name == name)
+        assert asset.provenance["os"]["tool"] == "rmm"
+    assert not [f for f in result.findings if "25H2" in f.title], "the newest release gets no feature update"
+
+
+def test_harbor_point_retired_laptop_is_not_budgeted_for_replacement():
+    _, result, plan, *_ = analyse("Harbor Point Dental")
+    assert {f.rule for f in result.findings if f.subject == "Dr-Old-Lt"} == {"lifecycle.confirm_disposal"}
+    assert all("Dr-Old-Lt" not in i.subjects for i in plan if i.kind in {"windows_replacement", "hardware_refresh"})
 
 
 def test_harbor_point_renewal_is_planned_before_the_agreement_ends():

@@ -14,7 +14,7 @@ from pipeline.findings.finding import CATEGORIES, RULE_CATEGORIES, SEVERITIES
 from pipeline.findings.rules.lifecycle import replacement_due
 from pipeline.quarters import add_months, add_years
 from tests.findings.conftest import (AS_OF, SERVER_2012R2, SERVER_2016, SERVER_2022, UBUNTU_2004, WIN10,
-                                     WIN11_24H2_PRO, WIN11_NO_EDITION, asset, client, configured,
+                                     WIN11_24H2_PRO, WIN11_25H2_PRO, WIN11_NO_EDITION, asset, client, configured,
                                      contract, default_config, eol_of, exclusion, found, one, run, subscription, user)
 
 DAY = timedelta(days=1)
@@ -97,7 +97,7 @@ class TestEndOfSupport:
                       as_of=eol + DAY, config=PRICES)
         assert finding.severity == "high"
         assert finding.facts["remedy"] == "feature_update"
-        assert "Apply the current Windows 11 feature update to LT-01" in finding.recommendation
+        assert "Apply the Windows 11 25H2 (Home/Pro) feature update to LT-01" in finding.recommendation
         assert "Replace" not in finding.recommendation
         assert (finding.estimated_cost, finding.cost_kind) == (100, "one_time")
 
@@ -126,18 +126,58 @@ class TestEndOfSupport:
     def test_windows_10_pc_of_unknown_age_says_the_age_is_unknown(self):
         pc = asset(os=WIN10, purchase_date=None)
         finding = one(client(assets=[pc]), self.RULE, config=PRICES)
-        assert "(its age is unknown)" in finding.recommendation and "near or past" not in finding.recommendation
+        assert "(its age is unknown, so its hardware may not meet Windows 11's requirements)" in finding.recommendation
+        assert "near or past" not in finding.recommendation
         assert finding.estimated_cost == 1000
 
-    def test_retired_device_is_reported_but_not_budgeted(self):
+    def test_retired_device_is_a_disposal_to_confirm_not_a_replacement(self):
         old = asset("DR-OLD-LT", device_type="laptop", os=WIN10, status="Inactive", purchase_date=date(2018, 1, 1),
                     warranty_end=date(2021, 1, 1))
         data = client(assets=[old])
-        finding = one(data, self.RULE)
-        assert finding.severity == "high"
-        assert finding.estimated_cost is None and finding.cost_kind is None
-        assert "marked Inactive in the asset register" in finding.recommendation
+        assert one(data, self.RULE) is None
+        disposal = one(data, "lifecycle.confirm_disposal")
+        assert disposal.title == "DR-OLD-LT is marked Inactive in the asset register: confirm its disposal"
+        assert disposal.severity == "medium"  # an unsupported OS on a disk that may still hold data
+        assert disposal.estimated_cost is None and disposal.finding_id.startswith("DSP-")
         assert found(data, "lifecycle.hardware_age") == [] and found(data, "lifecycle.warranty") == []
+
+    def test_device_no_tool_has_seen_for_longer_than_the_setting_is_presumed_retired(self):
+        gone = asset("PC-GONE", os=WIN10, last_seen=at(AS_OF - 120 * DAY),
+                     provenance={"last_seen": {"observed": AS_OF}})
+        data = client(assets=[gone])
+        disposal = one(data, "lifecycle.confirm_disposal")
+        assert disposal.title.startswith("Desktop PC-GONE has not been seen by any tool since Jul 23, 2026 (120 days")
+        assert one(data, self.RULE) is None and one(data, "security.agent_offline") is None
+
+    def test_newest_windows_11_release_is_supported_and_gets_no_feature_update(self):
+        data = client(assets=[asset("LT-25", device_type="laptop", os=WIN11_25H2_PRO)])
+        assert one(data, self.RULE, as_of=eol_of(WIN11_25H2_PRO) - 30 * DAY) is None
+
+    def test_windows_10_hardware_too_old_for_11_is_replaced_with_esu_as_the_bridge(self):
+        pc = asset(os=WIN10, purchase_date=date(2017, 5, 1))
+        finding = one(client(assets=[pc]), self.RULE, config=PRICES)
+        assert "Replace PC-01 with a Windows 11 device (its hardware predates Windows 11's requirements)" in \
+            finding.recommendation
+        assert "Extended Security Updates keep it patched (about $61 per device for the first year" in finding.recommendation
+        assert "to Oct 10, 2028 at most" in finding.recommendation and "upgrade it" not in finding.recommendation
+
+    def test_ltsc_2021_moves_to_ltsc_2024_and_iot_ltsc_2021_is_left_alone(self):
+        kiosk = asset("KIOSK-1", os="Microsoft Windows 10 Enterprise LTSC 2021", os_build="10.0.19044")
+        finding = one(client(assets=[kiosk]), self.RULE)
+        assert finding.facts["remedy"] == "ltsc_upgrade"
+        assert finding.recommendation.startswith("Move KIOSK-1 to Windows 11 Enterprise LTSC 2024")
+        iot = asset("KIOSK-2", os="Microsoft Windows 10 IoT Enterprise LTSC 2021", os_build="10.0.19044")
+        assert one(client(assets=[iot]), self.RULE) is None  # supported to 2032
+
+    def test_line_of_business_device_is_isolated_not_upgraded(self):
+        imaging = asset("IMAGING-01", os="Microsoft Windows 7 Professional", role="imaging")
+        finding = one(client(assets=[imaging]), self.RULE)
+        assert finding.facts["remedy"] == "isolate" and finding.estimated_cost is None
+        assert finding.recommendation.startswith("Isolate IMAGING-01 on its own network segment")
+        assert "Windows 11 requirements" not in finding.recommendation
+        by_name = configured(**{"hardware.line_of_business_pattern": "(?i)xray"})
+        xray = asset("XRAY-PC", os="Microsoft Windows 7 Professional")
+        assert one(client(assets=[xray]), self.RULE, config=by_name).facts["remedy"] == "isolate"
 
     def test_os_the_catalog_does_not_know_is_a_data_gap_not_a_finding(self):
         data = client(assets=[asset(os="BeOS R5")])
@@ -157,15 +197,15 @@ class TestHardwareAge:
         dates = dict(purchase_date=date(2020, 1, 1), install_date=date(2020, 2, 1), warranty_start=date(2020, 3, 1),
                      enrolled_date=date(2020, 4, 1))
         assert asset(**dates).in_service_since == date(2020, 1, 1)
-        assert asset(**{**dates, "purchase_date": None}).in_service_since == date(2020, 2, 1)
-        assert asset(**{**dates, "purchase_date": None, "install_date": None}).in_service_since == date(2020, 3, 1)
+        assert asset(**{**dates, "purchase_date": None}).in_service_since == date(2020, 3, 1)  # warranty start
+        assert asset(**{**dates, "purchase_date": None, "warranty_start": None}).in_service_since == date(2020, 2, 1)
         assert asset(purchase_date=None, enrolled_date=date(2020, 4, 1)).in_service_since == date(2020, 4, 1)
         assert asset(purchase_date=None).in_service_since is None
 
     def test_install_date_is_used_when_there_is_no_purchase_date(self):
-        pc = asset(purchase_date=None, install_date=date(2021, 12, 1), warranty_start=date(2022, 6, 1))
+        pc = asset(purchase_date=None, install_date=date(2021, 12, 1))
         finding = one(client(assets=[pc]), self.RULE)
-        assert finding.due_date == date(2026, 12, 1)  # install + 5 years, not warranty start + 5
+        assert finding.due_date == date(2026, 12, 1)  # install + 5 years
         assert finding.facts["in_service_since"] == date(2021, 12, 1)
 
     @pytest.mark.parametrize("device_type, years", [("desktop", 5), ("laptop", 4), ("server", 6), ("network", 7)])
@@ -206,9 +246,10 @@ class TestHardwareAge:
         as_of = date(2026, 6, 15) + shift_days * DAY
         assert (one(client(assets=[pc]), self.RULE, as_of=as_of) is not None) == present
 
-    def test_server_is_due_at_warranty_end_when_that_comes_first(self):
+    def test_server_is_due_at_warranty_end_when_that_comes_first_if_configured(self):
+        config = configured(**{"hardware.replace_servers_at_warranty_end": True})
         server = asset("SRV", device_type="server", purchase_date=date(2023, 1, 10), warranty_end=date(2027, 3, 1))
-        finding = one(client(assets=[server]), self.RULE)
+        finding = one(client(assets=[server]), self.RULE, config=config)
         assert finding.due_date == date(2027, 3, 1)  # not 2029-01-10 (6 years)
         assert "when its warranty ends on Mar 1, 2027" in finding.title
         assert finding.facts["due_reason"] == "warranty_end"
@@ -226,12 +267,13 @@ class TestHardwareAge:
 
     def test_server_past_warranty_says_why_it_is_past_due(self):
         server = asset("FS01", device_type="server", purchase_date=date(2022, 1, 1), warranty_end=date(2025, 1, 1))
-        finding = one(client(assets=[server]), self.RULE)
+        finding = one(client(assets=[server]), self.RULE,
+                      config=configured(**{"hardware.replace_servers_at_warranty_end": True}))
         assert finding.severity == "high"
         assert finding.title == "Server FS01 is past its replacement date: its warranty ended on Jan 1, 2025 (4.9 years old)"
 
-    def test_warranty_rule_can_be_switched_off(self):
-        config = configured(**{"hardware.replace_servers_at_warranty_end": False})
+    def test_by_default_a_lapsed_warranty_before_max_age_is_no_replacement(self):
+        config = default_config()
         server = asset("SRV", device_type="server", purchase_date=date(2023, 1, 10), warranty_end=date(2027, 3, 1))
         assert replacement_due(server, config) == date(2029, 1, 10)
         assert found(client(assets=[server]), self.RULE, config=config) == []
@@ -287,7 +329,8 @@ class TestWarranty:
             assert finding is None
         else:
             assert f"Warranty on server SRV {state} on" in finding.title
-            assert finding.due_date == end and finding.estimated_cost is None
+            assert finding.due_date == end and finding.estimated_cost == 900  # one year of extension (estimate)
+            assert finding.recommendation.startswith("Extend the manufacturer's warranty on SRV for a year")
 
     def test_unknown_warranty_is_a_data_gap_not_a_finding(self):
         data = client(assets=[asset(warranty_end=None), asset("VM", device_type="virtual", warranty_end=None)])
@@ -325,7 +368,7 @@ class TestRenewals:
         finding = one(client(subscriptions=[sub], users=users), "renewal.subscription")
         assert finding.title == "Microsoft 365 Business Premium: 10 seats, annual commitment ends Feb 28, 2027"
         assert finding.recommendation.startswith(
-            "Right-size before Feb 28, 2027: 7 of 10 seats are assigned, so 3 seats could be dropped at renewal.")
+            "Right-size before Feb 28, 2027: 7 of 10 seats are assigned; 3 seats can be dropped at renewal for certain.")
         assert finding.facts["seats_droppable"] == 3 and finding.facts["committed"] is True
         assert (finding.estimated_cost, finding.cost_kind) == (2640.0, "recurring")  # 22 x 10 x 12
         assert finding.monthly_cost == 220.0
@@ -334,8 +377,24 @@ class TestRenewals:
         users = [user(f"u{i}@acme.example") for i in range(9)]
         sub = subscription(quantity=10, billing_term="3-year", commitment_end=date(2027, 2, 28))
         finding = one(client(subscriptions=[sub], users=users), "renewal.subscription")
-        assert "so 1 seat could be dropped" in finding.recommendation
+        assert "; 1 seat can be dropped at renewal for certain" in finding.recommendation
         assert "3-year commitment ends" in finding.title
+
+    def test_right_size_counts_the_seats_blocked_and_inactive_users_free(self):
+        """Cedar & Finch: 48 of 75 assigned, 6 of them blocked, 5 inactive: 33 for certain, up to 38."""
+        active = [user(f"u{i}@acme.example") for i in range(37)]
+        blocked = [user(f"b{i}@acme.example", blocked=True) for i in range(6)]
+        idle = [user(f"i{i}@acme.example", last_activity=AS_OF - 200 * DAY) for i in range(5)]
+        sub = subscription(quantity=75, billing_term="annual", commitment_end=date(2027, 5, 31))
+        data = client(subscriptions=[sub], users=active + blocked + idle)
+        finding = one(data, "renewal.subscription")
+        assert ("48 of 75 seats are assigned; 33 seats can be dropped at renewal for certain (27 unassigned, 6 on "
+                "blocked accounts), up to 38 if the 5 inactive users' licences are removed too") in finding.recommendation
+        assert (finding.facts["seats_droppable"], finding.facts["seats_possible"]) == (33, 38)
+        cleanup = [f for f in found(data, "licensing.blocked_user_licensed")]
+        assert len(cleanup) == 6
+        assert "then drop the seat at the May 31, 2027 commitment end" in cleanup[0].recommendation
+        assert "then reduce the subscription" not in cleanup[0].recommendation
 
     def test_fully_used_commitment_still_gets_a_review_date(self):
         users = [user(f"u{i}@acme.example") for i in range(10)]
@@ -352,7 +411,8 @@ class TestRenewals:
         finding = one(client(subscriptions=[sub], users=users), "renewal.subscription")
         assert finding.title == ("Microsoft 365 Business Premium: 75 seats, commitment ends May 31, 2027 "
                                  "(billed monthly)")
-        assert "Right-size before May 31, 2027: 48 of 75 seats are assigned, so 27 seats" in finding.recommendation
+        assert "Right-size before May 31, 2027: 48 of 75 seats are assigned; 27 seats can be dropped" in \
+            finding.recommendation
 
     def test_commitment_ending_within_a_month_on_its_anniversary_is_still_a_commitment(self):
         sub = subscription(quantity=10, billing_term="monthly", start_date=date(2025, 12, 1),
@@ -472,7 +532,7 @@ class TestLicenceWaste:
         if finding:
             last = (AS_OF - days_ago * DAY).strftime("%b %d, %Y").replace(" 0", " ")
             assert finding.title == ("quiet@acme.example holds Microsoft 365 Business Premium but has been inactive "
-                                     f"90+ days (last active {last})")
+                                     f"90+ days as of Nov 20, 2026 (last active {last})")
             assert finding.estimated_cost == 264.0
 
     def test_never_active_user(self):
@@ -546,7 +606,7 @@ class TestSecurity:
         finding = one(client(assets=[asset(last_seen=last_seen)]), "security.agent_offline")
         assert (finding is not None) == flagged
         if finding:
-            assert finding.title == "Desktop PC-01 has not checked in since Oct 20, 2026"
+            assert finding.title == "Desktop PC-01 has not checked in since Oct 20, 2026 (31 days as of Nov 20, 2026)"
 
     def test_agent_offline_only_for_rmm_tracked_devices(self):
         psa_only = asset(last_seen=at(AS_OF - 100 * DAY), tools=["psa"])
@@ -615,7 +675,7 @@ class TestBackup:
 # =============================================================== exclusions
 class TestExclusions:
     def data(self, *exclusions):
-        return client(assets=[asset("FS01", device_type="server", warranty_end=AS_OF - 10 * DAY),
+        return client(assets=[asset("FS01", device_type="server", warranty_end=AS_OF - 10 * DAY, av_status="not_running"),
                               asset("FS02", device_type="server", warranty_end=AS_OF - 10 * DAY)],
                       exclusions=list(exclusions))
 
@@ -626,7 +686,7 @@ class TestExclusions:
         active = {(f.subject, f.rule) for f in result.findings}
         assert (("FS01", "lifecycle.warranty") not in active) == suppressed
         assert ("FS02", "lifecycle.warranty") in active  # other subjects untouched
-        assert ("FS01", "lifecycle.hardware_age") in active  # other rules on the subject untouched
+        assert ("FS01", "security.av_not_running") in active  # other rules on the subject untouched
         if suppressed:
             (finding, reason), = result.excluded
             assert finding.subject == "FS01" and reason == "client accepted the risk"
@@ -650,7 +710,7 @@ class TestExclusions:
 
     def test_subject_wildcard(self):
         result = run(self.data(exclusion("*", "lifecycle.warranty")))
-        assert {f.rule for f in result.findings} == {"lifecycle.hardware_age"}
+        assert {f.rule for f in result.findings} == {"security.av_not_running"}
         assert len(result.excluded) == 2
 
 
@@ -664,7 +724,9 @@ def test_a_troubled_client_exercises_every_rule_with_valid_output():
         assets=[asset("FS01", device_type="server", os=SERVER_2012R2, purchase_date=date(2014, 1, 1),
                       warranty_end=date(2019, 1, 1), av_status="not_running", patch_status="install_error",
                       patches_missing=40, last_seen=at(AS_OF - 60 * DAY), last_backup=at(AS_OF - 30 * DAY)),
-                asset("PC-01", os=WIN10, patch_status="reboot_required")],
+                asset("PC-01", os=WIN10, patch_status="reboot_required"),
+                asset("FS02", device_type="server", warranty_end=AS_OF - 10 * DAY, patch_status="no_policy"),
+                asset("OLD-PC", status="Retired")],
         users=[user(mfa_registered=False), user("gone@acme.example", blocked=True),
                user("quiet@acme.example", last_activity=None)],
         subscriptions=[subscription(quantity=5, billing_term="annual", commitment_end=AS_OF + 40 * DAY)],

@@ -70,8 +70,11 @@ def renewals(client: ClientData, ctx: RuleContext) -> list[Finding]:
         term = commitment(sub, ctx.as_of)
         committed = term is not None
         entry = usage.get(product_key(sub.product), {})
-        spare = max(0, entry.get("purchased", 0) - entry.get("assigned", 0)) if entry.get("users") else 0
-        spare = min(spare, sub.quantity)  # a renewal can drop at most its own seats
+        unassigned = max(0, entry.get("purchased", 0) - entry.get("assigned", 0)) if entry.get("users") else 0
+        blocked = sum(1 for u in entry.get("users", []) if (u.blocked or u.deleted) and not u.is_guest)
+        inactive = sum(1 for u in entry.get("users", []) if not (u.blocked or u.deleted) and is_inactive(u, ctx))
+        spare = min(unassigned + blocked, sub.quantity)  # a renewal can drop at most its own seats
+        possible = min(unassigned + blocked + inactive, sub.quantity)
         # Two subscriptions of one product (seats added later under new commerce) renew on different dates:
         # each keeps its own subject, so its own id.
         subject = sub.product if per_product[product_key(sub.product)] == 1 else f"{sub.product} (renews {renews.isoformat()})"
@@ -79,10 +82,14 @@ def renewals(client: ClientData, ctx: RuleContext) -> list[Finding]:
             billed = f" (billed {sub.billing_term})" if term == "term" and sub.billing_term else ""
             kind = "" if term == "term" else f"{term} "
             title = f"{sub.product}: {sub.quantity} seats, {kind}commitment ends {fmt(renews)}{billed}"
-            if spare:
+            if spare or possible:
+                freed = f" ({unassigned} unassigned, {blocked} on blocked accounts)" if blocked else ""
+                maybe = (f", up to {possible} if the {inactive} inactive user{'s' if inactive != 1 else ''}' licences "
+                         "are removed too") if possible > spare else ""
                 recommendation = (f"Right-size before {fmt(renews)}: {entry['assigned']} of {entry['purchased']} seats "
-                                  f"are assigned, so {spare} seat{'s' if spare != 1 else ''} could be dropped at renewal. Under Microsoft's "
-                                  "new-commerce terms seats can only be reduced at the commitment end date.")
+                                  f"are assigned; {spare} seat{'s' if spare != 1 else ''} can be dropped at renewal for "
+                                  f"certain{freed}{maybe}. Under Microsoft's new-commerce terms seats can only be "
+                                  "reduced at the commitment end date.")
             else:
                 recommendation = (f"Review the seat count before {fmt(renews)}: commitments can only be reduced at "
                                   "renewal, and the term renews automatically.")
@@ -99,7 +106,8 @@ def renewals(client: ClientData, ctx: RuleContext) -> list[Finding]:
             "subscription", recommendation, sub.sources, due_date=renews, estimated_cost=annual,
             cost_kind="recurring" if annual is not None else None,
             facts={"product": sub.product, "quantity": sub.quantity, "billing_term": sub.billing_term,
-                   "renews_on": renews, "seats_droppable": spare, "committed": committed, "term": term,
+                   "renews_on": renews, "seats_droppable": spare, "seats_possible": possible,
+                   "seats_blocked": blocked, "seats_inactive": inactive, "committed": committed, "term": term,
                    "monthly": sub.monthly_value}))
     for contract in client.contracts:
         end = contract.end_date
@@ -113,6 +121,32 @@ def renewals(client: ClientData, ctx: RuleContext) -> list[Finding]:
             contract.sources, due_date=end, estimated_cost=annual, cost_kind="recurring" if annual is not None else None,
             facts={"type": contract.type, "ends_on": end, "monthly": contract.monthly_amount}))
     return findings
+
+
+def is_inactive(user: User, ctx: RuleContext) -> bool:
+    """No activity for thresholds.inactive_user_days before the activity report's own date (not the review date:
+    an old report invents no inactivity), and not created within that window."""
+    if not user.activity_known:
+        return False
+    cutoff = activity_as_of(user, ctx) - timedelta(days=ctx.settings.thresholds.inactive_user_days)
+    return (user.last_activity is None or user.last_activity < cutoff) and not (user.created and user.created > cutoff)
+
+
+def activity_as_of(user: User, ctx: RuleContext) -> date:
+    return min(user.activity_observed, ctx.as_of) if user.activity_observed else ctx.as_of
+
+
+def _seat_release(user: User, paid: list[str], client: ClientData, ctx: RuleContext) -> str:
+    """How the seat a clean-up frees stops costing money: at once on monthly terms, at the commitment end on
+    annual or multi-year ones (new-commerce seats cannot be reduced before it)."""
+    keys = {product_key(p) for p in paid}
+    ends = sorted(s.renews_on for s in client.subscriptions
+                  if s.active and product_key(s.product) in keys and commitment(s, ctx.as_of) and s.renews_on
+                  and s.renews_on >= ctx.as_of)
+    if ends:
+        return (f"then drop the seat at the {fmt(ends[0])} commitment end (committed seats cannot be reduced "
+                "before it; until then it can go to a new starter)")
+    return "then reduce the subscription"
 
 
 def _user_monthly_cost(user: User, ctx: RuleContext) -> float:
@@ -148,7 +182,6 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
             facts={"product": entry["product"], "purchased": entry["purchased"], "assigned": entry["assigned"],
                    "spare": spare, "monthly": round(monthly, 2)}))
     inactive_days = ctx.settings.thresholds.inactive_user_days
-    cutoff = ctx.as_of - timedelta(days=inactive_days)
     for user in client.users:
         paid = [p for p in user.licenses if ctx.prices.license_monthly(p)[0] > 0]
         if not paid or user.is_guest:
@@ -161,16 +194,18 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
                 client.name, "licensing.blocked_user_licensed", _waste_severity(annual),
                 f"Blocked account {user.upn} still holds {products}", user.upn, "user",
                 f"Remove the licences from {user.upn} (convert the mailbox to a shared mailbox if its mail must be "
-                "kept), then reduce the subscription.", user.sources, estimated_cost=annual, cost_kind="recurring",
-                facts={"licenses": paid, "monthly": monthly}))
-        elif user.activity_known and (user.last_activity is None or user.last_activity < cutoff) and not (
-                user.created and user.created > cutoff):
+                f"kept), {_seat_release(user, paid, client, ctx)}.", user.sources, estimated_cost=annual,
+                cost_kind="recurring", facts={"licenses": paid, "monthly": monthly}))
+        elif is_inactive(user, ctx):
             seen = f"last active {fmt(user.last_activity)}" if user.last_activity else "no recorded activity"
+            as_of = activity_as_of(user, ctx)
             findings.append(Finding(
                 client.name, "licensing.inactive_user", _waste_severity(annual),
-                f"{user.upn} holds {products} but has been inactive {inactive_days}+ days ({seen})", user.upn, "user",
+                f"{user.upn} holds {products} but has been inactive {inactive_days}+ days as of {fmt(as_of)} ({seen})",
+                user.upn, "user",
                 f"Confirm with the client whether {user.display_name or user.upn} still needs a licence; if not, "
-                "remove it and reduce the subscription.", user.sources, estimated_cost=annual, cost_kind="recurring",
-                facts={"licenses": paid, "monthly": monthly, "last_activity": user.last_activity}))
+                f"remove it, {_seat_release(user, paid, client, ctx)}.", user.sources, estimated_cost=annual,
+                cost_kind="recurring", facts={"licenses": paid, "monthly": monthly, "last_activity": user.last_activity,
+                                              "observed_on": as_of, "time_relative": True}))
     return findings
 

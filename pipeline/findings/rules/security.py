@@ -6,15 +6,17 @@ from datetime import datetime, timedelta
 
 from ...model import ClientData
 from ..finding import Finding, RuleContext
-from .lifecycle import device_subjects, fmt, is_retired, type_word
+from .lifecycle import days_unseen, device_subjects, fmt, is_retired, observed, presumed_retired, type_word
 
 
 def endpoint_protection(client: ClientData, ctx: RuleContext) -> list[Finding]:
     findings = []
     missing_limit = ctx.settings.thresholds.missing_patches
-    offline_cutoff = datetime.combine(ctx.as_of - timedelta(days=ctx.settings.thresholds.agent_offline_days), datetime.min.time())
+    offline_days = ctx.settings.thresholds.agent_offline_days
     subjects = device_subjects(client)
     for asset in client.assets:
+        if presumed_retired(asset, ctx):
+            continue  # out of service: "confirm disposal" says what to do
         subject = subjects[id(asset)]
         server = asset.device_type == "server"
         what = f"{type_word(asset)} {asset.name}"
@@ -31,6 +33,14 @@ def endpoint_protection(client: ClientData, ctx: RuleContext) -> list[Finding]:
                 f"Patches are failing to install on {what}", subject, "device",
                 f"Investigate the failed updates on {asset.name} and bring it to fully patched.", asset.sources,
                 due_date=ctx.as_of, facts={"patches_missing": asset.patches_missing}))
+        elif asset.patch_status == "no_policy":
+            pending = f" ({asset.patches_not_approved} patches waiting for approval)" if asset.patches_not_approved else ""
+            findings.append(Finding(
+                client.name, "security.no_patch_policy", "high" if server else "medium",
+                f"{what[0].upper()}{what[1:]} is under no patch policy{pending}", subject, "device",
+                f"Put {asset.name} under the RMM's patch policy (with a maintenance window if it runs line-of-business "
+                "software) so security updates are approved and installed.", asset.sources, due_date=ctx.as_of,
+                facts={"patches_not_approved": asset.patches_not_approved}))
         elif asset.patch_status == "reboot_required":
             findings.append(Finding(
                 client.name, "security.reboot_pending", "medium" if server else "low",
@@ -43,13 +53,18 @@ def endpoint_protection(client: ClientData, ctx: RuleContext) -> list[Finding]:
                 f"{asset.patches_missing} approved patches are pending on {what}", subject, "device",
                 f"Investigate why {asset.name} is not installing approved patches.", asset.sources, due_date=ctx.as_of,
                 facts={"patches_missing": asset.patches_missing}))
-        if asset.last_seen is not None and asset.last_seen < offline_cutoff and "rmm" in asset.tools:
+        unseen = days_unseen(asset, ctx.as_of)
+        if unseen is not None and unseen > offline_days and "rmm" in asset.tools:
+            # Measured at the date the RMM reported it, not the review date: an old export invents no outage.
+            seen_on = observed(asset, "last_seen", ctx.as_of)
             findings.append(Finding(
                 client.name, "security.agent_offline", "medium",
-                f"{what[0].upper()}{what[1:]} has not checked in since {fmt(asset.last_seen.date())}", subject,
+                f"{what[0].upper()}{what[1:]} has not checked in since {fmt(asset.last_seen.date())} "
+                f"({unseen} days as of {fmt(seen_on)})", subject,
                 "device", f"Find out whether {asset.name} is retired (then remove it from monitoring and the asset "
                 "register) or offline and unmanaged (then bring it back under management).", asset.sources,
-                due_date=ctx.as_of, facts={"last_seen": asset.last_seen.date()}))
+                due_date=ctx.as_of, facts={"last_seen": asset.last_seen.date(), "observed_on": seen_on,
+                                           "time_relative": True}))
     return findings
 
 
@@ -73,12 +88,13 @@ def backup(client: ClientData, ctx: RuleContext) -> list[Finding]:
     """Only where the exports carry backup data: no data is a data gap, not a finding."""
     if not any(a.last_backup or a.backup_status for a in client.assets):
         return []
-    limit = datetime.combine(ctx.as_of - timedelta(days=ctx.settings.thresholds.backup_max_age_days), datetime.min.time())
     findings = []
     subjects = device_subjects(client)
     for asset in client.assets:
-        if asset.device_type != "server" or is_retired(asset):
+        if asset.device_type != "server" or presumed_retired(asset, ctx):
             continue
+        seen_on = observed(asset, "backup", ctx.as_of)
+        limit = datetime.combine(seen_on - timedelta(days=ctx.settings.thresholds.backup_max_age_days), datetime.min.time())
         if asset.last_backup is None:
             title, state = f"Server {asset.name} has no backup record", None
         elif asset.last_backup < limit:
@@ -88,5 +104,5 @@ def backup(client: ClientData, ctx: RuleContext) -> list[Finding]:
         findings.append(Finding(
             client.name, "backup.server_unprotected", "high", title, subjects[id(asset)], "device",
             f"Confirm {asset.name} is in the backup schedule and run a test restore.", asset.sources,
-            due_date=ctx.as_of, facts={"last_backup": state}))
+            due_date=ctx.as_of, facts={"last_backup": state, "observed_on": seen_on, "time_relative": True}))
     return findings
