@@ -16,6 +16,7 @@ class ExitStatus(IntEnum):
     USAGE = 2  # usage or configuration error
     NO_INPUT = 3  # no usable input: nothing recognised, or no rows accepted
     ENVIRONMENT = 4  # environment error: output not writable, disk full, template unreadable, store unreachable
+    STALE_INPUT = 5  # documents written, but some inputs are older than thresholds.stale_input_days (--allow-stale: 0)
     INTERNAL = 70  # a bug: please report it with the log
     LOCKED = 75  # another run holds the lock on the output folder
 

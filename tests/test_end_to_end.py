@@ -18,7 +18,7 @@ from pipeline.runner.csvout import FINDINGS_COLUMNS
 
 from .conftest import INPUTS
 
-CATEGORIES = {"end_of_life", "hardware_age", "warranty", "renewal", "license_waste", "security", "backup"}
+CATEGORIES = {"end_of_life", "hardware_age", "warranty", "disposal", "renewal", "license_waste", "security", "backup"}
 SEVERITIES = {"critical", "high", "medium", "low"}
 
 

@@ -85,13 +85,17 @@ def main() -> None:
               help="Log line format on stderr (json: one JSON object per line).")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Also append log lines to this file.")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the final summary.")
+@click.option("--allow-stale", is_flag=True,
+              help="Exit 0 even when an input is older than thresholds.stale_input_days (it is still warned about).")
 def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, clients: tuple[str, ...],
         all_clients: bool, config_path: Path | None, jobs: int | None, resume: bool, force: bool, executor: str,
-        scheduler: str | None, progress: bool | None, pdf: bool, log_format: str, log_file: Path | None, quiet: bool) -> None:
+        scheduler: str | None, progress: bool | None, pdf: bool, log_format: str, log_file: Path | None, quiet: bool,
+        allow_stale: bool) -> None:
     """Ingest the exports and write each due client's roadmap, QBR deck and findings workbook.
 
     Exit status: 0 done, 1 some clients failed, 2 usage or configuration error, 3 no usable input,
-    4 environment error (output not writable, disk full), 70 internal error, 75 another run holds the lock.
+    4 environment error (output not writable, disk full), 5 documents written but an input is stale (unless
+    --allow-stale), 70 internal error, 75 another run holds the lock.
     """
     from ..runner import RunOptions
     from ..runner import run as run_pipeline
@@ -101,7 +105,7 @@ def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, client
     outcome = run_pipeline(RunOptions(inputs=inputs, out=out, as_of=as_of, quarter=quarter, clients=clients,
                                       all_clients=all_clients, config_path=config_path, jobs=jobs, resume=resume,
                                       force=force, executor=executor, scheduler=scheduler, progress=progress,
-                                      pdf=pdf))
+                                      pdf=pdf, allow_stale=allow_stale))
     print_run_summary(outcome)
     sys.exit(int(outcome.status))
 

@@ -47,13 +47,15 @@ def lifecycle_show(product: str, inputs: Path | None) -> None:
               help="An endoflife.date v1 API JSON export of one product.")
 @click.option("--product", help="Product slug, when the file does not name it.")
 @click.option("--dest", type=click.Path(path_type=Path, file_okay=False),
-              help="Catalog folder to write to. Default: the built-in catalog.")
+              help="Catalog folder to write to. Default: inputs/lifecycle in the working folder, which `vcio run "
+                   "--inputs inputs` reads as local additions.")
 def lifecycle_update(source: Path, product: str | None, dest: Path | None) -> None:
     """Import an endoflife.date JSON export into the catalog, offline."""
     from ..catalog.lifecycle import import_endoflife_json
-    from ..resources import data_path
 
-    target = dest or data_path("lifecycle")
+    # The working folder's catalog, not the installed package: an upgrade would overwrite that, and it may not
+    # be writable. The run reads <inputs>/lifecycle after the built-in catalog, release by release.
+    target = dest or Path("inputs") / "lifecycle"
     written = import_endoflife_json(source, target, product)
     click.echo(f"catalog updated: {written}")
 

@@ -54,8 +54,9 @@ def validate(inputs: Path, as_of: date, config_path: Path | None) -> None:
     accepted and rejected, the commonest reject reasons and warnings; unrecognised files;
     client names the roster does not know.
 
-    Exit status: 0 clean, 1 a file is unrecognised or rejects more than
-    ingest.reject_rate_threshold of its rows, 2 usage or configuration error.
+    Exit status: 0 clean, 1 a file is unrecognised, rejects more than
+    ingest.reject_rate_threshold of its rows, or is stale (observed more than
+    thresholds.stale_input_days before --as-of), 2 usage or configuration error.
     """
     from ..ingest.validate import format_report
 

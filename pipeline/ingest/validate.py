@@ -39,6 +39,7 @@ class FileValidation:
     warnings: list[str] = field(default_factory=list)
     newest_date: str | None = None
     over_threshold: bool = False
+    stale: bool = False  # observed longer ago than thresholds.stale_input_days
 
     @property
     def reject_rate(self) -> float:
@@ -68,9 +69,13 @@ class ValidationReport:
         return [f for f in self.files if f.over_threshold]
 
     @property
+    def stale(self) -> list[FileValidation]:
+        return [f for f in self.files if f.stale]
+
+    @property
     def ok(self) -> bool:
-        """False when a file is unrecognised (or unreadable) or rejects more than the threshold."""
-        return not self.unrecognised and not self.over_threshold
+        """False when a file is unrecognised (or unreadable), rejects more than the threshold, or is stale."""
+        return not self.unrecognised and not self.over_threshold and not self.stale
 
     @property
     def rows(self) -> int:
@@ -106,7 +111,7 @@ def validate_folder(inputs: Path, as_of: date, reject_rate_threshold: float = 0.
             path=report.path, format=report.format, verified=report.verified or "", entity=report.entity,
             encoding=report.encoding, rows=report.rows, accepted=report.accepted, rejected=report.rejected,
             top_reasons=_top(reasons.get(report.path, Counter())), warnings=list(report.warnings),
-            newest_date=report.newest_date)
+            newest_date=report.newest_date, stale=report.stale)
         validation.over_threshold = validation.reject_rate > reject_rate_threshold
         files.append(validation)
     unknown = [UnknownClient(name, rows, list(result.suggestions.get(name, [])))
@@ -159,7 +164,7 @@ def format_report(report: ValidationReport) -> str:
         out.extend("  " + line for line in text_table(["Name", "Rows", "Closest roster entries"], rows, right={1}))
     out.append("")
     if report.ok:
-        out.append("OK: every file was recognised and no file rejects more than the threshold.")
+        out.append("OK: every file was recognised, none rejects more than the threshold and none is stale.")
     else:
         problems = []
         if report.unrecognised:
@@ -167,5 +172,8 @@ def format_report(report: ValidationReport) -> str:
         if report.over_threshold:
             problems.append(f"{len(report.over_threshold)} file(s) rejecting more than "
                             f"{report.reject_rate_threshold:.0%} of their rows")
+        if report.stale:
+            problems.append(f"{len(report.stale)} stale file(s) ({', '.join(f.path for f in report.stale)}): "
+                            "export them again, or run with --allow-stale")
         out.append("FAILED: " + "; ".join(problems) + ".")
     return "\n".join(out) + "\n"

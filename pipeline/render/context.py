@@ -21,7 +21,7 @@ from ..model import ClientData
 from ..quarters import Quarter
 from .text import clean
 
-CATEGORY_LABELS = {"end_of_life": "End of life", "hardware_age": "Hardware age", "warranty": "Warranty",
+CATEGORY_LABELS = {"end_of_life": "End of life", "hardware_age": "Hardware age", "warranty": "Warranty", "disposal": "Disposal",
                    "renewal": "Renewal", "license_waste": "License waste", "security": "Security", "backup": "Backup"}
 TYPE_LABELS = {"desktop": "Desktops", "laptop": "Laptops", "server": "Servers", "network": "Network",
                "storage": "Storage", "mobile": "Mobile", "printer": "Printers", "virtual": "Virtual", "other": "Other"}
@@ -36,6 +36,8 @@ class RunFacts:
     vcio_version: str
     files: list[dict] = field(default_factory=list)  # manifest-shaped file reports touching this client
     catalog_snapshot: str = ""
+    catalog_warning: str | None = None  # the catalog is far older than the review date (for the method appendix)
+    data_dates: list[dict] = field(default_factory=list)  # per source: observed from/to, stale, differs (freshness.py)
     changes: dict | None = None  # from history; None = first review
     decisions: dict | None = None
 
@@ -101,8 +103,11 @@ def build_context(client: ClientData, result: FindingSet, grade_list: list[Grade
         "data_gaps": [{"label": k, "count": v} for k, v in sorted(result.data_gaps.items())],
         "budget": _budget(forecast, fmt),
         "method": {"grades": GRADE_METHOD, "risks": RISK_METHOD, "thresholds": _thresholds(settings),
-                   "catalog_snapshot": facts.catalog_snapshot},
+                   "catalog_snapshot": facts.catalog_snapshot, "catalog_warning": facts.catalog_warning or ""},
         "data_sources": facts.files,
+        # Per source, when the data was observed: shown where it differs from the review date by more than a few days.
+        "data_dates": [{"source": d["source"], "from": fmt.day(d["from"]), "to": fmt.day(d["to"]),
+                        "stale": d["stale"]} for d in facts.data_dates if d["differs"]],
     }
     ctx["top_risks"] = ctx["risks"][:3]
     ctx["next_90_days"] = [i for i in ctx["initiatives"] if i["phase"] == "0-6 months"][:3] or ctx["initiatives"][:3]

@@ -26,6 +26,8 @@ from ..errors import EnvironmentProblem, ExitStatus, NoInputError, UsageError
 from .atomic import atomic_write, remove_stale_temps
 from .child import in_child
 from .client_job import ClientJob, ClientOutput, PackedHistory, catalog_for
+from .freshness import data_dates, warn_stale_inputs
+from ..catalog.lifecycle import freshness_warning
 from .csvout import REJECTS_COLUMNS, to_csv
 from .environment import Environment
 from .executors import run_dask, run_local
@@ -52,6 +54,7 @@ class RunOptions:
     jobs: int | None = None
     resume: bool = False
     force: bool = False
+    allow_stale: bool = False  # exit 0, not 5, when an input is older than thresholds.stale_input_days
     executor: str = "local"  # local | dask
     scheduler: str | None = None
     progress: bool | None = None  # None: on when stderr is a terminal
@@ -163,11 +166,16 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             raise NoInputError(f"no usable input in {options.inputs}: see {path}")
 
         reports = {f.path: f.as_manifest() for f in ingested.files}
+        stale = warn_stale_inputs(ingested.files, manifest)
         del ingested  # its rejects can be many: the run needs nothing more from it
         slugs = unique_slugs(list(clients))
         selected = _select(clients, options, quarter)
         lifecycle_dirs = tuple(p for p in [options.inputs / "lifecycle"] if p.is_dir())
         catalog = catalog_for(lifecycle_dirs)
+        catalog_warning = freshness_warning(catalog, as_of)
+        if catalog_warning:
+            log.warning("%s", catalog_warning)
+            manifest.setdefault("warnings", []).append(catalog_warning)
         state = RunState.load(quarter_dir)
         store = _open_history(settings, options.out)
         manifest["history"] = store.describe()
@@ -199,7 +207,8 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
                 redo[why] = redo.get(why, 0) + 1
             facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__,
                              files=[reports[p] for p in client.input_sources if p in reports],
-                             catalog_snapshot=catalog.snapshot_date.isoformat())
+                             catalog_snapshot=catalog.snapshot_date.isoformat(), catalog_warning=catalog_warning,
+                             data_dates=data_dates([reports[p] for p in client.input_sources if p in reports], as_of))
             jobs.append(ClientJob(client, slugs[name], facts, settings, *templates, lifecycle_dirs,
                                   history=PackedHistory(view)))
 
@@ -218,7 +227,11 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         manifest["status"] = "ok" if failed == 0 else ("failed" if done == 0 else "partial")
         manifest["finished_at"] = env.now().isoformat()
         path = _write_manifest(quarter_dir, manifest)
-    status = ExitStatus.OK if failed == 0 else ExitStatus.CLIENTS_FAILED
+    status = ExitStatus.CLIENTS_FAILED if failed else (
+        ExitStatus.STALE_INPUT if stale and not options.allow_stale else ExitStatus.OK)
+    if status == ExitStatus.STALE_INPUT:
+        log.warning("documents written, but %d input file(s) are older than thresholds.stale_input_days: export them "
+                    "again or rerun with --allow-stale (exit status 5)", len(stale))
     return RunOutcome(status, manifest, path, outputs)
 
 
