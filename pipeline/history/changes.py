@@ -53,15 +53,18 @@ def changes_context(history: HistoryStore | ClientHistory | None, client: str, q
         return first_review_changes()
     previous = view.previous
     current = {}
+    stale_ids = {finding_record(f)["finding_id"] for f in findings if _from_stale_source(f)}
     for record in (finding_record(f) for f in findings):
         current.setdefault(record["finding_id"], record)
     plan = [initiative_record(i) for i in initiatives]
     current_grades = [grade_record(g) for g in grades]
 
-    new, still_open, resolved = [], [], []
+    new, still_open, resolved, stale = [], [], [], []
     for fid, record in current.items():
         if fid in previous.findings:
             still_open.append(_item(record, quarters_open(view.first_seen.get(fid, previous.quarter), quarter)))
+        elif fid in stale_ids:
+            stale.append(_item(record, 1))  # only the calendar moved: the export is older than the stale threshold
         else:
             new.append(_item(record, 1))
     for fid, record in previous.findings.items():
@@ -79,11 +82,17 @@ def changes_context(history: HistoryStore | ClientHistory | None, client: str, q
         "new": new,
         "open": still_open,
         "resolved": resolved,
+        "not_new_stale_data": stale,  # time-relative findings from stale exports: never reported as new
         "completed_initiatives": completed,
         "grade_trend": trend,
         "grade_changes": changes,
         "summary": _summary(previous.quarter, new, still_open, resolved, completed, changes),
     }
+
+
+def _from_stale_source(finding) -> bool:
+    facts = finding.get("facts") if isinstance(finding, dict) else getattr(finding, "facts", None)
+    return bool(facts and facts.get("time_relative") and facts.get("stale_source"))
 
 
 def completed_initiatives(previous: Snapshot, current_findings: set[str], current_initiatives: set[str]) -> list[dict]:

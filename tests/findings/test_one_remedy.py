@@ -88,3 +88,22 @@ def test_time_relative_findings_are_measured_at_the_export_date_not_the_review_d
     assert on_the_day == four_days_later
     assert not [f for f in next_quarter if f.rule in {"security.agent_offline", "licensing.inactive_user",
                                                       "lifecycle.confirm_disposal"}]
+
+
+def test_a_stale_source_s_time_relative_findings_are_not_reported_as_new():
+    from pipeline.history.changes import changes_context
+    from datetime import datetime
+    offline = asset("PC-01")
+    offline.last_seen = datetime(2026, 10, 1, 9, 0)
+    offline.provenance = {"last_seen": {"observed": AS_OF}}
+    findings = run(client(assets=[offline]), as_of=date(2027, 2, 20)).findings
+    finding, = [f for f in findings if f.rule == "security.agent_offline"]
+    assert finding.facts["stale_source"] is True and "as of Nov 20, 2026" in finding.title
+
+    class View:  # a previous quarter without this finding
+        quarter = "2027-Q1"
+        previous = type("Previous", (), {"quarter": "2026-Q4", "findings": {}, "grades": {}, "initiatives": {}})()
+        first_seen: dict = {}
+        grade_history: list = []
+    changes = changes_context(View(), "Acme Dental", "2027-Q1", findings, [], [])
+    assert changes["new"] == [] and [i["finding_id"] for i in changes["not_new_stale_data"]] == [finding.finding_id]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from ...model import ClientData, Subscription, User
 from ...catalog.skus import product_key
 from ..finding import Finding, RuleContext
-from .lifecycle import fmt
+from .lifecycle import fmt, stale_source
 
 COMMITTED_TERMS = {"annual", "2-year", "3-year"}
 
@@ -206,6 +206,7 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
                 f"Confirm with the client whether {user.display_name or user.upn} still needs a licence; if not, "
                 f"remove it, {_seat_release(user, paid, client, ctx)}.", user.sources, estimated_cost=annual,
                 cost_kind="recurring", facts={"licenses": paid, "monthly": monthly, "last_activity": user.last_activity,
-                                              "observed_on": as_of, "time_relative": True}))
+                                              "observed_on": as_of, "time_relative": True,
+                                              "stale_source": stale_source(as_of, ctx)}))
     return findings
 

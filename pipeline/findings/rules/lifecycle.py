@@ -38,6 +38,12 @@ def observed(asset: Asset, fact: str, as_of: date) -> date:
     return min(seen, as_of) if seen else as_of
 
 
+def stale_source(observed_on: date, ctx: RuleContext) -> bool:
+    """The export behind a time-relative finding is older than thresholds.stale_input_days: the finding says what
+    was true then, and "What changed" never reports it as new."""
+    return observed_on < ctx.as_of - timedelta(days=ctx.settings.thresholds.stale_input_days)
+
+
 def days_unseen(asset: Asset, as_of: date) -> int | None:
     """Days between the device's last check-in and the date its tool reported it."""
     if asset.last_seen is None:

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from ...model import ClientData
 from ..finding import Finding, RuleContext
-from .lifecycle import days_unseen, device_subjects, fmt, is_retired, observed, presumed_retired, type_word
+from .lifecycle import (days_unseen, device_subjects, fmt, is_retired, observed, presumed_retired, stale_source,
+                        type_word)
 
 
 def endpoint_protection(client: ClientData, ctx: RuleContext) -> list[Finding]:
@@ -64,7 +65,7 @@ def endpoint_protection(client: ClientData, ctx: RuleContext) -> list[Finding]:
                 "device", f"Find out whether {asset.name} is retired (then remove it from monitoring and the asset "
                 "register) or offline and unmanaged (then bring it back under management).", asset.sources,
                 due_date=ctx.as_of, facts={"last_seen": asset.last_seen.date(), "observed_on": seen_on,
-                                           "time_relative": True}))
+                                           "time_relative": True, "stale_source": stale_source(seen_on, ctx)}))
     return findings
 
 
@@ -104,5 +105,6 @@ def backup(client: ClientData, ctx: RuleContext) -> list[Finding]:
         findings.append(Finding(
             client.name, "backup.server_unprotected", "high", title, subjects[id(asset)], "device",
             f"Confirm {asset.name} is in the backup schedule and run a test restore.", asset.sources,
-            due_date=ctx.as_of, facts={"last_backup": state, "observed_on": seen_on, "time_relative": True}))
+            due_date=ctx.as_of, facts={"last_backup": state, "observed_on": seen_on, "time_relative": True,
+                             "stale_source": stale_source(seen_on, ctx)}))
     return findings
