@@ -80,7 +80,7 @@ class Microsoft365(Connector):
         return period
 
     def fetch(self, client: HttpClient, settings: dict[str, Any], unit: str, creds: Credentials) -> Fetched:
-        from ..model.skus import friendly_product
+        from ..catalog.skus import friendly_product
 
         graph = f"{base_url(settings, 'graph_url')}/v1.0"
         graph_root = base_url(settings, "graph_url")

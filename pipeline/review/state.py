@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from ..findings.lifecycle import identify_os
+from ..catalog.os_identity import identify_os
 from ..findings.rules.lifecycle import replacement_due
 from ..findings.finding import SEVERITY_RANK, Finding
 from ..findings.rules.licensing import license_usage

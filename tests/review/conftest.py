@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.config import find_config, load_settings
 from pipeline.findings import evaluate
-from pipeline.findings.lifecycle import LifecycleCatalog
+from pipeline.catalog.lifecycle import LifecycleCatalog
 from pipeline.ingest import IngestOptions, ingest_folder
 from pipeline.model import build_clients
 from pipeline.review import RunFacts, build_review
