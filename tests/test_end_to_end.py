@@ -132,10 +132,18 @@ def test_end_of_life_findings_match_the_sample_stories(sample_run, expected):
     for name, facts in expected.items():
         rows = read_findings(quarter_dir / client_entry(manifest, name)["slug"])
         eol = {r["subject"].upper(): r for r in rows if r["category"] == "end_of_life"}
+        disposal = {r["subject"].upper() for r in rows if r["category"] == "disposal"}
+        replaced = {r["subject"].upper() for r in rows if r["category"] == "hardware_age"}
+        retired = set(facts["inactive_psa_hostnames"])
         for host in facts["servers_past_eol"]:
             assert eol[host]["severity"] == "critical", (name, host)
         for host in facts["windows_client_past_eol_hostnames"]:
-            assert host in eol and eol[host]["severity"] == "high", (name, host)
+            if host in retired:  # out of service: confirm its disposal, never budget its replacement
+                assert host in disposal and host not in eol, (name, host)
+            elif host not in eol:  # one remedy per device: the replacement due next quarter supersedes the update
+                assert host in replaced, (name, host)
+            else:
+                assert host in eol and eol[host]["severity"] == "high", (name, host)
         for host in facts["servers_eol_within_12_months"]:
             assert host in eol and eol[host]["severity"] in {"medium", "low"}, (name, host)
 
@@ -161,7 +169,10 @@ def test_renewal_next_quarter_says_to_right_size(sample_run, expected):
     rows = read_findings(quarter_dir / "northwind-logistics")
     renewal = next(r for r in rows if r["category"] == "renewal" and r["subject"] == "Microsoft 365 Business Premium")
     assert renewal["due_date"] == "2027-02-28"
-    assert "Right-size" in renewal["recommendation"] and "56 seats could be dropped" in renewal["recommendation"]
+    assert "Right-size" in renewal["recommendation"]
+    assert "58 seats can be dropped at renewal for certain (56 unassigned, 2 on blocked accounts)" in \
+        renewal["recommendation"]
+    assert "up to 65 if the 7 inactive users' licences are removed too" in renewal["recommendation"]
 
 
 def test_documents_reopen_with_client_specific_content(sample_run, expected):

@@ -68,7 +68,7 @@ def test_a_clean_folder_validates(clean):
     assert report.unrecognised == [] and report.unknown_clients == []
     assert report.clients == [ACME, CEDAR, GRANITE]
     text = format_report(report)
-    assert text.rstrip().endswith("OK: every file was recognised and no file rejects more than the threshold.")
+    assert text.rstrip().endswith("OK: every file was recognised, none rejects more than the threshold and none is stale.")
 
 
 def test_per_file_counts_top_reasons_and_warnings(messy):
@@ -164,7 +164,9 @@ def test_format_report_for_a_folder_of_every_fixture(tmp_path):
         if case != "vcio_clients":
             copy_case(case, inputs)
     report = validate_folder(inputs, AS_OF, reject_rate_threshold=0.5)
-    assert report.ok, format_report(report)
+    # Every fixture is recognised and none is over the threshold; the old usage report is stale on purpose.
+    assert not report.unrecognised and not report.over_threshold, format_report(report)
+    assert [f.path for f in report.stale] == ["m365/cedarfinch.com/ActiveUserDetail.csv"]
     text = format_report(report)
     assert f"Total: {len(report.files)} files, {report.rows} rows, {report.accepted} accepted, {report.rejected} rejected" in text
     assert report.rows == report.accepted + report.rejected
@@ -182,7 +184,7 @@ def test_validate_exits_0_when_clean(clean):
     result = run(validate, "--inputs", str(clean), "--as-of", "2026-06-01")
     assert result.exit_code == 0, result.output
     assert "rmm/NinjaOne Devices.csv" in result.output and "ninjaone_devices_ui" in result.output
-    assert result.output.rstrip().endswith("OK: every file was recognised and no file rejects more than the threshold.")
+    assert result.output.rstrip().endswith("OK: every file was recognised, none rejects more than the threshold and none is stale.")
 
 
 def test_validate_exits_1_on_an_unrecognised_file(clean):
@@ -211,7 +213,7 @@ def test_validate_uses_the_configured_format_overrides_and_stale_days(tmp_path):
     put(inputs, "vcio.toml", '[ingest.formats]\n"custom/*.csv" = "vcio_devices"\n\n[thresholds]\nstale_input_days = 90\n')
     result = run(validate, "--inputs", str(inputs), "--as-of", "2026-06-01")
     assert result.exit_code == 0, result.output
-    assert "vcio_devices" in result.output and "stale" not in result.output
+    assert "vcio_devices" in result.output and "stale data" not in result.output
     put(inputs, "vcio.toml", '[ingest.formats]\n"custom/*.csv" = "vcio_devices"\n')
     assert "stale data" in run(validate, "--inputs", str(inputs), "--as-of", "2026-06-01").output
 
