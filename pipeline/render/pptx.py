@@ -22,11 +22,12 @@ from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
 from ..quarters import Quarter
+from . import ooxml
 from .charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
 from ..errors import TemplateError
 from .limits import appendix_limit
 from .nativechart import chart_data, chart_type, style_chart
-from .package import refuse_doctype
+from .package import refuse_doctype, reproducible, review_time, stamp_core_properties
 from .text import clean_text
 
 # ----------------------------------------------------------------------------- layout names
@@ -403,8 +404,8 @@ class _Deck:
             else:
                 p = (f'<a:p xmlns:a="{_A}"><a:pPr algn="r"/><a:fld id="{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}" '
                      f'type="slidenum">{rpr}<a:t>{len(self.prs.slides._sldIdLst)}</a:t></a:fld></a:p>')
-            body.append(parse_xml(p))
-            tree.append(el)
+            ooxml.insert(body, parse_xml(p))
+            ooxml.insert(tree, el)
 
     @staticmethod
     def ph(slide, idx: int):
@@ -506,7 +507,7 @@ class _Deck:
     def chart(self, slide, idx: int, kind: str, title: str, categories: Sequence[str], series: dict[str, list[float]],
               **style: Any):
         """A native chart where placeholder ``idx`` is, in the house style (see nativechart.style_chart)."""
-        data = chart_data(categories, series, style.get("number_format", "General"))
+        data = chart_data(categories, series, style.get("number_format", "General"), review_time(self.ctx))
         ph = self.ph(slide, idx)
         if hasattr(ph, "insert_chart"):
             frame = ph.insert_chart(chart_type(kind), data)
@@ -610,9 +611,10 @@ def render_deck(context: dict, template: Path) -> bytes:
     _logo(deck, slide, msp.get("logo") or "")
     _ = summary
 
+    stamp_core_properties(deck.prs.core_properties, review_time(ctx))
     buffer = io.BytesIO()
     deck.prs.save(buffer)
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue(), ctx)
 
 
 def _logo(deck: _Deck, slide, path: str) -> None:
