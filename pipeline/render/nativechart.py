@@ -165,20 +165,30 @@ def style_chart(chart, kind: str, title: str, *, colours: Sequence[str] | None =
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
 
 
+MAX_AXIS_ID = 2**31 - 1
 _AXIS_ID_TAGS = tuple(f"{{http://schemas.openxmlformats.org/drawingml/2006/chart}}{name}" for name in ("axId", "crossAx"))
 
 
 def unsigned_axis_ids(chart_space) -> None:
-    """Axis ids as the schema types them, unsigned (``c:axId``, ``c:crossAx``).
+    """Axis ids as Office types them: unsigned, and (the Open XML SDK checks it) at most 2,147,483,647.
 
     python-pptx numbers the axes of every chart it writes -2068027336 and -2113994440 (as PowerPoint 2007
-    did). Each negative id becomes the same 32 bits read as unsigned, so an axis and every reference to it
-    keep agreeing, and the same chart always gets the same ids.
+    did), in ``c:axId`` and ``c:crossAx``. Each negative id loses its sign, so an axis and every reference to
+    it keep agreeing and the same chart always gets the same ids; should that meet an id already in use,
+    the next free one is taken.
     """
-    for element in chart_space.iter(*_AXIS_ID_TAGS):
+    elements = list(chart_space.iter(*_AXIS_ID_TAGS))
+    used = {int(e.get("val")) for e in elements if int(e.get("val")) >= 0}
+    renamed: dict[int, int] = {}
+    for element in elements:
         value = int(element.get("val"))
-        if value < 0:
-            element.set("val", str(value % 2**32))
+        if value >= 0:
+            continue
+        if value not in renamed:
+            new = -value if -value <= MAX_AXIS_ID and -value not in used else max(used | {0}) + 1
+            renamed[value] = new
+            used.add(new)
+        element.set("val", str(renamed[value]))
 
 
 def _text_labels(plot, texts: Sequence[str | None], fonts: ChartFonts) -> None:
