@@ -456,6 +456,10 @@ class DocBuilder:
         ooxml.put(ppr, etree.fromstring(f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="F3F5F8"/>'))
         callout.paragraph_format.left_indent = Cm(0.3)
         ooxml.insert(styles.element, etree.fromstring(_table_style_xml()))
+        for fonts in styles.element.iter(_w("rFonts")):  # python-docx's Macro Text style: Windows has Courier New
+            for attr in ("ascii", "hAnsi", "cs"):
+                if fonts.get(_w(attr)) == "Courier":
+                    fonts.set(_w(attr), "Courier New")
         self._drop_styles_with_effects()
         self._header_footer()
 
