@@ -39,7 +39,7 @@ def _documents(quarter_dir: Path) -> list[Path]:
 
 
 # ----------------------------------------------------------------------------- the validator catches what we fixed
-@pytest.fixture(scope="module")
+@pytest.fixture
 def roadmap(context) -> bytes:
     return render_roadmap(context, Path(__file__).resolve().parents[2] / "templates" / "roadmap.docx")
 
