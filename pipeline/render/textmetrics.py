@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
-WIDTHS = Path(__file__).resolve().parents[1] / "data" / "carlito_widths.json"
+from ..resources import data_path
+
+WIDTHS = data_path("carlito_widths.json")
 UNKNOWN_EM = 1.0  # a character Carlito lacks (CJK, emoji): Office substitutes another font; count a full em
 
 
