@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from . import ooxml
 from .charts import CHART_KEYS, GRADE_COLOURS, currency_symbol
 from ..errors import TemplateError
@@ -201,16 +203,20 @@ def _logo(tpl, path: str):
 _CELLBG_FILL = re.compile(r'(<w:tcPr\b[^>/]*>)(<w:shd w:val="clear" w:color="auto" w:fill="\{\{.*?\}\}"/>)(.*?</w:tcPr>)',
                           re.DOTALL)
 _NAMESPACE_DECLARATION = re.compile(r'\sxmlns:\w+="[^"]*"')
+_PART_ROOT = re.compile(r"<[\w:]+(?:\s[^>]*)?>")  # the first start tag: the root (w:body, w:hdr, w:ftr)
 
 
 def _cell_fills_in_place(xml: str) -> str:
     """docxtpl's prepared part with every ``{% cellbg %}`` fill moved to its schema place in ``w:tcPr``.
 
     Works on the part's source before Jinja runs (the fill is still a ``{{ expression }}``), so each template
-    is corrected once per process; a cell whose properties do not parse (a revision mark holding a nested
-    ``w:tcPr``) is left as docxtpl wrote it, and ``vcio templates check`` reports it.
+    is corrected once per process. The cell's properties are parsed with the namespaces the part's root
+    declares, which are taken off again when they are written back. A cell whose properties do not parse (a
+    revision mark holding a nested ``w:tcPr``) is left as docxtpl wrote it; ``vcio templates check``
+    reports it when it validates the trial render.
     """
-    declared = _NAMESPACE_DECLARATION.findall(xml[:xml.find(">", xml.find("<w:", xml.find("?>") + 1)) + 1])
+    root = _PART_ROOT.search(xml)
+    declared = _NAMESPACE_DECLARATION.findall(root.group(0)) if root else []
 
     def move(match: re.Match) -> str:
         start, fill, rest = match.groups()
@@ -224,8 +230,6 @@ def _cell_fills_in_place(xml: str) -> str:
         text = etree.tostring(cell, encoding="unicode")
         return _NAMESPACE_DECLARATION.sub(lambda m: "" if m.group(0) in declared else m.group(0), text)
 
-    from lxml import etree
-
     return _CELLBG_FILL.sub(move, xml)
 
 
@@ -237,7 +241,6 @@ class _ColouredRun:
     """
 
     def __init__(self, text: str, colour: str, half_points: int) -> None:
-        from lxml import etree
         run = ooxml.make("w:r")
         properties = ooxml.insert(run, ooxml.make("w:rPr"))
         for name, attributes in (("w:sz", {"w:val": half_points}), ("w:szCs", {"w:val": half_points}),
