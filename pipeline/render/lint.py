@@ -103,7 +103,8 @@ def _schema_order(path: Path, report: TemplateReport) -> None:
             try:
                 root = etree.fromstring(archive.read(name), parser)
             except etree.XMLSyntaxError as exc:
-                found.append(f"{name}: not well-formed XML ({exc})")
+                report.problems.append(f"{name} in the template is not well-formed XML ({exc}): save the template "
+                                       "again from Word or PowerPoint")
                 continue
             found += [f"{name}: {problem}" for problem in ooxml.misplaced(root)]
     for problem in found[:MAX_LISTED]:
