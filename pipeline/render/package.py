@@ -68,7 +68,11 @@ def review_time(context: dict) -> datetime:
     Documents carry it as their created and modified dates and as the date of every zip entry, so the same
     inputs, settings and review date give byte-identical files, whatever the clock or time zone of the run.
     """
-    return datetime.combine(date.fromisoformat(context["as_of_iso"]), time())
+    return midnight(date.fromisoformat(context["as_of_iso"]))
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
 
 
 def stamp_core_properties(properties, when: datetime) -> None:

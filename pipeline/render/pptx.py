@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import io
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 from xml.sax.saxutils import escape
@@ -26,7 +27,7 @@ from .charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
 from ..errors import TemplateError
 from .limits import appendix_limit
 from .nativechart import chart_data, chart_type, style_chart
-from .package import refuse_doctype, reproducible, review_time, stamp_core_properties
+from .package import dated_zip, midnight, refuse_doctype, review_time, stamp_core_properties
 from .text import clean_text
 from .textmetrics import text_em
 
@@ -313,6 +314,15 @@ class _Deck:
         client = ctx["client"]["name"]
         self.footer = "  \u00b7  ".join(p for p in (msp, client, f"{ctx['quarter']} business review") if p)
 
+    def save(self, as_of: date | None = None) -> bytes:
+        """The deck as .pptx bytes; dated ``as_of`` (core properties and zip entries, see package.py), the same
+        deck gives the same bytes whenever it is built."""
+        if as_of is not None:
+            stamp_core_properties(self.prs.core_properties, midnight(as_of))
+        buffer = io.BytesIO()
+        self.prs.save(buffer)
+        return dated_zip(buffer.getvalue(), as_of) if as_of is not None else buffer.getvalue()
+
     # ---- slide plumbing
     def slide(self, layout_name: str, title: str, notes: str | None = None):
         slide = self._new_slide(layout_name)
@@ -489,7 +499,8 @@ class _Deck:
     def chart(self, slide, idx: int, kind: str, title: str, categories: Sequence[str], series: dict[str, list[float]],
               **style: Any):
         """A native chart where placeholder ``idx`` is, in the house style (see nativechart.style_chart)."""
-        data = chart_data(categories, series, style.get("number_format", "General"), review_time(self.ctx))
+        created = review_time(self.ctx) if self.ctx.get("as_of_iso") else None
+        data = chart_data(categories, series, style.get("number_format", "General"), created)
         ph = self.ph(slide, idx)
         if hasattr(ph, "insert_chart"):
             frame = ph.insert_chart(chart_type(kind), data)
@@ -593,10 +604,7 @@ def render_deck(context: dict, template: Path) -> bytes:
     _logo(deck, slide, msp.get("logo") or "")
     _ = summary
 
-    stamp_core_properties(deck.prs.core_properties, review_time(ctx))
-    buffer = io.BytesIO()
-    deck.prs.save(buffer)
-    return reproducible(buffer.getvalue(), ctx)
+    return deck.save(review_time(ctx).date())
 
 
 def _logo(deck: _Deck, slide, path: str) -> None:
