@@ -18,11 +18,14 @@ master, or the Word styles. The renderers only rely on:
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from pipeline.render import ooxml  # noqa: E402  (every element added to a part goes in its schema place)
 
 # --------------------------------------------------------------------------- palette
 NAVY = "1B2A41"       # dk2: titles, table headers, cover
@@ -297,7 +300,7 @@ def make_pptx(path: Path) -> None:
     for child in list(tree)[2:]:
         tree.remove(child)
     for shape in etree.fromstring(f"<x {NSDECL}>{master_tree()}</x>"):
-        tree.append(shape)
+        ooxml.insert(tree, shape)
     bg = m.find(f"{{{NS['p']}}}cSld/{{{NS['p']}}}bg")
     bg.getparent().replace(bg, etree.fromstring(
         f'<p:bg {NSDECL}><p:bgPr><a:solidFill><a:schemeClr val="bg1"/></a:solidFill><a:effectLst/></p:bgPr></p:bg>'))
@@ -320,9 +323,21 @@ def make_pptx(path: Path) -> None:
     props.created = props.modified = _dt.datetime(2026, 1, 1)
     props.last_modified_by = "vcio"
     path.parent.mkdir(parents=True, exist_ok=True)
-    prs.save(path)
+    _save_dated(prs, path)
     names = [layout.name for layout in Presentation(path).slide_layouts]
     assert names == list(LAYOUTS), names
+
+
+def _save_dated(document, path: Path) -> None:
+    """Save a python-docx/python-pptx document with its zip entries dated like its properties, so running
+    this script again writes the same bytes."""
+    import datetime as _dt
+    import io
+
+    from pipeline.render.package import dated_zip
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(dated_zip(buffer.getvalue(), _dt.date(2026, 1, 1)))
 
 
 # --------------------------------------------------------------------------- docx
@@ -349,25 +364,6 @@ def _table_style_xml() -> str:
         f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{NAVY}"/></w:tcPr></w:tblStylePr>'
         f'<w:tblStylePr w:type="band2Horz"><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="F3F5F8"/></w:tcPr></w:tblStylePr>'
         '</w:style>')
-
-
-# w:pPr children in schema order (Word rejects out-of-order elements).
-_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
-
-
-def _insert_ppr(ppr, element) -> None:
-    """Insert a w:pPr child at its schema position."""
-    name = etree.QName(element).localname
-    later = set(_PPR_ORDER[_PPR_ORDER.index(name) + 1:])
-    for n, child in enumerate(ppr):
-        if etree.QName(child).localname in later:
-            ppr.insert(n, element)
-            return
-    ppr.append(element)
 
 
 def _style_font(style, size: float, colour: str | None = None, bold: bool | None = None) -> None:
@@ -430,7 +426,7 @@ class DocBuilder:
             for border in ppr.findall(_w("pBdr")):
                 ppr.remove(border)  # the default Title has a blue rule under it
         h1 = styles["Heading 1"].element.get_or_add_pPr()
-        _insert_ppr(h1, etree.fromstring(f'<w:pBdr xmlns:w="{W}"><w:bottom w:val="single" w:sz="8" w:space="4" '
+        ooxml.put(h1, etree.fromstring(f'<w:pBdr xmlns:w="{W}"><w:bottom w:val="single" w:sz="8" w:space="4" '
                                          f'w:color="{TEAL}"/></w:pBdr>'))
         for name in ("List Bullet", "List Number", "Caption"):
             _style_font(styles[name], 10.5 if name != "Caption" else 9, INK if name != "Caption" else SLATE)
@@ -455,23 +451,37 @@ class DocBuilder:
         callout.base_style = normal
         _style_font(callout, 10.5, NAVY)
         ppr = callout.element.get_or_add_pPr()
-        _insert_ppr(ppr, etree.fromstring(
+        ooxml.put(ppr, etree.fromstring(
             f'<w:pBdr xmlns:w="{W}"><w:left w:val="single" w:sz="24" w:space="8" w:color="{TEAL}"/></w:pBdr>'))
-        _insert_ppr(ppr, etree.fromstring(f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="F3F5F8"/>'))
+        ooxml.put(ppr, etree.fromstring(f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="F3F5F8"/>'))
         callout.paragraph_format.left_indent = Cm(0.3)
-        styles.element.append(etree.fromstring(_table_style_xml()))
+        ooxml.insert(styles.element, etree.fromstring(_table_style_xml()))
+        for fonts in styles.element.iter(_w("rFonts")):  # python-docx's Macro Text style: Windows has Courier New
+            for attr in ("ascii", "hAnsi", "cs"):
+                if fonts.get(_w(attr)) == "Courier":
+                    fonts.set(_w(attr), "Courier New")
+        self._drop_styles_with_effects()
         self._header_footer()
+
+    def _drop_styles_with_effects(self) -> None:
+        """Remove python-docx's ``word/stylesWithEffects.xml``: a copy of the styles for Word 2010 alone, which
+        would disagree with the styles set here (Word may then report unreadable content). Word 2013 and later
+        neither write nor need it; the part and its content type go with its relationship."""
+        part = self.doc.part
+        for rid, rel in list(part.rels.items()):
+            if rel.reltype == "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects":
+                part.drop_rel(rid)
 
     def _field(self, paragraph, instr: str) -> None:
         run = paragraph.add_run()
-        run._r.append(etree.fromstring(f'<w:fldChar xmlns:w="{W}" w:fldCharType="begin"/>'))
+        ooxml.insert(run._r, etree.fromstring(f'<w:fldChar xmlns:w="{W}" w:fldCharType="begin"/>'))
         run = paragraph.add_run()
-        run._r.append(etree.fromstring(f'<w:instrText xmlns:w="{W}" xml:space="preserve"> {instr} </w:instrText>'))
+        ooxml.insert(run._r, etree.fromstring(f'<w:instrText xmlns:w="{W}" xml:space="preserve"> {instr} </w:instrText>'))
         run = paragraph.add_run()
-        run._r.append(etree.fromstring(f'<w:fldChar xmlns:w="{W}" w:fldCharType="separate"/>'))
+        ooxml.insert(run._r, etree.fromstring(f'<w:fldChar xmlns:w="{W}" w:fldCharType="separate"/>'))
         paragraph.add_run("1")
         run = paragraph.add_run()
-        run._r.append(etree.fromstring(f'<w:fldChar xmlns:w="{W}" w:fldCharType="end"/>'))
+        ooxml.insert(run._r, etree.fromstring(f'<w:fldChar xmlns:w="{W}" w:fldCharType="end"/>'))
 
     def _header_footer(self) -> None:
         from docx.enum.text import WD_TAB_ALIGNMENT
@@ -530,14 +540,14 @@ class DocBuilder:
         tbl_pr = table._tbl.tblPr
         look = tbl_pr.find(_w("tblLook"))
         if look is None:
-            look = etree.SubElement(tbl_pr, _w("tblLook"))
+            look = ooxml.insert(tbl_pr, ooxml.make("w:tblLook"))
         for key, value in (("val", "04A0"), ("firstRow", "1"), ("lastRow", "0"), ("firstColumn", "0"),
                            ("lastColumn", "0"), ("noHBand", "0"), ("noVBand", "1")):
             look.set(_w(key), value)
         rows = table.rows
         # header row repeats on every page and never splits
         trpr = rows[0]._tr.get_or_add_trPr()
-        trpr.append(etree.fromstring(f'<w:tblHeader xmlns:w="{W}"/>'))
+        ooxml.put(trpr, ooxml.make("w:tblHeader"))
         from docx.shared import RGBColor
         for i, text in enumerate(headers):
             paragraph = rows[0].cells[i].paragraphs[0]
@@ -556,7 +566,7 @@ class DocBuilder:
             if i in align_right:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         cant_split = rows[2]._tr.get_or_add_trPr()
-        cant_split.append(etree.fromstring(f'<w:cantSplit xmlns:w="{W}"/>'))
+        ooxml.put(cant_split, ooxml.make("w:cantSplit"))
         rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
         for row in rows:
             for cell, width in zip(row.cells, widths):
@@ -585,7 +595,7 @@ class DocBuilder:
         props.last_modified_by = "vcio"
         props.revision = 1
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.doc.save(path)
+        _save_dated(self.doc, path)
 
 
 # Usable text width of the page: 21.59 - 2 x 2.2 cm

@@ -8,13 +8,14 @@ contexts the workers returned.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from ..findings.rollup import AREA_LABELS
 from ..quarters import Quarter
 from ..resources import builtin_template
+from ..render.package import dated_zip, stamp_core_properties
 from .records import AREAS, to_date, to_float
 
 REPO_TEMPLATE = builtin_template("qbr.pptx")
@@ -138,16 +139,26 @@ PORTFOLIO_COLUMNS: list[tuple[str, str, str]] = [  # (key, header, kind: text | 
 ]
 
 
-def portfolio_workbook(rows: list[dict], quarter: str = "", msp_name: str = "") -> bytes:
+def _review_date(as_of: date | None, quarter: str) -> date:
+    """The date the portfolio's files are stamped with: the run's review date, else its quarter's last day."""
+    if as_of is not None:
+        return as_of
+    return Quarter.parse(quarter).end if quarter else date(2000, 1, 1)
+
+
+def portfolio_workbook(rows: list[dict], quarter: str = "", msp_name: str = "", as_of: date | None = None) -> bytes:
     """Portfolio.xlsx: sheets Portfolio (one row per client, ranked by risk), Budget (client x quarter),
-    Budget pipeline (category x quarter) and About. Text cells via write_string; header frozen; filters."""
+    Budget pipeline (category x quarter) and About. Text cells via write_string; header frozen; filters.
+    Dated ``as_of`` (the review date) throughout, so the same rows give the same bytes."""
     import xlsxwriter
 
+    day = _review_date(as_of, quarter)
     ranked = rank_by_risk(rows)
     symbol = rows[0].get("currency_symbol", "$") if rows else "$"
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_numbers": False, "strings_to_urls": False})
+    book.set_properties({"created": datetime.combine(day, time())})
     header = book.add_format({"bold": True, "bg_color": "#1B2A41", "font_color": "#FFFFFF", "text_wrap": True,
                               "valign": "top", "border": 1})
     money_fmt = book.add_format({"num_format": f'"{symbol}"#,##0'})
@@ -215,9 +226,8 @@ def portfolio_workbook(rows: list[dict], quarter: str = "", msp_name: str = "") 
     about = book.add_worksheet("About")
     about.set_column(0, 0, 22)
     about.set_column(1, 1, 100)
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     for r, (name, value) in enumerate([("Portfolio", msp_name or ""), ("Quarter", quarter or ""),
-                                        ("Clients", str(len(rows))), ("Generated", generated),
+                                        ("Clients", str(len(rows))), ("As of", day.isoformat()),
                                         ("Risk index", RISK_INDEX_METHOD),
                                         ("Grades", "Percent per area; green 80+, amber 50+, red below 50; "
                                                    "change = points since the previous review.")]):
@@ -226,7 +236,7 @@ def portfolio_workbook(rows: list[dict], quarter: str = "", msp_name: str = "") 
     about.freeze_panes(1, 0)
     about.autofilter(0, 0, 5, 1)
     book.close()
-    return buffer.getvalue()
+    return dated_zip(buffer.getvalue(), day)
 
 
 def _write(sheet, row: int, col: int, value: Any, kind: str, formats: dict) -> None:
@@ -274,9 +284,10 @@ def _moved(value: float | None) -> int:
 
 
 class _Deck:
-    def __init__(self, template: Path | None):
+    def __init__(self, template: Path | None, day: date):
         from pptx import Presentation
 
+        self.day = day
         path = template if template is not None else (REPO_TEMPLATE if REPO_TEMPLATE.is_file() else None)
         self.prs = Presentation(str(path)) if path else Presentation()
         self._drop_existing_slides()
@@ -294,9 +305,10 @@ class _Deck:
             ids.remove(slide_id)
 
     def save(self) -> bytes:
+        stamp_core_properties(self.prs.core_properties, datetime.combine(self.day, time()))
         buffer = io.BytesIO()
         self.prs.save(buffer)
-        return buffer.getvalue()
+        return dated_zip(buffer.getvalue(), self.day)
 
     # -------------------------------------------------------- slides
     def title_slide(self, title: str, subtitle: str, prepared_by: str) -> None:
@@ -386,9 +398,10 @@ class _Deck:
 
     def chart_slide(self, title: str, categories: list[str], series: dict[str, list[float]], takeaway: str = "",
                     notes: str = "", symbol: str = "$") -> None:
-        from pptx.chart.data import CategoryChartData
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
         from pptx.util import Emu, Pt
+
+        from ..render.nativechart import chart_data, unsigned_axis_ids
 
         slide, (left, top, width, height) = self._content_slide("chart", title, takeaway, notes)
         if not categories or not series:
@@ -396,11 +409,9 @@ class _Deck:
             box.text_frame.text = "No budget forecast yet."
             box.text_frame.paragraphs[0].runs[0].font.size = Pt(18)
             return
-        data = CategoryChartData(number_format=f'"{symbol}"#,##0')
-        data.categories = categories
-        for name, values in series.items():
-            data.add_series(name, values)
+        data = chart_data(categories, series, f'"{symbol}"#,##0', datetime.combine(self.day, time()))
         chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, left, top, width, height, data).chart
+        unsigned_axis_ids(chart._chartSpace)
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
@@ -428,11 +439,11 @@ def _cell(cell, text: str, size, bold: bool = False, colour: str | None = None) 
 
 
 def portfolio_deck(rows: list[dict], quarter: str, msp_name: str, template: Path | str | None = None,
-                   max_rows: int = 12) -> bytes:
+                   max_rows: int = 12, as_of: date | None = None) -> bytes:
     """A short deck for the MSP owner: title, clients ranked by risk, grades, end-of-life and warranty
     exposure, renewals next quarter, license waste, the budget pipeline (native stacked column chart)
     and grade changes since last quarter. Tables show the top ``max_rows``; the workbook has them all."""
-    deck = _Deck(Path(template) if template else None)
+    deck = _Deck(Path(template) if template else None, _review_date(as_of, quarter))
     symbol = rows[0].get("currency_symbol", "$") if rows else "$"
     ranked = rank_by_risk(rows)
     n = len(rows)

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
+from . import ooxml
 from .charts import CHART_KEYS, GRADE_COLOURS, currency_symbol
 from ..errors import TemplateError
 from .limits import appendix_limit
-from .package import refuse_doctype
+from .package import refuse_doctype, reproducible, review_time, stamp_core_properties
 from .text import clean
 
 CHART_WIDTH_MM = 165
@@ -60,9 +64,10 @@ def render_roadmap(context: dict, template: Path, charts: dict[str, bytes] | Non
     props.title = title if len(title) <= 255 else title[:254] + "\u2026"  # Word's limit for a core property
     props.subject = "Technology roadmap"
     props.author = (context.get("msp") or {}).get("name") or "vcio"
+    stamp_core_properties(props, review_time(context))
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue(), context)
 
 
 MAX_POWER_BITS = 4096  # a ** b in a template: results up to 4,096 bits (1,233 digits)
@@ -96,7 +101,8 @@ def _template_class():
         patched: dict = {}
 
         def patch_xml(self, src_xml):
-            return _remembered(self.patched, src_xml, super().patch_xml)
+            patch = super().patch_xml
+            return _remembered(self.patched, src_xml, lambda xml: _cell_fills_in_place(patch(xml)))
 
         def resolve_listing(self, xml):
             # docxtpl rewrites tabs, line and page breaks in text as Word elements, with regular
@@ -193,10 +199,67 @@ def _logo(tpl, path: str):
     return InlineImage(tpl, str(file), width=Mm(width))
 
 
-def _on_colour(text: str, colour: str):
+# docxtpl's {% cellbg %} writes the cell's w:shd as the first child of w:tcPr, before w:tcW.
+_CELLBG_FILL = re.compile(r'(<w:tcPr\b[^>/]*>)(<w:shd w:val="clear" w:color="auto" w:fill="\{\{.*?\}\}"/>)(.*?</w:tcPr>)',
+                          re.DOTALL)
+_NAMESPACE_DECLARATION = re.compile(r'\sxmlns:\w+="[^"]*"')
+_PART_ROOT = re.compile(r"<[\w:]+(?:\s[^>]*)?>")  # the first start tag: the root (w:body, w:hdr, w:ftr)
+
+
+def _cell_fills_in_place(xml: str) -> str:
+    """docxtpl's prepared part with every ``{% cellbg %}`` fill moved to its schema place in ``w:tcPr``.
+
+    Works on the part's source before Jinja runs (the fill is still a ``{{ expression }}``), so each template
+    is corrected once per process. The cell's properties are parsed with the namespaces the part's root
+    declares, which are taken off again when they are written back. A cell whose properties do not parse (a
+    revision mark holding a nested ``w:tcPr``) is left as docxtpl wrote it; ``vcio templates check``
+    reports it when it validates the trial render.
+    """
+    root = _PART_ROOT.search(xml)
+    declared = _NAMESPACE_DECLARATION.findall(root.group(0)) if root else []
+
+    def move(match: re.Match) -> str:
+        start, fill, rest = match.groups()
+        if rest == "</w:tcPr>":
+            return match.group(0)  # nothing else in the cell's properties: already in place
+        try:
+            cell = etree.fromstring(start[:-1] + "".join(declared) + ">" + rest)
+        except etree.XMLSyntaxError:
+            return match.group(0)
+        ooxml.put(cell, etree.fromstring(fill.replace("<w:shd", f'<w:shd xmlns:w="{ooxml.NS["w"]}"', 1)))
+        text = etree.tostring(cell, encoding="unicode")
+        return _NAMESPACE_DECLARATION.sub(lambda m: "" if m.group(0) in declared else m.group(0), text)
+
+    return _CELLBG_FILL.sub(move, xml)
+
+
+class _ColouredRun:
+    """One ``w:r`` of bold, coloured text for ``{{r ... }}``, its run properties in schema order.
+
+    (docxtpl's ``RichText`` writes ``w:b`` after ``w:color`` and ``w:sz``, and Word drops run properties
+    out of sequence.)
+    """
+
+    def __init__(self, text: str, colour: str, half_points: int) -> None:
+        run = ooxml.make("w:r")
+        properties = ooxml.insert(run, ooxml.make("w:rPr"))
+        for name, attributes in (("w:sz", {"w:val": half_points}), ("w:szCs", {"w:val": half_points}),
+                                 ("w:color", {"w:val": colour}), ("w:b", None)):
+            ooxml.put(properties, ooxml.make(name, attributes))
+        text_element = ooxml.insert(run, ooxml.make("w:t"))
+        text_element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        text_element.text = text
+        self.xml = _NAMESPACE_DECLARATION.sub("", etree.tostring(run, encoding="unicode"))
+
+    def __str__(self) -> str:
+        return self.xml
+
+    __html__ = __str__
+
+
+def _on_colour(text: str, colour: str) -> _ColouredRun:
     """Bold text readable on a grade-coloured cell (white on red/green, dark on amber/grey)."""
-    from docxtpl import RichText
-    return RichText(text, bold=True, color="1F2933" if colour in {"amber", "grey"} else "FFFFFF", size=18)
+    return _ColouredRun(text, "1F2933" if colour in {"amber", "grey"} else "FFFFFF", 18)
 
 
 def _listing(items: list, limit: int, what: str) -> dict:
@@ -268,7 +331,8 @@ def _charts(ctx: dict, tpl, pictures: dict[str, bytes] | None) -> dict[str, Any]
     if pictures is not None:
         return {key: _image(tpl, pictures.get(key), CHART_WIDTH_MM) for key in set(CHART_KEYS) | set(pictures)}
     from .wordcharts import WordChart, roadmap_chart_specs
-    return {key: spec if isinstance(spec, str) else WordChart(tpl, spec, CHART_WIDTH_MM)
+    created = review_time(ctx)
+    return {key: spec if isinstance(spec, str) else WordChart(tpl, spec, CHART_WIDTH_MM, created)
             for key, spec in roadmap_chart_specs(ctx).items()}
 
 

@@ -2,8 +2,13 @@
 
 Each problem comes with how to fix it. The check opens the templates, lists the Jinja
 variables the roadmap uses that the render context does not provide, checks the deck's
-layouts and placeholders, flags links to external files, then renders both templates
-from a small synthetic client so that anything else that would fail is caught now.
+layouts and placeholders, flags links to external files, reports elements out of schema
+order (or unknown) in the parts vcio fills, then renders both templates from a small
+synthetic client so that anything else that would fail is caught now.
+
+Schema order is checked with the sequence tables vcio writes by (ooxml.py), which ship with
+vcio. When the Office schema validator is installed (officecheck.py, the `test` extra), the
+trial render is also validated in full against the Microsoft 365 schemas.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 from ..errors import TimeLimitExceeded
 from ..timelimit import time_limit
 from ..errors import TemplateError
+from . import officecheck, ooxml
 
 _EXTERNAL = re.compile(rb'TargetMode="External"')
 
@@ -76,6 +82,50 @@ def _external_links(path: Path) -> list[str]:
     return found
 
 
+# The parts vcio renders into: docxtpl fills the body, headers and footers; the deck's slides copy their
+# placeholders (and the footers) from the layouts and the masters.
+_FILLED_PARTS = {"roadmap": re.compile(r"^word/(document|header\d*|footer\d*)\.xml$"),
+                 "qbr": re.compile(r"^ppt/(slideLayouts/slideLayout|slideMasters/slideMaster)\d+\.xml$")}
+MAX_LISTED = 10
+
+
+def _schema_order(path: Path, report: TemplateReport) -> None:
+    """Elements out of schema order, or unknown, in the parts vcio fills: Word and PowerPoint may drop them
+    (a cell's fill, a run's bold) or repair the file, and vcio's output would carry them."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            if not _FILLED_PARTS[report.kind].match(name):
+                continue
+            try:
+                root = etree.fromstring(archive.read(name), parser)
+            except etree.XMLSyntaxError as exc:
+                report.problems.append(f"{name} in the template is not well-formed XML ({exc}): save the template "
+                                       "again from Word or PowerPoint")
+                continue
+            found += [f"{name}: {problem}" for problem in ooxml.misplaced(root)]
+    for problem in found[:MAX_LISTED]:
+        report.problems.append(f"out of schema order in the template: {problem}. Open the template in "
+                               f"{'Word' if report.kind == 'roadmap' else 'PowerPoint'} and save it (Office "
+                               "writes these elements in order), or start again from `vcio templates init DIR`")
+    if len(found) > MAX_LISTED:
+        report.problems.append(f"... and {len(found) - MAX_LISTED} more elements out of schema order")
+
+
+def _validate_trial(document: bytes, suffix: str, report: TemplateReport) -> None:
+    """The trial render against the Office schemas, when the validator is installed."""
+    if not officecheck.available():
+        return
+    found = officecheck.findings(document, suffix)
+    for finding in found[:MAX_LISTED]:
+        report.problems.append(f"the document rendered from this template is not valid for Office: {finding}")
+    if len(found) > MAX_LISTED:
+        report.problems.append(f"... and {len(found) - MAX_LISTED} more schema findings in the trial render")
+
+
 def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
     report = TemplateReport(path, "roadmap")
     if not _is_office_file(path, report):
@@ -100,12 +150,13 @@ def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
     for part in _external_links(path):
         report.warnings.append(f"{part} links to an external file or address: vcio does not follow it; embed the "
                                "picture or remove the link")
+    _schema_order(path, report)
     if report.ok:
         from .docx import render_roadmap
 
         try:
             with _trial_limit():
-                render_roadmap(context, path)
+                _validate_trial(render_roadmap(context, path), ".docx", report)
         except TemplateError as exc:
             report.problems.append(str(exc))
         except TimeLimitExceeded as exc:
@@ -139,10 +190,11 @@ def check_deck(path: Path, context: dict | None = None) -> TemplateReport:
                                "layouts and leaves template slides out; delete them to avoid confusion")
     for part in _external_links(path):
         report.warnings.append(f"{part} links to an external file or address: vcio does not follow it")
+    _schema_order(path, report)
     if report.ok:
         try:
             with _trial_limit():
-                render_deck(context or synthetic_context(), path)
+                _validate_trial(render_deck(context or synthetic_context(), path), ".pptx", report)
         except TemplateError as exc:
             report.problems.append(str(exc))
         except TimeLimitExceeded as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 from .charts import INK, NAVY, SERIES_COLOURS
@@ -23,6 +24,7 @@ from .text import clean_text
 
 AXIS_LINE = "C9D1DB"
 GRID_LINE = "E1E6EC"
+EMBEDDED_WORKBOOK_DATE = datetime(2000, 1, 1)
 
 @dataclass(frozen=True)
 class ChartFonts:
@@ -51,11 +53,15 @@ def _literal_chart_data_class():
         def _open_worksheet(self, xlsx_file):
             workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
+            # XlsxWriter dates a workbook with the clock unless told: the document's own date keeps it reproducible
+            workbook.set_properties({"created": self._chart_data.created or EMBEDDED_WORKBOOK_DATE})
             worksheet = workbook.add_worksheet()
             yield workbook, worksheet
             workbook.close()
 
     class LiteralCategoryChartData(CategoryChartData):
+        created: datetime | None = None
+
         @property
         def _workbook_writer(self):
             return _LiteralWorkbookWriter(self)
@@ -63,12 +69,15 @@ def _literal_chart_data_class():
     return LiteralCategoryChartData
 
 
-def chart_data(categories: Iterable[Any], series: dict[str, Sequence[float | None]], number_format: str = "General"):
+def chart_data(categories: Iterable[Any], series: dict[str, Sequence[float | None]], number_format: str = "General",
+               created: datetime | None = None):
     """A python-pptx ``CategoryChartData`` whose embedded workbook stores every label as a string.
 
-    ``None`` values stay empty points (no bar, no label), unlike 0.
+    ``None`` values stay empty points (no bar, no label), unlike 0. ``created`` dates the embedded workbook (the
+    document's review time, package.review_time); without it, a fixed date, never the clock.
     """
     data = _literal_chart_data_class()(number_format=number_format)
+    data.created = created
     data.categories = [clean_text(str(c)) for c in categories]
     for name, values in series.items():
         data.add_series(clean_text(str(name)), [None if v is None else float(v) for v in values])
@@ -128,6 +137,7 @@ def style_chart(chart, kind: str, title: str, *, colours: Sequence[str] | None =
         chart.category_axis.reverse_order = True  # first category on top
         value_axis.has_major_gridlines = False
         value_axis.visible = False
+    unsigned_axis_ids(chart._chartSpace)
     palette = colours or SERIES_COLOURS
     for n, s in enumerate(plot.series):
         colour = rgb(palette[n % len(palette)])
@@ -155,6 +165,32 @@ def style_chart(chart, kind: str, title: str, *, colours: Sequence[str] | None =
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
 
 
+MAX_AXIS_ID = 2**31 - 1
+_AXIS_ID_TAGS = tuple(f"{{http://schemas.openxmlformats.org/drawingml/2006/chart}}{name}" for name in ("axId", "crossAx"))
+
+
+def unsigned_axis_ids(chart_space) -> None:
+    """Axis ids as Office types them: unsigned, and (the Open XML SDK checks it) at most 2,147,483,647.
+
+    python-pptx numbers the axes of every chart it writes -2068027336 and -2113994440 (as PowerPoint 2007
+    did), in ``c:axId`` and ``c:crossAx``. Each negative id loses its sign, so an axis and every reference to
+    it keep agreeing and the same chart always gets the same ids; should that meet an id already in use,
+    the next free one is taken.
+    """
+    elements = list(chart_space.iter(*_AXIS_ID_TAGS))
+    used = {int(e.get("val")) for e in elements if int(e.get("val")) >= 0}
+    renamed: dict[int, int] = {}
+    for element in elements:
+        value = int(element.get("val"))
+        if value >= 0:
+            continue
+        if value not in renamed:
+            new = -value if -value <= MAX_AXIS_ID and -value not in used else max(used | {0}) + 1
+            renamed[value] = new
+            used.add(new)
+        element.set("val", str(renamed[value]))
+
+
 def _text_labels(plot, texts: Sequence[str | None], fonts: ChartFonts) -> None:
     """A text label at the end of each category's bar, on whichever series holds its value."""
     from pptx.enum.chart import XL_LABEL_POSITION
@@ -172,7 +208,8 @@ def _text_labels(plot, texts: Sequence[str | None], fonts: ChartFonts) -> None:
 
 
 def chart_part_xml(kind: str, title: str, categories: Sequence[Any], series: dict[str, Sequence[float | None]], *,
-                   fonts: ChartFonts = PAGE_FONTS, **style: Any) -> tuple[Any, bytes]:
+                   fonts: ChartFonts = PAGE_FONTS, created: datetime | None = None,
+                   **style: Any) -> tuple[Any, bytes]:
     """A styled ``c:chartSpace`` element (python-pptx's oxml) and its workbook, for a part of its own.
 
     The caller relates the workbook part to the chart part and sets the ``c:externalData`` id with
@@ -182,7 +219,7 @@ def chart_part_xml(kind: str, title: str, categories: Sequence[Any], series: dic
     from pptx.chart.xmlwriter import ChartXmlWriter
     from pptx.oxml import parse_xml
 
-    data = chart_data(categories, series, style.get("number_format", "General"))
+    data = chart_data(categories, series, style.get("number_format", "General"), created)
     xl_type = chart_type(kind)
     chart_space = parse_xml(ChartXmlWriter(xl_type, data).xml.encode("utf-8"))
     style_chart(Chart(chart_space, None), kind, title, fonts=fonts, **style)

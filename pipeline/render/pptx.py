@@ -14,20 +14,22 @@ Charts share their style and their formula-safe workbooks with the roadmap (nati
 from __future__ import annotations
 
 import copy
-import functools
 import io
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
 from ..quarters import Quarter
+from . import ooxml
 from .charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
 from ..errors import TemplateError
 from .limits import appendix_limit
 from .nativechart import chart_data, chart_type, style_chart
-from .package import refuse_doctype
+from .package import dated_zip, midnight, refuse_doctype, review_time, stamp_core_properties
 from .text import clean_text
+from .textmetrics import text_em
 
 # ----------------------------------------------------------------------------- layout names
 LAYOUT_TITLE = "vcio Title"
@@ -60,43 +62,19 @@ RULE = "C9D1DB"
 FOOTER_COLOUR = "5B6B7F"
 BAND = "F3F5F8"
 
-_NARROW = set("il.,:;'|!`()[]{}/\\-tfjrI1 ")
-_WIDE = set("mwMW@%&")
+
+def text_width_emu(text: str, font_pt: float, bold: bool = False) -> int:
+    """Width of ``text`` in Calibri at ``font_pt`` (textmetrics: Carlito's widths, the same as Calibri's)."""
+    return int(text_em(text, bold) * font_pt * EMU_PER_PT)
 
 
-@functools.lru_cache(maxsize=512)
-def _char_em(ch: str) -> float:
-    """Approximate advance width of one character in em (Calibri/Carlito, erring wide)."""
-    if ch == " ":
-        return 0.23
-    if ch in _NARROW:
-        return 0.32
-    if ch in _WIDE:
-        return 0.9
-    if ch.isupper():
-        return 0.62
-    if ch.isdigit():
-        return 0.52
-    return 0.5
-
-
-@functools.lru_cache(maxsize=65536)
-def _text_em(text: str) -> float:
-    """Width of a word or phrase in em; tables repeat the same words (hostnames, statuses) on every row."""
-    return sum(_char_em(c) for c in text)
-
-
-def text_width_emu(text: str, font_pt: float) -> int:
-    return int(_text_em(text) * font_pt * EMU_PER_PT)
-
-
-def _wrap(text: str, width_emu: int, font_pt: float) -> list[str]:
+def _wrap(text: str, width_emu: int, font_pt: float, bold: bool = False) -> list[str]:
     """Greedy word wrap of one paragraph, as a text frame does it (words longer than a line are cut)."""
-    space = text_width_emu(" ", font_pt)
+    space = text_width_emu(" ", font_pt, bold)
     lines: list[str] = []
     line, used = "", 0
     for word in text.split(" "):
-        w = text_width_emu(word, font_pt)
+        w = text_width_emu(word, font_pt, bold)
         if line and used + space + w <= width_emu:
             line, used = f"{line} {word}", used + space + w
             continue
@@ -104,34 +82,34 @@ def _wrap(text: str, width_emu: int, font_pt: float) -> list[str]:
             lines.append(line)
         while w > width_emu and len(word) > 1:  # cut a word wider than the cell
             cut = len(word)
-            while cut > 1 and text_width_emu(word[:cut], font_pt) > width_emu:
+            while cut > 1 and text_width_emu(word[:cut], font_pt, bold) > width_emu:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
-            w = text_width_emu(word, font_pt)
+            w = text_width_emu(word, font_pt, bold)
         line, used = word, w
     lines.append(line)
     return lines
 
 
-def estimate_lines(text: str, width_emu: int, font_pt: float) -> int:
+def estimate_lines(text: str, width_emu: int, font_pt: float, bold: bool = False) -> int:
     """Lines a cell's text takes in a column ``width_emu`` wide (cell margins included)."""
     usable = max(1, width_emu - 2 * CELL_MARGIN_X)
-    return sum(len(_wrap(part, usable, font_pt)) for part in str(text).split("\n"))
+    return sum(len(_wrap(part, usable, font_pt, bold)) for part in str(text).split("\n"))
 
 
-def fit_lines(text: str, width_emu: int, font_pt: float, max_lines: int = MAX_CELL_LINES) -> str:
+def fit_lines(text: str, width_emu: int, font_pt: float, max_lines: int = MAX_CELL_LINES, bold: bool = False) -> str:
     """``text`` shortened with an ellipsis so it wraps to at most ``max_lines`` lines."""
     text = str(text)
-    if estimate_lines(text, width_emu, font_pt) <= max_lines:
+    if estimate_lines(text, width_emu, font_pt, bold) <= max_lines:
         return text
     usable = max(1, width_emu - 2 * CELL_MARGIN_X)
     lines: list[str] = []
     for part in text.split("\n"):
-        lines.extend(_wrap(part, usable, font_pt))
+        lines.extend(_wrap(part, usable, font_pt, bold))
     kept = lines[:max_lines]
     last = kept[-1]
-    while last and text_width_emu(last + " \u2026", font_pt) > usable:
+    while last and text_width_emu(last + " \u2026", font_pt, bold) > usable:
         last = last[:-1]
     kept[-1] = last.rstrip() + "\u2026"
     return "\n".join(kept)
@@ -142,8 +120,9 @@ def row_height(lines: int, font_pt: float) -> int:
     return int(math.ceil(lines * font_pt * LINE_SPACING * EMU_PER_PT)) + 2 * CELL_MARGIN_Y
 
 
-def row_lines(row: Sequence[Any], widths: Sequence[int], font_pt: float) -> int:
-    return max(estimate_lines(_cell_text(cell), width, font_pt) for cell, width in zip(row, widths))
+def row_lines(row: Sequence[Any], widths: Sequence[int], font_pt: float, header: bool = False) -> int:
+    return max(estimate_lines(_cell_text(cell), width, font_pt, _cell_bold(cell, header))
+               for cell, width in zip(row, widths))
 
 
 def rows_per_slide(height_emu: int, font_pt: float, lines_per_row: int = 1) -> int:
@@ -170,7 +149,7 @@ def paginate_rows(rows: Sequence[Sequence[Any]], widths: Sequence[int], height_e
     """
     if font_pt < MIN_TABLE_PT:
         raise ValueError(f"table text below {MIN_TABLE_PT} pt")
-    head = row_height(row_lines(header, widths, font_pt), font_pt) if header else 0
+    head = row_height(row_lines(header, widths, font_pt, header=True), font_pt) if header else 0
     heights = [row_height(row_lines(row, widths, font_pt), font_pt) for row in rows]
 
     def greedy(max_rows: int | None) -> list[list[int]]:
@@ -200,6 +179,11 @@ def _cell_text(cell: Any) -> str:
     if isinstance(cell, dict):
         return str(cell.get("text", ""))
     return "" if cell is None else str(cell)
+
+
+def _cell_bold(cell: Any, header: bool) -> bool:
+    """As _cell_xml writes it: header cells bold unless told otherwise, body cells plain."""
+    return bool(cell.get("bold", header)) if isinstance(cell, dict) else header
 
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -247,7 +231,7 @@ def table_xml(header: Sequence[Any], rows: Sequence[Sequence[Any]], widths: Sequ
     parts.append("</a:tblGrid>")
     total = 0
     for r, row in enumerate([header, *rows]):
-        h = max(row_height(row_lines(row, widths, font_pt), font_pt), min_row if r else 0)
+        h = max(row_height(row_lines(row, widths, font_pt, header=r == 0), font_pt), min_row if r else 0)
         total += h
         parts.append(f'<a:tr h="{h}">')
         parts += [_cell_xml(cell, font_pt, r == 0, r > 0 and r % 2 == 0, align[c]) for c, cell in enumerate(row)]
@@ -330,6 +314,15 @@ class _Deck:
         client = ctx["client"]["name"]
         self.footer = "  \u00b7  ".join(p for p in (msp, client, f"{ctx['quarter']} business review") if p)
 
+    def save(self, as_of: date | None = None) -> bytes:
+        """The deck as .pptx bytes; dated ``as_of`` (core properties and zip entries, see package.py), the same
+        deck gives the same bytes whenever it is built."""
+        if as_of is not None:
+            stamp_core_properties(self.prs.core_properties, midnight(as_of))
+        buffer = io.BytesIO()
+        self.prs.save(buffer)
+        return dated_zip(buffer.getvalue(), as_of) if as_of is not None else buffer.getvalue()
+
     # ---- slide plumbing
     def slide(self, layout_name: str, title: str, notes: str | None = None):
         slide = self._new_slide(layout_name)
@@ -403,8 +396,8 @@ class _Deck:
             else:
                 p = (f'<a:p xmlns:a="{_A}"><a:pPr algn="r"/><a:fld id="{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}" '
                      f'type="slidenum">{rpr}<a:t>{len(self.prs.slides._sldIdLst)}</a:t></a:fld></a:p>')
-            body.append(parse_xml(p))
-            tree.append(el)
+            ooxml.insert(body, parse_xml(p))
+            ooxml.insert(tree, el)
 
     @staticmethod
     def ph(slide, idx: int):
@@ -506,7 +499,8 @@ class _Deck:
     def chart(self, slide, idx: int, kind: str, title: str, categories: Sequence[str], series: dict[str, list[float]],
               **style: Any):
         """A native chart where placeholder ``idx`` is, in the house style (see nativechart.style_chart)."""
-        data = chart_data(categories, series, style.get("number_format", "General"))
+        created = review_time(self.ctx) if self.ctx.get("as_of_iso") else None
+        data = chart_data(categories, series, style.get("number_format", "General"), created)
         ph = self.ph(slide, idx)
         if hasattr(ph, "insert_chart"):
             frame = ph.insert_chart(chart_type(kind), data)
@@ -527,7 +521,7 @@ def _widths(weights: Sequence[float], total: int) -> list[int]:
 
 def _fit_cell(cell: Any, width: int, font_pt: float, max_lines: int = MAX_CELL_LINES) -> Any:
     if isinstance(cell, dict):
-        return {**cell, "text": fit_lines(_cell_text(cell), width, font_pt, max_lines)}
+        return {**cell, "text": fit_lines(_cell_text(cell), width, font_pt, max_lines, bold=_cell_bold(cell, False))}
     return fit_lines(_cell_text(cell), width, font_pt, max_lines)
 
 
@@ -610,9 +604,7 @@ def render_deck(context: dict, template: Path) -> bytes:
     _logo(deck, slide, msp.get("logo") or "")
     _ = summary
 
-    buffer = io.BytesIO()
-    deck.prs.save(buffer)
-    return buffer.getvalue()
+    return deck.save(review_time(ctx).date())
 
 
 def _logo(deck: _Deck, slide, path: str) -> None:

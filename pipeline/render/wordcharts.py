@@ -11,6 +11,7 @@ numbers with Edit Data. It costs a few milliseconds where a matplotlib picture c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -112,8 +113,8 @@ class WordChart:
     Like ``InlineImage``, it adds its parts to the part being rendered when Jinja writes it out.
     """
 
-    def __init__(self, tpl, spec: ChartSpec, width_mm: float = WIDTH_MM) -> None:
-        self.tpl, self.spec, self.width_mm = tpl, spec, width_mm
+    def __init__(self, tpl, spec: ChartSpec, width_mm: float = WIDTH_MM, created: datetime | None = None) -> None:
+        self.tpl, self.spec, self.width_mm, self.created = tpl, spec, width_mm, created
 
     def _insert(self) -> str:
         from docx.opc.packuri import PackURI
@@ -124,7 +125,8 @@ class WordChart:
         spec = self.spec
         part = self.tpl.current_rendering_part
         package = part.package
-        chart_space, xlsx = chart_part_xml(spec.kind, spec.title, spec.categories, spec.series, **spec.style)
+        chart_space, xlsx = chart_part_xml(spec.kind, spec.title, spec.categories, spec.series, created=self.created,
+                                           **spec.style)
         chart_part = Part(PackURI(package.next_partname("/word/charts/chart%d.xml")), CHART_CT, b"", package)
         rid = part.relate_to(chart_part, CHART_RT)
         workbook = Part(PackURI(package.next_partname("/word/embeddings/Microsoft_Excel_Sheet%d.xlsx")), XLSX_CT,

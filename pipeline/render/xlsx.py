@@ -11,6 +11,7 @@ import io
 from datetime import date
 from typing import Any, Sequence
 
+from .package import reproducible, review_time
 from .text import clean, neutralise_formula
 
 Column = tuple[str, str, str, int]  # (header, context key, kind: text|number|money|date|int, width)
@@ -64,6 +65,7 @@ def render_workbook(context: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
+    book.set_properties({"created": review_time(context)})
     symbol = context.get("currency_symbol") or "$"
     formats = {
         "header": book.add_format({"bold": True, "bg_color": "#1F3A5F", "font_color": "#FFFFFF", "text_wrap": True,
@@ -86,7 +88,7 @@ def render_workbook(context: dict[str, Any]) -> bytes:
     if context.get("internal"):
         _sheet(book, "Margin (internal)", MARGIN, context["internal"]["subscriptions"], formats)
     book.close()
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue(), context)
 
 
 def _sheet(book, name: str, columns: Sequence[Column], rows: list[dict], formats: dict) -> None:

@@ -220,7 +220,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             outputs = _render_all(jobs, options, env, quarter_dir, state, entries, fingerprints, store, as_of)
         finally:
             store.close()
-        _write_portfolio(quarter_dir, quarter, settings, templates[1], state, entries, manifest)
+        _write_portfolio(quarter_dir, quarter, as_of, settings, templates[1], state, entries, manifest)
         manifest["clients"] = [entries[name] for name in clients]
         failed = sum(1 for e in manifest["clients"] if e["status"] == "failed")
         done = sum(1 for e in manifest["clients"] if e["status"] == "ok")
@@ -376,8 +376,8 @@ def _record_histories(store, batch: list[ClientOutput], quarter: str, as_of: dat
             log.error("client %s: could not record the history snapshot: %s", output.name, exc)
 
 
-def _write_portfolio(quarter_dir: Path, quarter: Quarter, settings: Settings, qbr_template: Path, state: RunState,
-                     entries: dict[str, dict], manifest: dict) -> None:
+def _write_portfolio(quarter_dir: Path, quarter: Quarter, as_of: date, settings: Settings, qbr_template: Path,
+                     state: RunState, entries: dict[str, dict], manifest: dict) -> None:
     """The MSP owner's view across every client rendered (or unchanged) this quarter."""
     from ..history import portfolio_deck, portfolio_workbook
 
@@ -386,8 +386,8 @@ def _write_portfolio(quarter_dir: Path, quarter: Quarter, settings: Settings, qb
     if not rows:
         return
     msp = settings.msp.name
-    atomic_write(quarter_dir / "portfolio.xlsx", portfolio_workbook(rows, quarter.label, msp))
-    atomic_write(quarter_dir / "portfolio.pptx", portfolio_deck(rows, quarter.label, msp, qbr_template))
+    atomic_write(quarter_dir / "portfolio.xlsx", portfolio_workbook(rows, quarter.label, msp, as_of))
+    atomic_write(quarter_dir / "portfolio.pptx", portfolio_deck(rows, quarter.label, msp, qbr_template, as_of=as_of))
     manifest["portfolio"] = {"workbook": "portfolio.xlsx", "deck": "portfolio.pptx", "clients": len(rows)}
 
 

@@ -47,3 +47,69 @@ def test_not_a_zip_is_reported(tmp_path):
     path.write_bytes(b"this is not a presentation")
     report = check_templates([path])[0]
     assert not report.ok and "not a zip" in report.problems[0]
+
+
+def _with_part(source: Path, target: Path, part: str, edit) -> Path:
+    """A copy of ``source`` with one XML part's text replaced by ``edit(text)``."""
+    import zipfile
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == part:
+                changed = edit(data.decode("utf-8"))
+                assert changed != data.decode("utf-8"), "the edit changed nothing"
+                data = changed.encode("utf-8")
+            new.writestr(info, data)
+    return target
+
+
+def test_cell_properties_out_of_order_are_reported_with_where_and_the_fix(tmp_path, context):
+    """A rebranded template saved by an older tool: a header cell's fill before its width."""
+    import re
+    path = _with_part(TEMPLATES / "roadmap.docx", tmp_path / "old-tool.docx", "word/document.xml", lambda xml: re.sub(
+        r"<w:tcPr>(<w:tcW [^>]*/>)</w:tcPr>", r'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="1B2A41"/>\1'
+                                              r"</w:tcPr>", xml, count=1))
+    report = check_roadmap(path, context)
+    assert not report.ok
+    order = [p for p in report.problems if "out of schema order" in p]
+    assert len(order) == 1
+    assert "word/document.xml: /w:document/w:body/w:tbl[1]/w:tr[1]/w:tc[1]/w:tcPr: w:tcW after w:shd" in order[0]
+    assert "save it" in order[0] and "vcio templates init" in order[0]
+
+
+def test_layout_text_properties_out_of_order_are_reported(tmp_path, context):
+    """In a deck template: a run property (the font) before the fill, in a layout vcio copies onto slides."""
+    path = _with_part(TEMPLATES / "qbr.pptx", tmp_path / "old-tool.pptx", "ppt/slideLayouts/slideLayout4.xml",
+                      lambda xml: xml.replace('<a:solidFill><a:srgbClr val="5B6B7F"/></a:solidFill><a:latin '
+                                              'typeface="+mn-lt"/>', '<a:latin typeface="+mn-lt"/><a:solidFill>'
+                                              '<a:srgbClr val="5B6B7F"/></a:solidFill>', 1))
+    report = check_deck(path, context)
+    assert [p for p in report.problems if "out of schema order" in p and "slideLayout4.xml" in p
+            and "a:solidFill after a:latin" in p]
+
+
+def test_trial_render_is_validated_against_the_office_schemas(tmp_path, context):
+    """A template with a stale Word 2010 styles copy (as python-docx's default had): the order of every part
+    is fine, but the rendered roadmap is not what Word expects."""
+    from pipeline.render import officecheck
+    if not officecheck.available():
+        pytest.skip("the Office schema validator is not installed (pip install -e '.[test]')")
+    import zipfile
+    path = tmp_path / "stale.docx"
+    with zipfile.ZipFile(TEMPLATES / "roadmap.docx") as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/stylesWithEffects.xml" ContentType='
+                                    b'"application/vnd.ms-word.stylesWithEffects+xml"/></Types>')
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId999" Type="http://schemas.microsoft'
+                                    b'.com/office/2007/relationships/stylesWithEffects" Target="stylesWithEffects.xml"/>'
+                                    b"</Relationships>")
+            new.writestr(info, data)
+        new.writestr("word/stylesWithEffects.xml", '<w:styles xmlns:w="http://schemas.openxmlformats.org/'
+                                                   'wordprocessingml/2006/main"><w:docDefaults/></w:styles>')
+    report = check_roadmap(path, context)
+    assert not report.ok
+    assert all("not valid for Office" in p for p in report.problems)
+    assert any("stylesWithEffects" in p for p in report.problems)

@@ -3,8 +3,6 @@ tables paginated by measured text, native charts, footers, notes, logos."""
 
 from __future__ import annotations
 
-import io
-from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -23,11 +21,6 @@ class Deck(_Deck):
     def __init__(self, template: Path, footer: str):
         super().__init__({"client": {"name": ""}, "quarter": ""}, Path(template))
         self.footer = footer
-
-    def save(self, as_of: date | None = None) -> bytes:
-        buffer = io.BytesIO()
-        self.prs.save(buffer)
-        return buffer.getvalue()
 
     def logo(self, slide, path: Path | str | None) -> None:
         """The logo in the layout's logo box, right-aligned; the box goes when there is no readable logo."""
