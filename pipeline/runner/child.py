@@ -15,6 +15,7 @@ import sys
 
 from ..gcpause import gc_paused
 from ..errors import EnvironmentProblem
+from .parentdeath import die_with_parent
 
 
 def in_child(function, *args) -> list:
@@ -62,6 +63,7 @@ def _child_main(read_fd: int, write_fd: int, function, args) -> None:
     release the parent's output lock and run the parent's cleanups."""
     code = 1
     try:
+        die_with_parent()  # a killed driver leaves no child reading inputs nobody will use
         os.close(read_fd)
         with os.fdopen(write_fd, "wb") as pipe:
             _send_parts(pipe, function, args)

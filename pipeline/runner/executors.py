@@ -12,6 +12,7 @@ from typing import Iterator, Sequence
 
 from ..errors import UsageError
 from .client_job import ClientJob, ClientOutput, process_client
+from .parentdeath import pool_worker_started
 
 # The renderers import their libraries lazily (for a fast `vcio --help`): name the libraries themselves so
 # the fork server imports them once and every worker starts warm.
@@ -23,8 +24,9 @@ PRELOAD = ["pipeline.runner.client_job", "pipeline.render.pptx", "pipeline.rende
 TASKS_PER_WORKER = 200
 
 
-def run_local(jobs: Sequence[ClientJob], workers: int) -> Iterator[ClientOutput]:
-    task = process_client
+def run_local(jobs: Sequence[ClientJob], workers: int, task=process_client) -> Iterator[ClientOutput]:
+    """Each job's result, as they finish. Workers and their fork server end when this process ends, however
+    it ends (see parentdeath.py)."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield task(job)
@@ -52,7 +54,7 @@ def _pool_pass(queue: list[ClientJob], workers: int, task, context, interrupted:
     started = 0
     futures: dict = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context,
-                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
+                             max_tasks_per_child=TASKS_PER_WORKER, initializer=pool_worker_started) as pool:
         while started < len(queue) or futures:
             # At most a few jobs per worker in flight: memory grows with the clients in flight, not the total.
             while started < len(queue) and len(futures) < workers * 2:
@@ -75,7 +77,7 @@ def _pool_pass(queue: list[ClientJob], workers: int, task, context, interrupted:
 
 
 def _pool_pass_alone(job: ClientJob, task, context) -> Iterator[ClientOutput]:
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=pool_worker_started) as pool:
         future = pool.submit(task, job)
         wait([future])
         yield _result(future, job)

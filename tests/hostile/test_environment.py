@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.runner import atomic
+from pipeline.runner.lock import is_locked
 from tests.conftest import INPUTS, REPO, run_cli
 from tests.hostile.conftest import AS_OF, QUARTER, ROADMAP, add_roster_rows, copy_samples, write_devices
 
@@ -89,7 +90,7 @@ def test_disk_full_exits_4_and_leaves_no_partial_file(tmp_path, monkeypatch, bud
     assert disk.failed and "disk full" in result.output
     assert "Traceback" not in result.output
     assert_no_partial_files(out)
-    assert not (out / ".vcio.lock").exists(), "the lock is released"
+    assert not is_locked(out), "the lock is released"
 
 
 def test_read_only_output_exits_4(tmp_path, monkeypatch):

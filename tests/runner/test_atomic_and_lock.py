@@ -1,14 +1,12 @@
 import errno
-import json
 import os
 
 import pytest
 
 from pipeline.runner import atomic
 from pipeline.runner.atomic import atomic_write, remove_stale_temps
-from pipeline.runner.lock import LOCK_NAME, OutputLock
 from pipeline.runner.state import RunState, sha256
-from pipeline.errors import EnvironmentProblem, LockedError
+from pipeline.errors import EnvironmentProblem
 
 
 def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path):
@@ -43,29 +41,6 @@ def test_stale_temporary_files_are_removed(tmp_path):
     keep.write_bytes(b"whole")
     assert remove_stale_temps(tmp_path) == 1
     assert not stale.exists() and keep.exists()
-
-
-def test_second_lock_is_refused_and_released_after(tmp_path):
-    with OutputLock(tmp_path):
-        with pytest.raises(LockedError) as info:
-            with OutputLock(tmp_path):
-                pass
-        assert str(os.getpid()) in str(info.value)
-    assert not (tmp_path / LOCK_NAME).exists()
-    with OutputLock(tmp_path):
-        pass
-
-
-def test_lock_of_a_dead_process_is_taken_over(tmp_path):
-    import socket
-    import subprocess
-    import sys
-
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": child.pid, "host": socket.gethostname()}))
-    with OutputLock(tmp_path) as lock:
-        assert lock.held
 
 
 def test_state_recognises_person_edits(tmp_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.runner.lock import LOCK_NAME
+from pipeline.runner.lock import OutputLock
 
 from ..conftest import INPUTS, REPO, run_cli
 
@@ -88,12 +88,9 @@ def test_missing_template_exits_4(tmp_path):
 
 def test_second_run_exits_75_while_locked(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    import socket
-
-    (out / LOCK_NAME).write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}))
-    result = small_run(out)
-    assert result.returncode == 75 and "holds" in result.stderr
+    with OutputLock(out):
+        result = small_run(out)
+    assert result.returncode == 75 and f"pid {os.getpid()}" in result.stderr and "holds" in result.stderr
 
 
 def _roadmap_failing_for(client: str, path: Path) -> Path:
