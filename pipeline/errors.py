@@ -88,6 +88,20 @@ class SchemaTooNew(HistoryError):
     status = ExitStatus.ENVIRONMENT
 
 
+class HistoryUnavailable(HistoryError):
+    """The store cannot be reached or written now (server stopped, connection lost, database locked, disk
+    full): nothing more can be recorded in this run."""
+
+    status = ExitStatus.ENVIRONMENT
+
+
+class HistoryDataError(HistoryError):
+    """The store refused these rows (a value too long for a PostgreSQL column, say): the client they belong
+    to fails, the store itself is fine."""
+
+    status = ExitStatus.ENVIRONMENT
+
+
 class EnvironmentProblem(VcioError):
     """The machine cannot do what was asked: output not writable, disk full, a tool missing."""
 

@@ -34,7 +34,7 @@ class JsonFormatter(logging.Formatter):
 def setup_logging(log_format: str = "text", log_file: Path | None = None, quiet: bool = False) -> None:
     logger = logging.getLogger("vcio")
     logger.handlers.clear()
-    logger.setLevel(logging.INFO)
+    logger.setLevel(logging.DEBUG)  # debug records (tracebacks of environment errors) go to the log file only
     logger.propagate = False
     formatter: logging.Formatter = (JsonFormatter() if log_format == "json"
                                     else SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
@@ -47,5 +47,6 @@ def setup_logging(log_format: str = "text", log_file: Path | None = None, quiet:
         if not log_file.exists():
             os.close(os.open(log_file, os.O_CREAT | os.O_WRONLY, 0o600))  # client names: owner only
         handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setLevel(logging.DEBUG)
         handler.setFormatter(formatter)
         logger.addHandler(handler)

@@ -16,10 +16,11 @@ from .decisions import apply_deferrals, decisions_context, decisions_template_cs
 from .migrations import LATEST as SCHEMA_VERSION
 from .migrations import MIGRATIONS, migrate
 from .portfolio import portfolio_deck, portfolio_row, portfolio_workbook, rank_by_risk
-from ..errors import HistoryError
+from ..errors import HistoryDataError, HistoryError, HistoryUnavailable
 from .store import ClientHistory, HistoryStore, Snapshot, resolve_url
 
-__all__ = ["HistoryStore", "HistoryError", "ClientHistory", "Snapshot", "resolve_url", "MIGRATIONS", "migrate",
+__all__ = ["HistoryStore", "HistoryError", "HistoryUnavailable", "HistoryDataError", "ClientHistory", "Snapshot",
+           "resolve_url", "MIGRATIONS", "migrate",
            "SCHEMA_VERSION", "changes_context", "first_review_changes", "client_history", "client_diff",
            "format_history", "format_diff", "decisions_context", "decisions_template_csv", "apply_deferrals",
            "empty_decisions", "portfolio_row", "portfolio_workbook", "portfolio_deck", "rank_by_risk"]

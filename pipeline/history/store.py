@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.url import URL
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (ArgumentError, DBAPIError, DisconnectionError, InterfaceError, NoSuchModuleError,
+                            OperationalError, SQLAlchemyError)
 
 from ..quarters import Quarter
-from ..errors import ExitStatus, HistoryError, SchemaTooNew
+from ..errors import ExitStatus, HistoryDataError, HistoryError, HistoryUnavailable, SchemaTooNew
 from . import tables as t
 from .migrations import current_version, migrate
 from .records import (AREAS, budget_record, decision_records, finding_record, grade_record, initiative_record,
@@ -34,6 +35,13 @@ TREND_QUARTERS = 8  # grade trend: up to 8 quarters, the current one included
 
 def _environment(message: str) -> HistoryError:
     return HistoryError(message, ExitStatus.ENVIRONMENT)
+
+
+def _database_message(exc: SQLAlchemyError) -> str:
+    """The driver's own words, first line only: SQLAlchemy's text adds the statement and its parameters."""
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    return f"{type(original).__name__}: {lines[0] if lines else 'no detail'}"[:300]
 
 
 def client_key(name: str) -> str:
@@ -183,9 +191,10 @@ class HistoryStore:
         store = cls(engine)
         try:
             store.applied_migrations = migrate(engine)
-        except OperationalError as exc:
+        except DBAPIError as exc:  # unreachable, refused, or not a database at all
             engine.dispose()
-            raise _environment(f"cannot open the history database {store.describe()}: {exc.orig}") from None
+            raise _environment(f"cannot open the history database {store.describe()}: "
+                               f"{_database_message(exc)}") from exc
         except SchemaTooNew as exc:
             engine.dispose()
             raise _environment(f"{store.describe()}: {exc}") from None
@@ -210,16 +219,32 @@ class HistoryStore:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._errors("record in"), self.engine.connect() as conn:
             conn.execution_options(vcio_write=True)
             with conn.begin():
                 yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._errors("read"), self.engine.connect() as conn:
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Database errors as HistoryUnavailable (the store is gone) or HistoryDataError (these rows are
+        refused), with the driver's message and no SQL; the original stays as the cause, for debug logs."""
+        try:
+            yield
+        except (OperationalError, InterfaceError, DisconnectionError) as exc:
+            raise HistoryUnavailable(f"cannot {doing} the history store {self.describe()}: "
+                                     f"{_database_message(exc)}") from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise HistoryUnavailable(f"lost the connection to the history store {self.describe()}: "
+                                         f"{_database_message(exc)}") from exc
+            raise HistoryDataError(f"the history store {self.describe()} refused the data: "
+                                   f"{_database_message(exc)}") from exc
 
     # ------------------------------------------------------------ writing
     def record_snapshot(self, client: str, quarter: str, as_of: date | str, findings: list, grades: list,

@@ -72,7 +72,11 @@ def _pool_pass(queue: list[ClientJob], workers: int, task, context, interrupted:
                 for other in futures:
                     other.cancel()
                 return queue[started:]
-            yield _result(done, job)
+            try:
+                yield _result(done, job)
+            except GeneratorExit:  # the driver stops taking results: start nothing more
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     return []
 
 

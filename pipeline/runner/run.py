@@ -22,7 +22,8 @@ from ..model import ClientData, build_clients
 from ..quarters import Quarter, fiscal_quarter
 from ..render.context import RunFacts
 from ..resources import builtin_template
-from ..errors import EnvironmentProblem, ExitStatus, NoInputError, UsageError
+from ..errors import (EnvironmentProblem, ExitStatus, HistoryDataError, HistoryUnavailable, NoInputError,
+                      UsageError)
 from .atomic import atomic_write, remove_stale_temps
 from .child import in_child
 from .client_job import ClientJob, ClientOutput, PackedHistory, catalog_for
@@ -183,6 +184,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         jobs: list[ClientJob] = []
         fingerprints: dict[str, str] = {}
         redo: dict[str, int] = {}  # --resume: why clients are rendered again, and how many
+        stopped: HistoryUnavailable | None = None  # the store became unavailable: no client starts after that
         for name, client in clients.items():
             entry = {"name": name, "slug": slugs[name], "status": "skipped", "reason": "", "error": None,
                      "files": {}, "findings": {"by_category": {}, "by_severity": {}},
@@ -194,7 +196,18 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             if not wanted:
                 entry["reason"] = reason
                 continue
-            view = store.client_view(name, quarter.label)  # earlier quarters only: read before recording
+            if stopped:
+                _not_started(entry, stopped)
+                continue
+            try:
+                view = store.client_view(name, quarter.label)  # earlier quarters only: read before recording
+            except HistoryDataError as exc:
+                _history_failed(entry, exc, "could not read the client's history")
+                continue
+            except HistoryUnavailable as exc:
+                stopped = exc
+                _not_started(entry, exc)
+                continue
             fingerprints[name] = client_fingerprint(client, as_of.isoformat(), quarter.label, settings, templates,
                                                     lifecycle_dirs, history_token=repr(view))
             if options.resume and not options.force:
@@ -214,10 +227,16 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
 
         if redo:
             _log_resume(redo, sum(1 for e in entries.values() if e["reason"].startswith("unchanged")))
-        if not jobs and not any(e["reason"].startswith("unchanged") for e in entries.values()):
+        if stopped:
+            for job in jobs:
+                _not_started(entries[job.client.name], stopped)
+            jobs = []
+        elif not jobs and not any(e["reason"].startswith("unchanged") for e in entries.values()):
             log.info("no clients due in %s", quarter.label)
         try:
             outputs = _render_all(jobs, options, env, quarter_dir, state, entries, fingerprints, store, as_of)
+        except HistoryUnavailable as exc:
+            stopped, outputs = exc, {}
         finally:
             store.close()
         _write_portfolio(quarter_dir, quarter, as_of, settings, templates[1], state, entries, manifest)
@@ -227,6 +246,8 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         manifest["status"] = "ok" if failed == 0 else ("failed" if done == 0 else "partial")
         manifest["finished_at"] = env.now().isoformat()
         path = _write_manifest(quarter_dir, manifest)
+    if stopped:
+        raise _stopped_run(stopped, manifest["clients"], path)
     status = ExitStatus.CLIENTS_FAILED if failed else (
         ExitStatus.STALE_INPUT if stale and not options.allow_stale else ExitStatus.OK)
     if status == ExitStatus.STALE_INPUT:
@@ -348,11 +369,13 @@ def _open_history(settings: Settings, out: Path):
     return HistoryStore.open(url, out)
 
 
-def _record_histories(store, batch: list[ClientOutput], quarter: str, as_of: date, entries: dict[str, dict]) -> None:
-    """The batch's snapshots in one transaction; a database problem is a warning for its clients, never the
-    run's end."""
-    from sqlalchemy.exc import SQLAlchemyError
+def _record_histories(store, batch: list[ClientOutput], quarter: str, as_of: date,
+                      entries: dict[str, dict]) -> list[ClientOutput]:
+    """Record the batch's snapshots in one transaction; returns the outputs whose snapshot is committed.
 
+    Rows the store refuses fail their own client alone (recorded one by one to find which). A store that
+    is gone raises HistoryUnavailable, after one retry on a fresh connection (a restarted server, say).
+    """
     from ..history.store import SnapshotInput
 
     items = []
@@ -360,20 +383,59 @@ def _record_histories(store, batch: list[ClientOutput], quarter: str, as_of: dat
         ctx = output.context or {}
         items.append(SnapshotInput(output.name, quarter, as_of, ctx["findings"], ctx["grades"], ctx["risks"],
                                    ctx["initiatives"], ctx["budget"], ctx["decisions"], vcio_version=__version__))
-    if len(items) > 1:
-        try:
-            store.record_snapshots(items)
-            return
-        except SQLAlchemyError as exc:
-            log.warning("recording %d history snapshots at once failed (%s): recording them one by one",
-                        len(items), type(exc).__name__)
-    # One client's rows (a value too long for a PostgreSQL column, say) must not cost the others their snapshot.
+    try:
+        _retried(store.record_snapshots, items)
+        return list(batch)
+    except HistoryDataError as exc:
+        if len(items) == 1:
+            _history_failed(entries[batch[0].name], exc, "could not record the history snapshot")
+            return []
+        log.warning("recording %d history snapshots at once failed (%s): recording them one by one",
+                    len(items), exc)
+    recorded = []
     for output, item in zip(batch, items):
         try:
-            store.record_snapshots([item])
-        except SQLAlchemyError as exc:
-            entries[output.name]["history_error"] = f"{type(exc).__name__}: {exc}"[:500]
-            log.error("client %s: could not record the history snapshot: %s", output.name, exc)
+            _retried(store.record_snapshots, [item])
+            recorded.append(output)
+        except HistoryDataError as exc:
+            _history_failed(entries[output.name], exc, "could not record the history snapshot")
+    return recorded
+
+
+def _retried(write, items):
+    try:
+        return write(items)
+    except HistoryUnavailable as exc:
+        log.debug("history store unavailable, retrying once: %s", exc, exc_info=exc)
+        return write(items)
+
+
+def _history_failed(entry: dict, exc: Exception, what: str) -> None:
+    """A client whose rows the history store refused: failed, no documents, rendered again by --resume."""
+    _mark_failed(entry, f"{what}: {exc}")
+    entry["history_error"] = str(exc)
+    log.error("client %s: %s: %s", entry["name"], what, exc)
+    log.debug("client %s: %s", entry["name"], what, exc_info=exc)
+
+
+def _mark_failed(entry: dict, error: str, reason: str = "") -> None:
+    entry.update(status="failed", reason=reason, error=error, files={})
+
+
+def _not_started(entry: dict, why: object) -> None:
+    _mark_failed(entry, f"not started: {why}", "not started")
+
+
+def _stopped_run(exc: HistoryUnavailable, clients: list[dict], manifest: Path) -> HistoryUnavailable:
+    """The one message of a run the history store stopped: what happened, what is safe, what to do."""
+    log.debug("the run stopped: %s", exc, exc_info=exc)
+    done = sum(1 for c in clients if c["status"] == "ok")
+    unrecorded = sum(1 for c in clients if c["status"] == "failed" and c.get("reason") != "not started")
+    waiting = sum(1 for c in clients if c.get("reason") == "not started")
+    return HistoryUnavailable(
+        f"{exc}. The run stopped: {done} clients done with their history, {unrecorded} failed, {waiting} not "
+        f"started (no documents were written without their history). Rerun with --resume once the store is "
+        f"back; manifest {manifest}")
 
 
 def _write_portfolio(quarter_dir: Path, quarter: Quarter, as_of: date, settings: Settings, qbr_template: Path,
@@ -412,13 +474,21 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
     progress = Progress(len(jobs), env.stderr, show)
     outputs: dict[str, ClientOutput] = {}
     batch: list[ClientOutput] = []
-    batch_started = 0.0
 
     def finish() -> None:
         if not batch:
             return
-        _record_histories(store, batch, jobs[0].facts.quarter, as_of, entries)
+        try:
+            recorded = {id(o) for o in _record_histories(store, batch, jobs[0].facts.quarter, as_of, entries)}
+        except HistoryUnavailable as exc:
+            for output in batch:
+                _mark_failed(entries[output.name], f"could not record the history snapshot: {exc}")
+            raise
         for output in batch:
+            if id(output) not in recorded:
+                output.context, output.files = None, {}
+                progress.update(False)
+                continue
             entry = entries[output.name]
             portfolio = portfolio_row(output.name, output.context or {})
             output.context = None  # the driver keeps no client's content once its files are written
@@ -434,6 +504,23 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
             progress.update(True)
         batch.clear()
 
+    try:
+        _collect(results, finish, batch, entries, outputs, progress)
+        finish()
+    except HistoryUnavailable:
+        results.close()  # no new client starts; those in flight are dropped
+        for job in jobs:
+            if entries[job.client.name]["status"] == "skipped":
+                _not_started(entries[job.client.name], "the history store became unavailable")
+        raise
+    finally:
+        progress.close()
+    return outputs
+
+
+def _collect(results, finish: Callable[[], None], batch: list[ClientOutput], entries: dict[str, dict],
+             outputs: dict[str, ClientOutput], progress: Progress) -> None:
+    batch_started = 0.0
     for output in results:
         entry = entries[output.name]
         entry["status"] = output.status
@@ -450,9 +537,6 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
         batch.append(output)
         if len(batch) >= HISTORY_BATCH or time.monotonic() - batch_started >= HISTORY_BATCH_SECONDS:
             finish()
-    finish()
-    progress.close()
-    return outputs
 
 
 def _export_pdfs(quarter_dir: Path, entry: dict) -> None:

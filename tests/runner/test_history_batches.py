@@ -8,12 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import event
+from sqlalchemy.exc import DataError, OperationalError
 
-from pipeline.history import HistoryStore
+from pipeline.history import HistoryStore, HistoryUnavailable
 from pipeline.history import store as store_module
 from pipeline.runner.environment import Environment
 from pipeline.runner.state import STATE_NAME
+from pipeline.status import ExitStatus
 
 from ..conftest import INPUTS
 
@@ -97,24 +99,163 @@ def test_a_run_killed_while_recording_leaves_no_documents_without_their_snapshot
     assert all(c["files"] for c in clients.values())
 
 
-def test_one_clients_database_error_costs_only_that_clients_snapshot(tmp_path, monkeypatch, batches):
-    real = HistoryStore.record_snapshots
-    bad = "Sunrise Pediatrics"
+def _documents(out: Path, slug: str) -> list[str]:
+    folder = out / QUARTER / slug
+    return sorted(p.name for p in folder.iterdir() if p.suffix in {".docx", ".pptx", ".xlsx"}) if folder.is_dir() else []
 
-    def refusing(self, snapshots):
-        snapshots = list(snapshots)
-        if any(s.client == bad for s in snapshots):
-            raise OperationalError("INSERT ...", {}, Exception("value too long for type character varying(40)"))
-        return real(self, snapshots)
 
-    monkeypatch.setattr(HistoryStore, "record_snapshots", refusing)
+@pytest.fixture
+def database_faults(monkeypatch):
+    """Every store the run opens calls ``fault(statement, parameters)`` before each statement reaches the
+    database; the test sets it (a list of one function) to raise what the driver would."""
+    fault = [lambda statement, parameters: None]
+    real_open = HistoryStore.open.__func__
+
+    def opening(cls, *args, **kwargs):
+        store = real_open(cls, *args, **kwargs)
+
+        @event.listens_for(store.engine, "before_cursor_execute")
+        def before(conn, cursor, statement, parameters, context, executemany):
+            fault[0](statement, parameters)
+
+        return store
+
+    monkeypatch.setattr(HistoryStore, "open", classmethod(opening))
+    return fault
+
+
+def _lost_connection(statement, parameters):
+    raise OperationalError(statement, parameters, Exception("server closed the connection unexpectedly"))
+
+
+def test_a_client_whose_rows_the_store_refuses_fails_alone_and_is_redone_by_resume(tmp_path, database_faults,
+                                                                                  batches):
+    bad = "sunrise pediatrics"
+
+    def refusing(statement, parameters):
+        rows = parameters if isinstance(parameters, list) else [parameters]
+        if statement.startswith("INSERT INTO snapshots") and any(bad in map(str, row) for row in rows):
+            raise DataError(statement, parameters, Exception("value too long for type character varying(40)"))
+
+    database_faults[0] = refusing
     outcome = _run(tmp_path)
+    assert outcome.status == 1
     clients = {c["name"]: c for c in outcome.manifest["clients"]}
-    assert "value too long" in clients[bad]["history_error"]
-    assert [n for n, c in clients.items() if c.get("history_error")] == [bad]
-    assert all(c["status"] == "ok" and c["files"] for c in clients.values())  # a warning, not a failure
-    assert _recorded(tmp_path) == set(clients) - {bad}
-    assert outcome.status == 0
+    name = "Sunrise Pediatrics"
+    assert clients[name]["status"] == "failed" and clients[name]["files"] == {}
+    assert "could not record the history snapshot" in clients[name]["error"]
+    assert "value too long" in clients[name]["error"] and "INSERT" not in clients[name]["error"]
+    assert _documents(tmp_path, clients[name]["slug"]) == []  # no document without its history
+    assert [n for n, c in clients.items() if c["status"] == "failed"] == [name]
+    assert all(c["files"] for n, c in clients.items() if n != name)
+    database_faults[0] = lambda statement, parameters: None
+    assert _recorded(tmp_path) == set(clients) - {name} == _with_files(tmp_path)
+
+    again = _run(tmp_path, resume=True)
+    redone = {c["name"]: c for c in again.manifest["clients"]}
+    assert again.status == 0 and redone[name]["status"] == "ok" and not redone[name]["reason"]
+    assert all(c["reason"].startswith("unchanged") for n, c in redone.items() if n != name)
+    assert _recorded(tmp_path) == set(clients) == _with_files(tmp_path)
+
+
+def test_a_store_lost_mid_run_stops_new_clients_exits_4_and_resume_redoes_the_rest(tmp_path, database_faults,
+                                                                                  batches):
+    snapshot_inserts = []
+
+    def lost_after_the_first_batch(statement, parameters):
+        if statement.startswith("INSERT INTO snapshots"):
+            snapshot_inserts.append(statement)
+        if len(snapshot_inserts) > 1:
+            _lost_connection(statement, parameters)
+
+    database_faults[0] = lost_after_the_first_batch
+    with pytest.raises(HistoryUnavailable) as stopped:
+        _run(tmp_path)
+    assert stopped.value.status == ExitStatus.ENVIRONMENT
+    message = str(stopped.value)
+    assert "server closed the connection unexpectedly" in message and "INSERT" not in message
+    assert "2 clients done" in message and "2 failed" in message and "2 not started" in message
+    assert "--resume" in message
+    manifest = json.loads((tmp_path / QUARTER / "manifest.json").read_text())
+    clients = {c["name"]: c for c in manifest["clients"]}
+    assert manifest["status"] == "partial"
+    done = {n for n, c in clients.items() if c["status"] == "ok"}
+    unrecorded = {n for n, c in clients.items() if "could not record the history snapshot" in (c["error"] or "")}
+    waiting = {n for n, c in clients.items() if c["reason"] == "not started"}
+    assert len(done) == 2 and len(unrecorded) == 2 and len(waiting) == 2
+    assert all(clients[n]["status"] == "failed" and clients[n]["files"] == {} for n in unrecorded | waiting)
+    database_faults[0] = lambda statement, parameters: None  # the server is back
+    assert _recorded(tmp_path) == done == _with_files(tmp_path)
+    for name in unrecorded | waiting:
+        assert _documents(tmp_path, clients[name]["slug"]) == []
+
+    again = _run(tmp_path, resume=True)
+    assert again.status == 0
+    redone = {c["name"]: c for c in again.manifest["clients"]}
+    assert {n for n, c in redone.items() if c["reason"].startswith("unchanged")} == done
+    assert all(c["files"] for c in redone.values())
+    assert {n for n, c in redone.items() if c["status"] == "ok"} == set(redone) - done
+    assert _recorded(tmp_path) == set(redone) == _with_files(tmp_path)
+
+
+def test_a_store_lost_while_reading_history_exits_4_before_any_client_starts(tmp_path, database_faults, batches):
+    reads = []
+
+    def lost_on_the_third_read(statement, parameters):
+        if statement.startswith("SELECT") and "FROM snapshots" in statement:
+            reads.append(statement)
+            if len(reads) >= 3:
+                _lost_connection(statement, parameters)
+
+    database_faults[0] = lost_on_the_third_read
+    with pytest.raises(HistoryUnavailable) as stopped:
+        _run(tmp_path)
+    assert "SELECT" not in str(stopped.value) and "0 clients done" in str(stopped.value)
+    manifest = json.loads((tmp_path / QUARTER / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    assert [c["reason"] for c in manifest["clients"]] == ["not started"] * 6
+    assert len(reads) == 3  # nothing more was asked of the store
+    assert _with_files(tmp_path) == set() and batches == []
+
+
+def test_a_clients_unreadable_history_fails_that_client_alone(tmp_path, database_faults, batches):
+    def refusing(statement, parameters):
+        if statement.startswith("SELECT") and "sunrise pediatrics" in map(str, dict(enumerate(parameters)).values()
+                                                                            if isinstance(parameters, tuple) else
+                                                                            parameters.values()):
+            raise DataError(statement, parameters, Exception("invalid input syntax for type date"))
+
+    database_faults[0] = refusing
+    outcome = _run(tmp_path)
+    assert outcome.status == 1
+    clients = {c["name"]: c for c in outcome.manifest["clients"]}
+    name = "Sunrise Pediatrics"
+    assert clients[name]["status"] == "failed" and "invalid input syntax" in clients[name]["error"]
+    assert "SELECT" not in clients[name]["error"]
+    assert [n for n, c in clients.items() if c["status"] == "failed"] == [name]
+
+
+def test_the_cli_says_one_clear_thing_and_keeps_the_traceback_for_the_log_file(tmp_path, monkeypatch,
+                                                                              database_faults):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    def lost_reading(statement, parameters):
+        if statement.startswith("SELECT") and "FROM snapshots" in statement:
+            _lost_connection(statement, parameters)
+
+    database_faults[0] = lost_reading
+    monkeypatch.delenv("VCIO_HISTORY_URL", raising=False)
+    log_file = tmp_path / "vcio.log"
+    result = CliRunner().invoke(main, ["run", "--inputs", str(INPUTS), "--out", str(tmp_path / "out"), "--as-of",
+                                       AS_OF.isoformat(), "--all", "--jobs", "1", "--log-file", str(log_file), "-q"])
+    assert result.exit_code == 4, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("vcio: "), result.output
+    assert "server closed the connection unexpectedly" in lines[0] and "SELECT" not in lines[0]
+    logged = log_file.read_text()
+    assert "Traceback" in logged and "DEBUG" in logged
 
 
 def test_record_snapshot_keeps_its_signature_for_library_callers(tmp_path):
