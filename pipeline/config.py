@@ -138,6 +138,7 @@ class DocumentSettings:
     qbr_template: Path | None = _check()
     roadmap_charts: str = _check(choices=("native", "picture"))
     render_timeout_seconds: int = _check(minimum=0)
+    allow_external_links: bool = _check()
 
 
 @dataclass(frozen=True)

@@ -112,10 +112,10 @@ def templates_check(paths: tuple[Path, ...], config_path: Path | None) -> None:
     from ..render.lint import check_templates, format_reports
     from ..resources import builtin_template
 
+    documents = load_settings(config_path).documents
     if not paths:
-        documents = load_settings(config_path).documents
         paths = (documents.roadmap_template or builtin_template("roadmap.docx"),
                  documents.qbr_template or builtin_template("qbr.pptx"))
-    reports = check_templates(list(paths))
+    reports = check_templates(list(paths), allow_external_links=documents.allow_external_links)
     click.echo(format_reports(reports))
     sys.exit(0 if all(r.ok for r in reports) else 1)

@@ -24,7 +24,8 @@ from ..timelimit import time_limit
 from ..errors import TemplateError
 from . import officecheck, ooxml
 
-_EXTERNAL = re.compile(rb'TargetMode="External"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTRIBUTE = re.compile(rb"""(\w+)\s*=\s*("[^"]*"|'[^']*')""")
 
 
 @dataclass
@@ -73,12 +74,23 @@ def synthetic_context() -> dict:
     return context
 
 
-def _external_links(path: Path) -> list[str]:
+def external_links(path: Path) -> list[str]:
+    """Each relationship of the package that points outside it (TargetMode="External": a linked picture, an
+    attached template, an OLE link, a remote font, a hyperlink), as "part: kind -> target".
+
+    Word and PowerPoint fetch such targets when the document is opened, so every client's copy would call
+    that address. Read as text, never resolved: vcio itself fetches nothing."""
     found = []
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
-            if name.endswith(".rels") and _EXTERNAL.search(archive.read(name)):
-                found.append(name)
+            if not name.endswith(".rels"):
+                continue
+            for element in _RELATIONSHIP.findall(archive.read(name)):
+                attributes = {key.decode(): value[1:-1].decode("utf-8", "replace")
+                              for key, value in _ATTRIBUTE.findall(element)}
+                if attributes.get("TargetMode", "").lower() == "external":
+                    kind = attributes.get("Type", "").rstrip("/").rsplit("/", 1)[-1] or "link"
+                    found.append(f"{name}: {kind} -> {attributes.get('Target', '')[:200]}")
     return found
 
 
@@ -126,7 +138,21 @@ def _validate_trial(document: bytes, suffix: str, report: TemplateReport) -> Non
         report.problems.append(f"... and {len(found) - MAX_LISTED} more schema findings in the trial render")
 
 
-def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
+def external_link_problems(path: Path) -> list[str]:
+    return [f"{link}: an external link, which Word or PowerPoint would fetch for every client's document; embed "
+            "the picture or font, remove the link (or the attached template), or set [documents] "
+            "allow_external_links = true to keep it" for link in external_links(path)]
+
+
+def _check_external_links(path: Path, report: TemplateReport, allowed: bool) -> None:
+    if allowed:
+        report.warnings.extend(f"{link}: an external link, kept because [documents] allow_external_links = true"
+                               for link in external_links(path))
+    else:
+        report.problems.extend(external_link_problems(path))
+
+
+def check_roadmap(path: Path, context: dict | None = None, allow_external_links: bool = False) -> TemplateReport:
     report = TemplateReport(path, "roadmap")
     if not _is_office_file(path, report):
         return report
@@ -147,9 +173,7 @@ def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
     for name in sorted(used - known):
         report.problems.append(f"unknown variable {{{{ {name} }}}}: the render context has no {name!r}. Known names: "
                                f"{', '.join(sorted(known))}")
-    for part in _external_links(path):
-        report.warnings.append(f"{part} links to an external file or address: vcio does not follow it; embed the "
-                               "picture or remove the link")
+    _check_external_links(path, report, allow_external_links)
     _schema_order(path, report)
     if report.ok:
         from .docx import render_roadmap
@@ -164,7 +188,7 @@ def check_roadmap(path: Path, context: dict | None = None) -> TemplateReport:
     return report
 
 
-def check_deck(path: Path, context: dict | None = None) -> TemplateReport:
+def check_deck(path: Path, context: dict | None = None, allow_external_links: bool = False) -> TemplateReport:
     report = TemplateReport(path, "qbr")
     if not _is_office_file(path, report):
         return report
@@ -188,8 +212,7 @@ def check_deck(path: Path, context: dict | None = None) -> TemplateReport:
     if len(deck.slides):
         report.warnings.append(f"the template holds {len(deck.slides)} slide(s): vcio builds every slide from the "
                                "layouts and leaves template slides out; delete them to avoid confusion")
-    for part in _external_links(path):
-        report.warnings.append(f"{part} links to an external file or address: vcio does not follow it")
+    _check_external_links(path, report, allow_external_links)
     _schema_order(path, report)
     if report.ok:
         try:
@@ -222,14 +245,14 @@ def _is_office_file(path: Path, report: TemplateReport) -> bool:
     return True
 
 
-def check_templates(paths: list[Path]) -> list[TemplateReport]:
+def check_templates(paths: list[Path], allow_external_links: bool = False) -> list[TemplateReport]:
     context = synthetic_context()
     reports = []
     for path in paths:
         if path.suffix.lower() == ".docx":
-            reports.append(check_roadmap(path, context))
+            reports.append(check_roadmap(path, context, allow_external_links))
         elif path.suffix.lower() == ".pptx":
-            reports.append(check_deck(path, context))
+            reports.append(check_deck(path, context, allow_external_links))
         else:
             report = TemplateReport(path, "unknown")
             report.problems.append(f"{path.name}: a template is a .docx (roadmap) or .pptx (QBR deck)")

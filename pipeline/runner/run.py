@@ -114,7 +114,21 @@ def templates_for(settings: Settings) -> tuple[Path, Path]:
             raise EnvironmentProblem(f"template {path} is not a Word/PowerPoint file (not a zip archive): "
                                      "save it again from Word or PowerPoint, or run `vcio templates init DIR`")
     _open_templates(roadmap, qbr)
+    _refuse_external_links(settings, roadmap, qbr)
     return roadmap, qbr
+
+
+def _refuse_external_links(settings: Settings, *templates: Path) -> None:
+    """Checked before anything is rendered: a linked picture or template would make every client's Word or
+    PowerPoint call an outside address on opening."""
+    from ..render.lint import external_link_problems
+
+    if settings.documents.allow_external_links:
+        return
+    problems = [f"{path}: {problem}" for path in templates for problem in external_link_problems(path)]
+    if problems:
+        raise UsageError("a template links outside itself: " + "; ".join(problems[:5]) +
+                         (f"; and {len(problems) - 5} more" if len(problems) > 5 else ""))
 
 
 def _open_templates(roadmap: Path, qbr: Path) -> None:

@@ -22,7 +22,7 @@ from pipeline.errors import TemplateError
 from pipeline.render.pptx import render_deck
 from pipeline.render.text import neutralise_formula
 from pipeline.render.xlsx import render_workbook
-from tests.conftest import INPUTS, REPO
+from tests.conftest import INPUTS, REPO, run_cli
 from tests.hostile.conftest import (AS_OF, MARKUP_LIKE, QBR, ROADMAP, TEMPLATE_LIKE, docx_cells, docx_paragraphs,
                                     docx_text, pptx_cells, pptx_paragraphs, xlsx_column, xlsx_value)
 
@@ -336,6 +336,66 @@ def test_external_links_in_the_deck_template_are_not_followed(tmp_path, base_con
         data = render_deck(base_context, template)
     assert watch.opened == [] and attempts == []
     assert b"LINKED-FILE-CONTENT" not in _all_bytes(data)
+
+
+RELS_NS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+# One external relationship of each kind Word or PowerPoint would fetch on opening, with where it goes.
+EXTERNAL_KINDS = {
+    "linked picture": ("roadmap", "word/_rels/document.xml.rels", b"image", b"http://198.51.100.7/logo.png"),
+    "attached template": ("roadmap", "word/_rels/settings.xml.rels", b"attachedTemplate",
+                          b"file://fileserver/templates/Normal.dotm"),
+    "remote font": ("roadmap", "word/_rels/fontTable.xml.rels", b"font", b"http://198.51.100.7/font.odttf"),
+    "OLE link": ("qbr", "ppt/slideLayouts/_rels/slideLayout1.xml.rels", b"oleObject", b"file:///C:/budget.xlsx"),
+    "hyperlink": ("qbr", "ppt/slideMasters/_rels/slideMaster1.xml.rels", b"hyperlink", b"http://198.51.100.7/t"),
+}
+
+
+def _with_external(tmp_path: Path, kind: str) -> Path:
+    which, part, rel_type, target = EXTERNAL_KINDS[kind]
+    source = ROADMAP if which == "roadmap" else QBR
+    element = (b'<Relationship Id="rIdExt9" Type="' + RELS_NS + rel_type + b'" Target="' + target +
+               b'" TargetMode="External"/>')
+    with zipfile.ZipFile(source) as archive:
+        present = part in archive.namelist()
+    empty = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
+             b'openxmlformats.org/package/2006/relationships"></Relationships>')
+    add = lambda data: data.replace(b"</Relationships>", element + b"</Relationships>")  # noqa: E731
+    return _rewrite(source, tmp_path / f"external{source.suffix}", {part: add} if present else {},
+                    {} if present else {part: add(empty)})
+
+
+@pytest.mark.parametrize("kind", sorted(EXTERNAL_KINDS))
+def test_templates_check_refuses_every_external_link(tmp_path, kind):
+    template = _with_external(tmp_path, kind)
+    result = run_cli("templates", "check", str(template))
+    assert result.returncode == 1, result.stdout + result.stderr
+    _which, part, rel_type, target = EXTERNAL_KINDS[kind]
+    problem = [line for line in result.stdout.splitlines() if line.strip().startswith("problem:")]
+    assert len(problem) == 1 and part in problem[0] and rel_type.decode() in problem[0]
+    assert target.decode() in problem[0] and "allow_external_links" in problem[0]
+
+
+def test_templates_check_accepts_external_links_when_allowed(tmp_path):
+    template = _with_external(tmp_path, "linked picture")
+    config = tmp_path / "vcio.toml"
+    config.write_text("[documents]\nallow_external_links = true\n")
+    result = run_cli("templates", "check", str(template), "--config", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning: word/_rels/document.xml.rels: image -> http://198.51.100.7/logo.png" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["linked picture", "OLE link"])
+def test_a_run_with_an_external_link_in_a_template_exits_2_before_rendering(tmp_path, kind):
+    template = _with_external(tmp_path, kind)
+    config = tmp_path / "vcio.toml"
+    key = "roadmap_template" if template.suffix == ".docx" else "qbr_template"
+    config.write_text(f'[documents]\n{key} = "{template}"\n')
+    out = tmp_path / "out"
+    result = run_cli("run", "--inputs", str(INPUTS), "--out", str(out), "--as-of", AS_OF, "--config",
+                            str(config), "--client", "Sunrise Pediatrics")
+    assert result.returncode == 2, result.stderr
+    assert EXTERNAL_KINDS[kind][3].decode() in result.stderr and "allow_external_links" in result.stderr
+    assert not list(out.rglob("*.docx")) and not list(out.rglob("*.pptx"))
 
 
 # ----------------------------------------------------------------------------- time limit
