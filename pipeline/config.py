@@ -145,6 +145,7 @@ class DocumentSettings:
 class IngestSettings:
     reject_rate_threshold: float = _check(minimum=0, maximum=1)
     formats: dict[str, str] = _check()
+    follow_symlinks_outside: bool = _check()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Both are thin wrappers over the ingest library (pipeline.ingest.validate).  The lead
 registers ``COMMANDS`` on the main group.  Exit statuses: 0 clean, 1 a file is
 unrecognised or rejects more than ``ingest.reject_rate_threshold`` of its rows
-(`validate` only), 2 usage or configuration error.
+(`validate` only), 2 usage or configuration error, or a roster that contradicts itself.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def _validate(inputs: Path, as_of: date, config_path: Path | None):
 
     settings = load_settings(find_config(config_path, inputs))
     return validate_folder(inputs, as_of, settings.ingest.reject_rate_threshold, dict(settings.ingest.formats),
-                           stale_days=settings.thresholds.stale_input_days)
+                           stale_days=settings.thresholds.stale_input_days,
+                           follow_symlinks_outside=settings.ingest.follow_symlinks_outside)
 
 
 _INPUTS = click.option("--inputs", "inputs", required=True,
@@ -56,12 +57,19 @@ def validate(inputs: Path, as_of: date, config_path: Path | None) -> None:
 
     Exit status: 0 clean, 1 a file is unrecognised, rejects more than
     ingest.reject_rate_threshold of its rows, or is stale (observed more than
-    thresholds.stale_input_days before --as-of), 2 usage or configuration error.
+    thresholds.stale_input_days before --as-of), 2 usage or configuration error, or a roster
+    that contradicts itself (a client twice, an alias or domain on two clients).
     """
     from ..ingest.validate import format_report
 
     report = _validate(inputs, as_of, config_path)
     click.echo(format_report(report), nl=False)
+    for problem in report.result.roster_errors:
+        click.echo(f"roster error: {problem}", err=True)
+    if report.result.roster_errors:
+        from ..errors import ExitStatus
+
+        sys.exit(int(ExitStatus.USAGE))  # a run would refuse this roster
     sys.exit(0 if report.ok else PROBLEMS)
 
 

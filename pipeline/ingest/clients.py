@@ -190,3 +190,36 @@ def _resolve_one(raw: str | None, upn: str | None, by_upn: bool, resolver: Clien
         return (None, None, raw or (upn.rsplit("@", 1)[-1] if "@" in upn else "") or "(none)"), learned
     guess = (raw or "/".join(folder_parts), match.client, match.how) if match.guessed else None
     return (match.client, guess, ""), learned
+
+
+def roster_conflicts(rows: list[dict]) -> list[str]:
+    """Roster rows that contradict each other, each message naming both rows: the same client twice, or one
+    spelling (name or alias), tenant domain or PSA id on two clients. Resolution would silently pick the
+    first, so a run must not start with them."""
+    problems: list[str] = []
+    first_of_client: dict[str, dict] = {}
+    owners: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        name = row["name"]
+        client = " ".join(name.split()).casefold()
+        if client in first_of_client:
+            problems.append(f"client {name!r} is listed twice: {_where(first_of_client[client])} and {_where(row)}")
+            continue
+        first_of_client[client] = row
+        claims = [("name or alias", spelling, spelling.strip().casefold()) for spelling in [name, *(row.get("aliases") or [])]]
+        claims += [("domain", domain, domain.strip().lower()) for domain in row.get("domains") or []]
+        if row.get("psa_id"):
+            claims.append(("PSA id", row["psa_id"], row["psa_id"].strip().casefold()))
+        for kind, value, key in claims:
+            if not key:
+                continue
+            namespace = "domain" if kind == "domain" else "PSA id" if kind == "PSA id" else "spelling"
+            owner = owners.setdefault((namespace, key), row)
+            if owner is not row:
+                problems.append(f"{kind} {value.strip()!r} belongs to two clients: {owner['name']!r} ({_where(owner)}) "
+                                f"and {name!r} ({_where(row)})")
+    return problems
+
+
+def _where(row: dict) -> str:
+    return row.get("_src") or "the roster"

@@ -72,6 +72,9 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
         return codecs.utf_8_decode(memoryview(raw)[3:], "replace", True)[0], "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16", errors="replace"), "utf-16"
+    bomless = bomless_utf16(raw)
+    if bomless:
+        return raw.decode(bomless, errors="replace"), bomless
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -104,9 +107,31 @@ def _has_multibyte(line: bytes) -> bool:
         return False
 
 
+def bomless_utf16(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte order mark (PowerShell and some exporters
+    write it), else None. Its tell: a NUL beside nearly every character of a header's Latin letters, always
+    on the same side of each pair, and the sample decodes cleanly."""
+    sample = raw[:4096]
+    sample = sample[:len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= len(odd) * 0.3 and even.count(0) == 0:
+        encoding = "utf-16-le"
+    elif even.count(0) >= len(even) * 0.3 and odd.count(0) == 0:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        return None
+    return encoding
+
+
 def looks_binary(raw: bytes) -> bool:
     sample = raw[:4096]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or bomless_utf16(raw):
         return False
     return b"\x00" in sample
 
@@ -306,10 +331,15 @@ def _read_xlsx(path: Path) -> Table:
         raise DecodeError(f"the workbook cannot be opened: {exc}") from None
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
+    numbers_seen: set[int] = set()
+    repeated: list[int] = []
     try:
         # Read-only sheets are parsed lazily: a damaged sheet fails here, not in load_workbook.
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in _sheet_rows(sheet):
+            if number in numbers_seen:
+                repeated.append(number)
+            numbers_seen.add(number)
             cells = ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values]
             if not any(c.strip() for c in cells):
                 continue
@@ -323,4 +353,30 @@ def _read_xlsx(path: Path) -> Table:
         workbook.close()
     if header is None:
         raise DecodeError("the workbook's first sheet has no header row")
-    return Table(header=header, encoding="xlsx", delimiter="", rows=rows)
+    warnings = []
+    if repeated:
+        warnings.append(f"{len(repeated)} rows of the sheet repeat a row number used before them (first: row "
+                        f"{repeated[0]}): every row is read, and line numbers in rejects.csv may name two rows; "
+                        "open and save the file in Excel to renumber them")
+    return Table(header=header, encoding="xlsx", delimiter="", warnings=warnings, rows=rows)
+
+
+def _sheet_rows(sheet) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of every row element of a read-only sheet, in file order.
+
+    ``iter_rows`` drops a row whose number repeats an earlier one (some exporters write them) and stops at
+    the sheet's declared dimension; its parser does neither, so rows come from it where this openpyxl has it.
+    """
+    try:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        book = sheet.parent
+        open_source, make_row, strings = sheet._get_source, sheet._get_row, sheet._shared_strings
+        options = {"data_only": book.data_only, "epoch": book.epoch, "date_formats": book._date_formats,
+                   "timedelta_formats": book._timedelta_formats}
+    except (ImportError, AttributeError):  # another openpyxl: its public reader, rows numbered in order
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        return
+    with open_source() as source:
+        for number, cells in WorkSheetParser(source, strings, **options).parse():
+            yield number, make_row(cells, 1, None, values_only=True)

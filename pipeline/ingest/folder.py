@@ -4,6 +4,7 @@ resolve each row's client, and account for every row (accepted or rejected)."""
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -14,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Mapping, Sequence
 
 from ..gcpause import gc_paused
-from .clients import ClientResolver, resolve_distinct, resolve_in_order
+from .clients import ClientResolver, resolve_distinct, resolve_in_order, roster_conflicts
 from ..errors import DecodeError, ProfileError
 from .decode import DATA_SUFFIXES, Table, read_table
 from .profiles import Profile, cell_parser, closest, detect, header_key, load_profiles
@@ -95,6 +96,7 @@ class IngestResult:
     unknown_clients: dict[str, int]
     suggestions: dict[str, list[str]]
     references: dict[str, list[dict]] = field(default_factory=dict)
+    roster_errors: list[str] = field(default_factory=list)  # rows of the roster that contradict each other
 
     @property
     def rows_read(self) -> int:
@@ -107,21 +109,58 @@ class IngestOptions:
     stale_days: int = 30
     format_overrides: Mapping[str, str] = field(default_factory=dict)  # glob on relative path -> profile name
     profile_dirs: tuple[Path, ...] = ()
+    follow_symlinks_outside: bool = False  # read files that symbolic links under the inputs lead to elsewhere
 
 
-def discover(inputs: Path) -> list[Path]:
-    """Every data file below ``inputs`` that is not configuration, in a stable order."""
-    found = []
-    for path in sorted(inputs.rglob("*")):
-        relative = path.relative_to(inputs)
-        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
-            continue
-        if any(part.lower() in IGNORED_DIRS for part in relative.parts[:-1]):
-            continue
-        if path.name.lower() in IGNORED_NAMES or path.suffix.lower() not in DATA_SUFFIXES:
-            continue
-        found.append(path)
-    return found
+def discover(inputs: Path, follow_outside: bool = False,
+             skipped: list[Unrecognised] | None = None) -> list[Path]:
+    """Every data file below ``inputs`` that is not configuration, in a stable order.
+
+    A symbolic link (to a file or a folder) that leads outside ``inputs`` is not followed unless
+    ``follow_outside``: it goes to ``skipped`` with the reason, so the manifest and `vcio validate` say so.
+    A link to a folder inside ``inputs`` is not followed either: its files are read where they are.
+    """
+    root = inputs.resolve()
+    found: list[Path] = []
+    visited = {root}
+    for folder, dirs, files in os.walk(inputs, followlinks=follow_outside):
+        here = Path(folder)
+        for name in list(dirs):
+            path = here / name
+            if not path.is_symlink():
+                continue
+            target = path.resolve()
+            if target.is_relative_to(root) or target in visited:
+                dirs.remove(name)  # read where it is (or already being read): never twice
+            elif not follow_outside:
+                dirs.remove(name)
+                _skip_link(inputs, path, target, skipped)
+            else:
+                visited.add(target)
+        for name in files:
+            path = here / name
+            relative = path.relative_to(inputs)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if any(part.lower() in IGNORED_DIRS for part in relative.parts[:-1]):
+                continue
+            if path.name.lower() in IGNORED_NAMES or path.suffix.lower() not in DATA_SUFFIXES:
+                continue
+            if path.is_symlink() and not follow_outside and not path.resolve().is_relative_to(root):
+                _skip_link(inputs, path, path.resolve(), skipped)
+                continue
+            if path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def _skip_link(inputs: Path, path: Path, target: Path, skipped: list[Unrecognised] | None) -> None:
+    if skipped is None:
+        return
+    what = "folder" if target.is_dir() else "file"
+    skipped.append(Unrecognised(path.relative_to(inputs).as_posix(), None, [], error=(
+        f"a symbolic link to a {what} outside --inputs ({target}): not read; copy the export into the inputs "
+        "folder, or set [ingest] follow_symlinks_outside = true")))
 
 
 @gc_paused
@@ -135,7 +174,7 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     detected: dict[tuple[str, ...], Profile | None] = {}
     modified: dict[str, date | None] = {}
 
-    for path in discover(inputs):
+    for path in discover(inputs, options.follow_symlinks_outside, unrecognised):
         relative = PurePosixPath(path.relative_to(inputs).as_posix()).as_posix()
         try:
             table = read_table(path)
@@ -199,7 +238,7 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     reports.sort(key=lambda r: r.path)
     suggestions = {name: resolver.suggestions(name) for name in unknown}
     return IngestResult(dict(records), reports, rejects, unrecognised, list(resolver.names),
-                        dict(unknown), suggestions, dict(references))
+                        dict(unknown), suggestions, dict(references), roster_conflicts(records.get("client", [])))
 
 
 def _detect(header: list[str], profiles: list[Profile], detected: dict) -> Profile | None:

@@ -96,12 +96,14 @@ def reason_kind(reason: str) -> str:
 
 
 def validate_folder(inputs: Path, as_of: date, reject_rate_threshold: float = 0.2,
-                    format_overrides: Mapping[str, str] | None = None, stale_days: int = 30) -> ValidationReport:
+                    format_overrides: Mapping[str, str] | None = None, stale_days: int = 30,
+                    follow_symlinks_outside: bool = False) -> ValidationReport:
     """Ingest ``inputs`` as a run would and judge every file.  Raises ProfileError for a bad
     user profile or a format override naming no profile (a usage error for the caller)."""
     inputs = Path(inputs)
     result = ingest_folder(inputs, IngestOptions(as_of=as_of, stale_days=stale_days,
-                                                 format_overrides=dict(format_overrides or {})))
+                                                 format_overrides=dict(format_overrides or {}),
+                                                 follow_symlinks_outside=follow_symlinks_outside))
     reasons: dict[str, Counter[str]] = {}
     for reject in result.rejects:
         reasons.setdefault(reject.file, Counter())[reason_kind(reject.reason)] += 1

@@ -335,9 +335,13 @@ def _ingest(options: RunOptions, settings: Settings, as_of: date) -> IngestResul
     try:
         ingested = ingest_folder(options.inputs, IngestOptions(
             as_of=as_of, stale_days=settings.thresholds.stale_input_days,
-            format_overrides=dict(settings.ingest.formats)))
+            format_overrides=dict(settings.ingest.formats),
+            follow_symlinks_outside=settings.ingest.follow_symlinks_outside))
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
+    if ingested.roster_errors:
+        raise UsageError("the roster contradicts itself: " + "; ".join(ingested.roster_errors) +
+                         " (run `vcio validate` to see every input problem)")
     log.info("ingested %d files: %d rows read, %d rejected, %d unrecognised", len(ingested.files),
              ingested.rows_read, len(ingested.rejects), len(ingested.unrecognised))
     return ingested
