@@ -19,6 +19,7 @@ from ..model import ClientData
 from ..render.context import RunFacts, build_context
 from ..timelimit import time_limit
 from ..history import decisions_template_csv
+from .clientlog import client_warnings
 from .csvout import findings_csv
 from .names import document_name
 
@@ -62,6 +63,7 @@ class ClientOutput:
     error: str | None = None
     traceback: str | None = None
     context: dict | None = None
+    warnings: list[dict] = field(default_factory=list)  # {"level", "message"} logged or warned while processing
 
 
 @lru_cache(maxsize=4)
@@ -104,15 +106,17 @@ HISTORY_KEYS = ("findings", "grades", "risks", "initiatives", "budget", "decisio
 def process_client(job: ClientJob) -> ClientOutput:
     output = ClientOutput(job.client.name, job.slug, "ok")
     limit = job.settings.for_client(job.client.name).documents.render_timeout_seconds
-    try:
-        with time_limit(limit, f"this client's documents took longer than {limit} s to build "
-                               "(documents.render_timeout_seconds): check the templates with `vcio templates check`"):
-            _build(job, output)
-    except Exception as exc:  # one client's failure must never stop the others
-        output.status = "failed"
-        output.error = f"{type(exc).__name__}: {exc}"
-        output.traceback = traceback.format_exc()
-        output.files = {}
+    with client_warnings() as output.warnings:
+        try:
+            with time_limit(limit, f"this client's documents took longer than {limit} s to build "
+                                   "(documents.render_timeout_seconds): check the templates with "
+                                   "`vcio templates check`"):
+                _build(job, output)
+        except Exception as exc:  # one client's failure must never stop the others
+            output.status = "failed"
+            output.error = f"{type(exc).__name__}: {exc}"
+            output.traceback = traceback.format_exc()
+            output.files = {}
     return output
 
 

@@ -26,6 +26,7 @@ from ..errors import (EnvironmentProblem, ExitStatus, HistoryDataError, HistoryU
                       UsageError)
 from .atomic import atomic_write, remove_stale_temps
 from .child import in_child
+from .clientlog import log_client_warnings
 from .client_job import ClientJob, ClientOutput, PackedHistory, catalog_for
 from .freshness import data_dates, warn_stale_inputs
 from ..catalog.lifecycle import freshness_warning
@@ -543,6 +544,9 @@ def _collect(results, finish: Callable[[], None], batch: list[ClientOutput], ent
         entry = entries[output.name]
         entry["status"] = output.status
         entry["findings"] = output.counts or entry["findings"]
+        if output.warnings:
+            log_client_warnings(output.name, output.warnings)
+            entry["warnings"] = [w["message"] for w in output.warnings]
         outputs[output.name] = output
         if output.status == "failed":
             entry["error"] = output.error
