@@ -108,6 +108,10 @@ class EnvironmentProblem(VcioError):
     status = ExitStatus.ENVIRONMENT
 
 
+class SchedulerUnavailable(EnvironmentProblem):
+    """The Dask scheduler cannot be reached."""
+
+
 class PdfUnavailable(EnvironmentProblem):
     """LibreOffice is not installed: the documents are written, without PDFs."""
 

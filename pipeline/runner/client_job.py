@@ -34,6 +34,7 @@ class ClientJob:
     qbr_template: Path
     lifecycle_dirs: tuple[Path, ...] = ()
     history: object | None = None  # pipeline.history.ClientHistory (or PackedHistory): earlier quarters
+    catalog: LifecycleCatalog | None = None  # the catalog itself, where lifecycle_dirs are not on this machine
 
     def history_view(self) -> object | None:
         return self.history.unpack() if isinstance(self.history, PackedHistory) else self.history
@@ -76,7 +77,7 @@ def analyse(job: ClientJob) -> tuple[dict, dict]:
     """(render context, finding counts) for one client."""
     from ..history import changes_context, decisions_context
 
-    catalog = catalog_for(job.lifecycle_dirs)
+    catalog = job.catalog or catalog_for(job.lifecycle_dirs)
     result = evaluate(job.client, job.facts.as_of, job.settings, catalog)
     plan = initiatives(job.client, result.findings, job.facts.as_of)
     grade_list = grades(job.client, result.findings)
@@ -103,14 +104,17 @@ HISTORY_KEYS = ("findings", "grades", "risks", "initiatives", "budget", "decisio
                 "license_optimisation", "coming_up", "client", "quarter", "as_of_iso", "currency_symbol")
 
 
+def time_limit_message(limit: int) -> str:
+    return (f"this client's documents took longer than {limit} s to build (documents.render_timeout_seconds): "
+            "check the templates with `vcio templates check`")
+
+
 def process_client(job: ClientJob) -> ClientOutput:
     output = ClientOutput(job.client.name, job.slug, "ok")
     limit = job.settings.for_client(job.client.name).documents.render_timeout_seconds
     with client_warnings() as output.warnings:
         try:
-            with time_limit(limit, f"this client's documents took longer than {limit} s to build "
-                                   "(documents.render_timeout_seconds): check the templates with "
-                                   "`vcio templates check`"):
+            with time_limit(limit, time_limit_message(limit)):
                 _build(job, output)
         except Exception as exc:  # one client's failure must never stop the others
             output.status = "failed"

@@ -6,12 +6,13 @@ Results come back to the driver, which writes every file, so workers need no sha
 from __future__ import annotations
 
 import multiprocessing
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator, Sequence
 
-from ..errors import UsageError
-from .client_job import ClientJob, ClientOutput, process_client
+from ..errors import SchedulerUnavailable, UsageError
+from .client_job import ClientJob, ClientOutput, process_client, time_limit_message
 from .parentdeath import pool_worker_started
 
 # The renderers import their libraries lazily (for a fast `vcio --help`): name the libraries themselves so
@@ -94,20 +95,78 @@ def _result(future, job: ClientJob) -> ClientOutput:
         return ClientOutput(job.client.name, job.slug, "failed", error=f"worker process failed: {exc!r}")
 
 
-def run_dask(jobs: Sequence[ClientJob], scheduler: str) -> Iterator[ClientOutput]:
+# An unreachable scheduler must fail the run in seconds, before the ingest, not after a long wait.
+CONNECT_SECONDS = 10
+
+
+def check_scheduler(address: str) -> None:
+    """Reach the scheduler now, so a run that could not send its clients anywhere stops before the ingest."""
+    _connect(address).close()
+
+
+def _connect(address: str):
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
     except ImportError:
         raise UsageError("--executor dask needs the optional extra: pip install 'vcio[dask]'") from None
-    client = Client(scheduler)
     try:
-        futures = client.map(process_client, list(jobs), pure=False)
-        by_future = dict(zip(futures, jobs))
-        for future in dask_completed(futures):
-            job = by_future[future]
+        return Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise SchedulerUnavailable(f"cannot reach the Dask scheduler {address} within {CONNECT_SECONDS} s "
+                                   f"({type(exc).__name__}: {exc})") from exc
+
+
+def run_dask(jobs: Sequence[ClientJob], address: str) -> Iterator[ClientOutput]:
+    """Each job's result from the cluster, as they finish.
+
+    What a job reads from disk (templates, logos, lifecycle catalog) is sent once to every worker, so workers
+    need only the Python environment. At most one job per worker thread is in the cluster at a time, so a job
+    starts when it is sent, and the per-client time limit is kept here: a timer signal cannot interrupt a
+    worker thread. A client over its limit fails; its thread may go on until the task ends by itself.
+    """
+    from distributed import wait as wait_for_first
+
+    from .remote import WorkerFiles, process_remote
+
+    if not jobs:
+        return
+    client = _connect(address)
+    try:
+        files = client.scatter(WorkerFiles.collect(jobs), broadcast=True)
+        queue = list(jobs)
+        running: dict = {}  # future -> (job, deadline or None)
+        while queue or running:
+            slots = max(1, sum(client.nthreads().values()))
+            while queue and len(running) < slots:
+                job = queue.pop(0)
+                future = client.submit(process_remote, job, files, pure=False)
+                limit = _time_limit(job)
+                running[future] = (job, time.monotonic() + limit if limit else None)
+            deadlines = [d for _, d in running.values() if d is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             try:
-                yield future.result()
-            except Exception as exc:
-                yield ClientOutput(job.client.name, job.slug, "failed", error=f"dask worker failed: {exc!r}")
+                done = wait_for_first(list(running), timeout=timeout, return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                done = set()
+            for future in done:
+                job, _ = running.pop(future)
+                yield _dask_result(future, job)
+            now = time.monotonic()
+            for future in [f for f, (_, d) in running.items() if d is not None and d <= now]:
+                job, _ = running.pop(future)
+                future.cancel()
+                yield ClientOutput(job.client.name, job.slug, "failed", error=f"TimeLimitExceeded: "
+                                   f"{time_limit_message(_time_limit(job))}")
     finally:
         client.close()
+
+
+def _time_limit(job: ClientJob) -> int:
+    return job.settings.for_client(job.client.name).documents.render_timeout_seconds
+
+
+def _dask_result(future, job: ClientJob) -> ClientOutput:
+    try:
+        return future.result()
+    except Exception as exc:  # a worker died or the cluster lost the task: that client fails, the run goes on
+        return ClientOutput(job.client.name, job.slug, "failed", error=f"dask worker failed: {exc!r}")

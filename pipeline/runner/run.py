@@ -10,7 +10,7 @@ import subprocess
 import time
 import zipfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
@@ -23,7 +23,7 @@ from ..quarters import Quarter, fiscal_quarter
 from ..render.context import RunFacts
 from ..resources import builtin_template
 from ..errors import (EnvironmentProblem, ExitStatus, HistoryDataError, HistoryUnavailable, NoInputError,
-                      UsageError)
+                      SchedulerUnavailable, UsageError)
 from .atomic import atomic_write, remove_stale_temps
 from .child import in_child
 from .clientlog import log_client_warnings
@@ -32,7 +32,7 @@ from .freshness import data_dates, warn_stale_inputs
 from ..catalog.lifecycle import freshness_warning
 from .csvout import REJECTS_COLUMNS, to_csv
 from .environment import Environment
-from .executors import run_dask, run_local
+from .executors import check_scheduler, run_dask, run_local
 from .fingerprint import client_fingerprint
 from .lock import OutputLock
 from .names import unique_slugs
@@ -151,6 +151,8 @@ def load_run_settings(options: RunOptions) -> Settings:
 
 def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
     env = env or Environment()
+    # Absolute from here on: jobs carry these paths to workers, whose working folder may be another.
+    options = replace(options, inputs=options.inputs.absolute(), out=options.out.absolute())
     started = env.now()
     as_of, quarter = resolve_period(options.as_of, options.quarter, started.date())
     if not options.inputs.is_dir():
@@ -171,6 +173,8 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         removed = remove_stale_temps(options.out)
         if removed:
             log.info("removed %d temporary files left by an interrupted run", removed)
+        if options.executor == "dask":
+            _reach_scheduler(options.scheduler or "", quarter_dir, quarter, as_of, started, env)
         ingested, clients = _load_portfolio(options, settings, as_of)
         exempt_from_gc()  # the model lives as long as the run: collections need not walk it again and again
         manifest = _manifest_head(quarter, as_of, started, ingested)
@@ -199,7 +203,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         jobs: list[ClientJob] = []
         fingerprints: dict[str, str] = {}
         redo: dict[str, int] = {}  # --resume: why clients are rendered again, and how many
-        stopped: HistoryUnavailable | None = None  # the store became unavailable: no client starts after that
+        stopped: HistoryUnavailable | SchedulerUnavailable | None = None  # then no client starts
         for name, client in clients.items():
             entry = {"name": name, "slug": slugs[name], "status": "skipped", "reason": "", "error": None,
                      "files": {}, "findings": {"by_category": {}, "by_severity": {}},
@@ -250,7 +254,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             log.info("no clients due in %s", quarter.label)
         try:
             outputs = _render_all(jobs, options, env, quarter_dir, state, entries, fingerprints, store, as_of)
-        except HistoryUnavailable as exc:
+        except (HistoryUnavailable, SchedulerUnavailable) as exc:
             stopped, outputs = exc, {}
         finally:
             store.close()
@@ -269,6 +273,18 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         log.warning("documents written, but %d input file(s) are older than thresholds.stale_input_days: export them "
                     "again or rerun with --allow-stale (exit status 5)", len(stale))
     return RunOutcome(status, manifest, path, outputs)
+
+
+def _reach_scheduler(address: str, quarter_dir: Path, quarter: Quarter, as_of: date, started, env: Environment) -> None:
+    """Before the ingest: a run whose cluster is unreachable stops in seconds, with a manifest saying why."""
+    try:
+        check_scheduler(address)
+    except SchedulerUnavailable as exc:
+        nothing = IngestResult({}, [], [], [], [], {}, {})
+        manifest = _manifest_head(quarter, as_of, started, nothing)
+        manifest.update(finished_at=env.now().isoformat(), error=str(exc))
+        raise SchedulerUnavailable(f"{exc}; nothing was read or written (manifest "
+                                   f"{_write_manifest(quarter_dir, manifest)})") from None
 
 
 @contextmanager
@@ -445,16 +461,17 @@ def _not_started(entry: dict, why: object) -> None:
     _mark_failed(entry, f"not started: {why}", "not started")
 
 
-def _stopped_run(exc: HistoryUnavailable, clients: list[dict], manifest: Path) -> HistoryUnavailable:
-    """The one message of a run the history store stopped: what happened, what is safe, what to do."""
+def _stopped_run(exc: HistoryUnavailable | SchedulerUnavailable, clients: list[dict], manifest: Path):
+    """The one message of a run that the history store or the cluster stopped: what happened, what is safe,
+    what to do."""
     log.debug("the run stopped: %s", exc, exc_info=exc)
     done = sum(1 for c in clients if c["status"] == "ok")
     unrecorded = sum(1 for c in clients if c["status"] == "failed" and c.get("reason") != "not started")
     waiting = sum(1 for c in clients if c.get("reason") == "not started")
-    return HistoryUnavailable(
+    return type(exc)(
         f"{exc}. The run stopped: {done} clients done with their history, {unrecorded} failed, {waiting} not "
-        f"started (no documents were written without their history). Rerun with --resume once the store is "
-        f"back; manifest {manifest}")
+        f"started (no documents were written without their history). Rerun with --resume once it is back; "
+        f"manifest {manifest}")
 
 
 def _write_portfolio(quarter_dir: Path, quarter: Quarter, as_of: date, settings: Settings, qbr_template: Path,
@@ -526,11 +543,11 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
     try:
         _collect(results, finish, batch, entries, outputs, progress)
         finish()
-    except HistoryUnavailable:
+    except (HistoryUnavailable, SchedulerUnavailable) as exc:
         results.close()  # no new client starts; those in flight are dropped
         for job in jobs:
             if entries[job.client.name]["status"] == "skipped":
-                _not_started(entries[job.client.name], "the history store became unavailable")
+                _not_started(entries[job.client.name], exc)
         raise
     finally:
         progress.close()
