@@ -34,11 +34,15 @@ class _ToClient(logging.Filter):
 
 
 def _install() -> None:
+    """The logger filter once per process; the warnings hook again whenever something replaced it (a
+    warnings.catch_warnings block restores the function it found)."""
     global _installed
     with _install_lock:
-        if _installed:
+        if not _installed:
+            logging.getLogger(_LOGGER).addFilter(_ToClient())
+            _installed = True
+        if getattr(warnings.showwarning, "_vcio_routes", False):
             return
-        logging.getLogger(_LOGGER).addFilter(_ToClient())
         shown = warnings.showwarning
 
         def show(message, category, filename, lineno, file=None, line=None):
@@ -47,8 +51,8 @@ def _install() -> None:
                 return shown(message, category, filename, lineno, file, line)
             records.append({"level": "warning", "message": f"{category.__name__}: {message}"})
 
+        show._vcio_routes = True
         warnings.showwarning = show
-        _installed = True
 
 
 @contextmanager

@@ -109,11 +109,28 @@ def _connect(address: str):
         from distributed import Client
     except ImportError:
         raise UsageError("--executor dask needs the optional extra: pip install 'vcio[dask]'") from None
+    _refused_at_once(address)
     try:
         return Client(address, timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise SchedulerUnavailable(f"cannot reach the Dask scheduler {address} within {CONNECT_SECONDS} s "
                                    f"({type(exc).__name__}: {exc})") from exc
+
+
+def _refused_at_once(address: str) -> None:
+    """A tcp:// scheduler whose port refuses connections: said at once (Dask would retry until its timeout)."""
+    import socket
+
+    scheme, _, rest = address.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("", "tcp") or not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except ConnectionRefusedError as exc:
+        raise SchedulerUnavailable(f"cannot reach the Dask scheduler {address}: {exc.strerror}") from exc
+    except OSError:
+        return  # unresolvable or slow: the client's own attempt says why
 
 
 def run_dask(jobs: Sequence[ClientJob], address: str) -> Iterator[ClientOutput]:

@@ -15,7 +15,7 @@ from pipeline.history import HistoryStore, HistoryUnavailable
 from pipeline.history import store as store_module
 from pipeline.runner.environment import Environment
 from pipeline.runner.state import STATE_NAME
-from pipeline.status import ExitStatus
+from pipeline.errors import ExitStatus
 
 from ..conftest import INPUTS
 

@@ -114,7 +114,7 @@ def test_the_lock_of_a_killed_run_is_free_at_once(tmp_path):
 
 
 STARTERS = 8
-TRIALS = 25
+TRIALS = 16
 ATTEMPTS = 4
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from pipeline.history import HistoryStore, HistoryUnavailable
 from pipeline.runner.environment import Environment
-from pipeline.status import ExitStatus
+from pipeline.errors import ExitStatus
 
 from ..conftest import REPO
 
