@@ -64,7 +64,7 @@ class ClientOutput:
     error: str | None = None
     traceback: str | None = None
     context: dict | None = None
-    warnings: list[dict] = field(default_factory=list)  # {"level", "message"} logged or warned while processing
+    warnings: list[dict] = field(default_factory=list)  # {"level", "message"}: logged or warned while processing
 
 
 @lru_cache(maxsize=4)

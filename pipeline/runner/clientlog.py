@@ -28,8 +28,7 @@ class _ToClient(logging.Filter):
         records = getattr(_active, "records", None)
         if records is None:
             return True
-        if record.levelno >= logging.WARNING:
-            records.append({"level": record.levelname.lower(), "message": record.getMessage()})
+        records.append({"level": record.levelname.lower(), "message": record.getMessage()})
         return False
 
 
@@ -39,7 +38,10 @@ def _install() -> None:
     global _installed
     with _install_lock:
         if not _installed:
-            logging.getLogger(_LOGGER).addFilter(_ToClient())
+            logger = logging.getLogger(_LOGGER)
+            logger.addFilter(_ToClient())
+            if logger.level == logging.NOTSET:  # a worker process: keep every level, the driver's handlers choose
+                logger.setLevel(logging.DEBUG)
             _installed = True
         if getattr(warnings.showwarning, "_vcio_routes", False):
             return
@@ -57,7 +59,7 @@ def _install() -> None:
 
 @contextmanager
 def client_warnings() -> Iterator[list[dict]]:
-    """The list of {"level", "message"} that this thread logs or warns until the block ends."""
+    """The list of {"level", "message"} that this thread logs (any level) or warns until the block ends."""
     _install()
     mutated = getattr(warnings, "_filters_mutated", None)
     if mutated:
@@ -70,8 +72,13 @@ def client_warnings() -> Iterator[list[dict]]:
         _active.records = None
 
 
+def manifest_warnings(records: list[dict]) -> list[str]:
+    """What the manifest lists under the client: its warnings and errors, not its information lines."""
+    return [r["message"] for r in records if r["level"] not in ("debug", "info")]
+
+
 def log_client_warnings(name: str, records: list[dict]) -> None:
-    """In the driver: each record through the run's handlers, marked with its client."""
+    """In the driver: each record through the run's handlers, at its own level, marked with its client."""
     log = logging.getLogger(_LOGGER)
     for record in records:
         level = logging.getLevelName(record["level"].upper())

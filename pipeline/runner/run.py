@@ -26,7 +26,7 @@ from ..errors import (EnvironmentProblem, ExitStatus, HistoryDataError, HistoryU
                       SchedulerUnavailable, UsageError)
 from .atomic import atomic_write, remove_stale_temps
 from .child import in_child
-from .clientlog import log_client_warnings
+from .clientlog import log_client_warnings, manifest_warnings
 from .client_job import ClientJob, ClientOutput, PackedHistory, catalog_for
 from .freshness import data_dates, warn_stale_inputs
 from ..catalog.lifecycle import freshness_warning
@@ -563,7 +563,8 @@ def _collect(results, finish: Callable[[], None], batch: list[ClientOutput], ent
         entry["findings"] = output.counts or entry["findings"]
         if output.warnings:
             log_client_warnings(output.name, output.warnings)
-            entry["warnings"] = [w["message"] for w in output.warnings]
+            if manifest_warnings(output.warnings):
+                entry["warnings"] = manifest_warnings(output.warnings)
         outputs[output.name] = output
         if output.status == "failed":
             entry["error"] = output.error

@@ -67,3 +67,17 @@ def test_python_warnings_of_each_client_are_collected_for_that_client():
     with client_warnings() as second:
         work()  # the same place again: the second client hears it too
     assert first == second == [{"level": "warning", "message": "UserWarning: a library complains"}]
+
+
+def test_information_lines_travel_too_but_only_warnings_reach_the_manifest():
+    import logging
+
+    from pipeline.runner.clientlog import manifest_warnings
+
+    log = logging.getLogger("vcio")
+    with client_warnings() as records:
+        log.info("carried a decision")
+        log.warning("a bad revisit quarter")
+    assert records == [{"level": "info", "message": "carried a decision"},
+                       {"level": "warning", "message": "a bad revisit quarter"}]
+    assert manifest_warnings(records) == ["a bad revisit quarter"]
