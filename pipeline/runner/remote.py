@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..config import Settings
-from ..findings.lifecycle import LifecycleCatalog
+from ..catalog.lifecycle import LifecycleCatalog
 from .client_job import ClientJob, ClientOutput, catalog_for, process_client
 
 
