@@ -66,10 +66,11 @@ def test_pull_validate_run_to_documents(workspace, api, tmp_path):
     assert (inputs / "ninjaone" / "devices.csv").read_bytes() == before
     again = cli("run", "--inputs", str(inputs), "--config", str(config), "--out", str(tmp_path / "later"),
                 "--as-of", "2027-02-25", "--all", "--jobs", "1")
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == 5, again.stderr  # documents written from last quarter's files: stale, and says so
+    assert "ninjaone/devices.csv: stale input: observed on 2026-11-23" in again.stderr
     manifest = json.loads((tmp_path / "later" / "2027-Q1" / "manifest.json").read_text())
     ninja = next(i for i in manifest["inputs"] if i["path"] == "ninjaone/devices.csv")
     assert ninja["accepted"] == 2
-    assert any(w.startswith("stale data: the newest date in this file is 2026-11-23") for w in ninja["warnings"])
+    assert any(w.startswith("stale data: this file was observed on 2026-11-23") for w in ninja["warnings"])
     assert "GR-WS-07" in roadmap_text(tmp_path / "later" / "2027-Q1", GRANITE)
     assert (inputs / "m365" / TENANT / "users.csv").is_file()
