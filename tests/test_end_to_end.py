@@ -221,8 +221,10 @@ def test_libreoffice_converts_the_documents(sample_run, tmp_path):
     binary = shutil.which("libreoffice") or shutil.which("soffice")
     for key in ("roadmap", "qbr"):
         source = quarter_dir / entry["files"][key]
-        result = subprocess.run([binary, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                                capture_output=True, text=True, timeout=240)
+        # A profile of its own: another LibreOffice running on the machine must not make the conversion fail.
+        profile = (tmp_path / "profile").as_uri()
+        result = subprocess.run([binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                                 "--outdir", str(tmp_path), str(source)], capture_output=True, text=True, timeout=240)
         assert result.returncode == 0, result.stderr
         pdf = tmp_path / (source.stem + ".pdf")
         assert pdf.is_file() and pdf.stat().st_size > 10_000
