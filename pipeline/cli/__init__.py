@@ -112,9 +112,9 @@ def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, client
 
 def _register_optional_commands() -> None:
     """Commands that live in their own modules (each a thin wrapper over a library call)."""
-    from . import commands, history_commands, ingest_commands, pull_commands
+    from . import commands, history_commands, ingest_commands, profile_commands, pull_commands
 
-    for module in (commands, ingest_commands, history_commands, pull_commands):
+    for module in (commands, ingest_commands, history_commands, pull_commands, profile_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

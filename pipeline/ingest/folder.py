@@ -12,14 +12,16 @@ from functools import lru_cache
 from itertools import compress, repeat
 from operator import is_, itemgetter, methodcaller, not_
 from pathlib import Path, PurePosixPath
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..gcpause import gc_paused
 from .clients import ClientResolver, resolve_distinct, resolve_in_order, roster_conflicts
 from ..errors import DecodeError, ProfileError
 from .decode import DATA_SUFFIXES, Table, read_table
-from .profiles import Profile, cell_parser, closest, detect, header_key, load_profiles
+from .own_outputs import OwnOutputs
+from .profiles import Profile, cell_parser, detect, header_key, load_profiles
 from .schema import CLIENT_SCOPED, ENTITIES, IDENTITY_FIELDS
+from .suggest import closest_format
 from .values import DATE_TYPES, ColumnParser
 
 # Folders and files that hold configuration, not data: ignored by design.
@@ -97,6 +99,8 @@ class IngestResult:
     suggestions: dict[str, list[str]]
     references: dict[str, list[dict]] = field(default_factory=dict)
     roster_errors: list[str] = field(default_factory=list)  # rows of the roster that contradict each other
+    skipped_outputs: list[str] = field(default_factory=list)  # vcio output folders below the inputs, not read
+    warnings: list[str] = field(default_factory=list)  # about the inputs folder as a whole
 
     @property
     def rows_read(self) -> int:
@@ -110,6 +114,8 @@ class IngestOptions:
     format_overrides: Mapping[str, str] = field(default_factory=dict)  # glob on relative path -> profile name
     profile_dirs: tuple[Path, ...] = ()
     follow_symlinks_outside: bool = False  # read files that symbolic links under the inputs lead to elsewhere
+    out: Path | None = None  # this run's output folder: never read, even when it lies inside the inputs
+    progress: Callable[[str, int, int], None] | None = None  # (stage, files done, files in all)
 
 
 def discover(inputs: Path, follow_outside: bool = False,
@@ -173,8 +179,12 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     parsed: list[tuple[str, Profile, Table, FileReport]] = []
     detected: dict[tuple[str, ...], Profile | None] = {}
     modified: dict[str, date | None] = {}
+    own = OwnOutputs(inputs, options.out)
+    paths = [path for path in discover(inputs, options.follow_symlinks_outside, unrecognised) if not own.holds(path)]
+    tell = options.progress or _silent
 
-    for path in discover(inputs, options.follow_symlinks_outside, unrecognised):
+    for done, path in enumerate(paths):
+        tell("reading", done, len(paths))
         relative = PurePosixPath(path.relative_to(inputs).as_posix()).as_posix()
         try:
             table = read_table(path)
@@ -183,7 +193,7 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
             continue
         profile = _override(relative, options.format_overrides, by_name) or _detect(table.header, profiles, detected)
         if profile is None:
-            near, missing = closest(table.header, profiles)
+            near, missing = closest_format(table.header, profiles)
             unrecognised.append(Unrecognised(relative, near.name if near else None, missing))
             continue
         report = FileReport(relative, profile.name, entity=profile.entity, encoding=table.encoding,
@@ -205,7 +215,8 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
     resolver: ClientResolver | None = None
     unknown: Counter[str] = Counter()
     distinct_hints: dict[tuple[str, str], bool] = {}
-    for relative, profile, table, report in order:
+    for done, (relative, profile, table, report) in enumerate(order):
+        tell("mapping", done, len(order))
         rows = _map_rows(relative, profile, table, report, rejects, distinct_hints)
         if profile.entity == "client":
             records["client"].extend(rows)
@@ -237,8 +248,14 @@ def ingest_folder(inputs: Path, options: IngestOptions) -> IngestResult:
         resolver = _build_resolver(records.get("client", []))
     reports.sort(key=lambda r: r.path)
     suggestions = {name: resolver.suggestions(name) for name in unknown}
+    tell("mapping", len(order), len(order))
     return IngestResult(dict(records), reports, rejects, unrecognised, list(resolver.names),
-                        dict(unknown), suggestions, dict(references), roster_conflicts(records.get("client", [])))
+                        dict(unknown), suggestions, dict(references), roster_conflicts(records.get("client", [])),
+                        skipped_outputs=own.describe(), warnings=own.warnings())
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
 
 
 def _detect(header: list[str], profiles: list[Profile], detected: dict) -> Profile | None:

@@ -40,6 +40,7 @@ class Profile:
     amount_period: str = "monthly"
     source_kind: str = "other"  # rmm | psa | warranty | m365 | distributor | vcio: decides merge priority
     path: str = ""
+    tool: str = ""  # the product that writes the file, as people name it ("Datto RMM")
 
     def field_type(self, name: str) -> str:
         return self.types.get(name) or ENTITIES.get(self.entity, {}).get(name, "text")
@@ -99,6 +100,7 @@ def load_profile(path: Path) -> Profile:
         amount_period=str(data.get("amount_period", "monthly")),
         source_kind=str(data.get("source_kind") or _guess_source_kind(str(data["name"]))),
         path=str(path),
+        tool=str(data.get("tool") or data.get("title", data["name"])),
     )
 
 
@@ -141,15 +143,17 @@ def detect(header: Sequence[str], profiles: Sequence[Profile]) -> Profile | None
 
 
 def closest(header: Sequence[str], profiles: Sequence[Profile]) -> tuple[Profile | None, list[str]]:
-    """The profile missing the smallest share of its required headers, and what it misses."""
+    """The profile missing the smallest share of its required headers, and what it misses; among equals, the one
+    whose mapped columns the header holds most of."""
     keys = {header_key(h) for h in header}
-    best: tuple[float, Profile] | None = None
+    best: tuple[tuple[float, int], Profile] | None = None
     for profile in profiles:
         present = len(profile.required) - len(profile.missing(keys))
         share = present / max(len(profile.required), 1)
-        if best is None or share > best[0]:
-            best = (share, profile)
-    if best is None or best[0] == 0:
+        mapped = sum(1 for alts in profile.columns.values() if any(header_key(a) in keys for a in alts))
+        if best is None or (share, mapped) > best[0]:
+            best = ((share, mapped), profile)
+    if best is None or best[0][0] == 0:
         return None, []  # no required header at all in common: naming a profile would mislead
     return best[1], best[1].missing(keys)
 

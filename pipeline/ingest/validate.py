@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Mapping
 
 from .folder import IngestOptions, IngestResult, Unrecognised, ingest_folder
+from .profiles import Profile, load_profiles
+from .suggest import pull_command
 from ..texttable import text_table
 
 TOP_REASONS = 3
@@ -63,6 +65,8 @@ class ValidationReport:
     unknown_clients: list[UnknownClient]
     clients: list[str]
     result: IngestResult | None = field(default=None, repr=False)
+    skipped_outputs: list[str] = field(default_factory=list)  # vcio's own output folders below the inputs
+    warnings: list[str] = field(default_factory=list)  # about the inputs folder as a whole
 
     @property
     def over_threshold(self) -> list[FileValidation]:
@@ -88,6 +92,10 @@ class ValidationReport:
     @property
     def rejected(self) -> int:
         return sum(f.rejected for f in self.files)
+
+
+def profiles_by_name() -> dict[str, Profile]:
+    return {p.name: p for p in load_profiles()}
 
 
 def reason_kind(reason: str) -> str:
@@ -120,7 +128,8 @@ def validate_folder(inputs: Path, as_of: date, reject_rate_threshold: float = 0.
                for name, rows in sorted(result.unknown_clients.items(), key=lambda item: (-item[1], item[0]))]
     return ValidationReport(inputs=inputs, as_of=as_of, reject_rate_threshold=reject_rate_threshold, files=files,
                             unrecognised=list(result.unrecognised), unknown_clients=unknown,
-                            clients=list(result.clients), result=result)
+                            clients=list(result.clients), result=result,
+                            skipped_outputs=list(result.skipped_outputs), warnings=list(result.warnings))
 
 
 def _top(counter: Counter) -> list[tuple[str, int]]:
@@ -131,6 +140,10 @@ def format_report(report: ValidationReport) -> str:
     """A readable fixed-width report: one table row per file, details indented below it."""
     out = [f"vcio validate: {report.inputs} (as of {report.as_of.isoformat()}, "
            f"reject threshold {report.reject_rate_threshold:.0%})", ""]
+    for warning in report.warnings:
+        out += [f"warning: {warning}", ""]
+    if report.skipped_outputs:
+        out += ["Not read (vcio's own output folders): " + ", ".join(f"{f}/" for f in report.skipped_outputs), ""]
     if report.files:
         headers = ["File", "Format", "Verified", "Rows", "Accepted", "Rejected", "Rate", "Status"]
         rows = [[f.path, f.format, f.verified or "-", str(f.rows), str(f.accepted), str(f.rejected),
@@ -149,17 +162,22 @@ def format_report(report: ValidationReport) -> str:
     else:
         out.append("No data file was recognised.")
     if report.unrecognised:
-        out += ["", "Unrecognised files (no format matched; copy a profile into <inputs>/profiles/ or set "
-                "[ingest.formats] in vcio.toml):"]
+        out += ["", "Unrecognised files (no format matched):"]
         rows = []
         for item in report.unrecognised:
             if item.error:
                 rows.append([item.path, "-", f"unreadable: {item.error}"])
             elif item.closest_format:
-                rows.append([item.path, item.closest_format, "missing " + ", ".join(item.missing_columns)])
+                pull = pull_command(profiles_by_name().get(item.closest_format))
+                rows.append([item.path, item.closest_format, "missing " + ", ".join(item.missing_columns) +
+                             (f" (`{pull}` writes this format)" if pull else "")])
             else:
-                rows.append([item.path, "-", "no known format shares its required headers"])
+                rows.append([item.path, "-", "no known format of the same kind shares its required headers"])
         out.extend("  " + line for line in text_table(["File", "Closest format", "Problem"], rows))
+        first = next((u.path for u in report.unrecognised if not u.error), None)
+        if first:
+            out.append(f"  Draft a profile for each, without code: vcio profiles suggest {report.inputs / first} "
+                       "--write (then check it); or name a format for it in vcio.toml [ingest.formats].")
     if report.unknown_clients:
         out += ["", "Unknown clients (rows rejected; add the name to a roster entry's aliases in clients.csv):"]
         rows = [[c.name, str(c.rows), ", ".join(c.closest) or "-"] for c in report.unknown_clients]
