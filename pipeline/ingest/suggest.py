@@ -28,7 +28,7 @@ SAMPLE_ROWS = 200
 # Kinds of record an export can hold (vcio's own roster, goals, decisions and exclusions have their fixed files).
 DATA_ENTITIES = ("device", "warranty", "user", "user_activity", "mfa", "subscription", "contract")
 # Fields every kind of record has, or nearly: they say little about which kind a file holds.
-SHARED_FIELDS = {"client", "display_name", "status", "start_date", "end_date", "name", "type", "site"}
+SHARED_FIELDS = {"client", "display_name", "status", "start_date", "end_date", "site"}
 
 # Labels tools show for a field, beyond the headers the built-in profiles already map (those are learnt from
 # the profiles themselves).  Compared like headers: case, spaces and underscores do not matter.
@@ -196,46 +196,69 @@ class Suggestion:
                 "missing": self.missing, "notes": self.notes}
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_WORD_SPLIT = re.compile(r"[\s.\-/()#:]+")
+# Single words too common in headers to say which field a longer header names.
+_VAGUE_WORDS = {"name", "type", "status", "date", "start", "end", "id", "last", "first", "user", "device", "total"}
+
+
+def words_key(text: str) -> str:
+    """A header as lower-case words: camelCase and dotted API names split ("billAmount" -> "bill amount")."""
+    return " ".join(w for w in _WORD_SPLIT.split(header_key(_CAMEL.sub(" ", text.strip()))) if w)
+
+
 class HeaderSynonyms:
-    """Per kind of record and field, the header keys known to name that field."""
+    """Per kind of record and field, the headers known to name that field (as words_key)."""
 
     def __init__(self, profiles: Iterable[Profile]):
         self.by_entity: dict[str, dict[str, set[str]]] = {e: {} for e in DATA_ENTITIES}
         for entity in DATA_ENTITIES:
             for name in ENTITIES[entity]:
-                known = {header_key(name), header_key(name.replace("_", " "))}
-                known.update(header_key(label) for label in COMMON_LABELS.get(name, ()))
+                known = {words_key(name.replace("_", " "))}
+                known.update(words_key(label) for label in COMMON_LABELS.get(name, ()))
                 self.by_entity[entity][name] = known
         for profile in profiles:
             if profile.entity in self.by_entity:
                 for name, alternatives in profile.columns.items():
-                    self.by_entity[profile.entity].setdefault(name, set()).update(map(header_key, alternatives))
+                    self.by_entity[profile.entity].setdefault(name, set()).update(map(words_key, alternatives))
 
     def score(self, entity: str, field_name: str, column: str) -> float:
-        """1 for a known header, 0.6 for a header holding a known multi-word label, else 0."""
-        key = header_key(column)
+        """1 for a known header; 0.6 for a header holding all the words of a known label of several words; 0.4
+        for one holding a known one-word label that is not vague ("cancelledFlag"); else 0."""
+        key = words_key(column)
         known = self.by_entity[entity].get(field_name, set())
         if key in known:
             return 1.0
-        words = set(re.split(r"[\s.\-/()#]+", key))
+        words = set(key.split())
+        best = 0.0
         for label in known:
             parts = label.split()
             if len(parts) > 1 and set(parts) <= words:
                 return 0.6
-        return 0.0
+            if len(parts) == 1 and len(label) >= 5 and label not in _VAGUE_WORDS and label in words:
+                best = 0.4
+        return best
 
 
 def guess_entity(header: Sequence[str], profiles: Iterable[Profile],
                  synonyms: HeaderSynonyms | None = None) -> str | None:
-    """The kind of record whose own fields the header names best; None when no kind stands out."""
+    """The kind of record whose own fields the header names best; None when no kind stands out.  A header that
+    names fields of several kinds (startDate, endDate) counts for each of them only in part."""
     synonyms = synonyms or HeaderSynonyms(profiles)
+    columns = [c for c in header if c]
+    scores = {(entity, field_name, column): synonyms.score(entity, field_name, column)
+              for entity in DATA_ENTITIES for field_name in ENTITIES[entity] for column in columns}
+    kinds_of: dict[str, set[str]] = {column: set() for column in columns}
+    for (entity, field_name, column), score in scores.items():
+        if score:
+            kinds_of[column].add(entity)
     best: tuple[float, str] | None = None
     for entity in DATA_ENTITIES:
         total = 0.0
         for field_name in ENTITIES[entity]:
-            score = max((synonyms.score(entity, field_name, column) for column in header), default=0.0)
             weight = 0.25 if field_name in SHARED_FIELDS else (2.0 if field_name in IDENTITY_FIELDS[entity] else 1.0)
-            total += score * weight
+            total += max((scores[entity, field_name, column] * weight / max(len(kinds_of[column]), 1)
+                          for column in columns), default=0.0)
         if best is None or total > best[0]:
             best = (total, entity)
     if best is None or best[0] < 1.5:  # one field of its own, or an identity field with a little more
