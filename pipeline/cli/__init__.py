@@ -6,6 +6,7 @@ commands that use them, so `vcio --help` and `vcio --version` answer at once.
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -84,7 +85,7 @@ def main() -> None:
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Log line format on stderr (json: one JSON object per line).")
 @click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), help="Also append log lines to this file.")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the final summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and the one summary line (no progress bar).")
 @click.option("--allow-stale", is_flag=True,
               help="Exit 0 even when an input is older than thresholds.stale_input_days (it is still warned about).")
 def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, clients: tuple[str, ...],
@@ -101,12 +102,14 @@ def run(inputs: Path, out: Path, as_of: date | None, quarter: str | None, client
     from ..runner import run as run_pipeline
     from .summary import print_run_summary
 
-    setup_logging(log_format, log_file, quiet)
+    setup_logging(log_format, log_file, quiet, quiet_level=logging.ERROR)
+    if quiet and progress is None:
+        progress = False  # -q: the errors and the summary line, nothing drawn
     outcome = run_pipeline(RunOptions(inputs=inputs, out=out, as_of=as_of, quarter=quarter, clients=clients,
                                       all_clients=all_clients, config_path=config_path, jobs=jobs, resume=resume,
                                       force=force, executor=executor, scheduler=scheduler, progress=progress,
                                       pdf=pdf, allow_stale=allow_stale))
-    print_run_summary(outcome)
+    print_run_summary(outcome, inputs)
     sys.exit(int(outcome.status))
 
 

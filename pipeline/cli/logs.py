@@ -21,17 +21,29 @@ class SafeFormatter(logging.Formatter):
         return _CONTROL.sub("?", super().format(record))
 
 
+# Fields a log call may carry (extra=...), written as JSON fields so a collector can filter on them.
+EVENT_FIELDS = ("event", "client", "status", "findings", "counts", "started_at", "finished_at")
+SUMMARY_EVENT = "summary"
+
+
+def not_the_summary(record: logging.LogRecord) -> bool:
+    """The run's summary line is printed once, on standard output; the log file keeps it as an event."""
+    return getattr(record, "event", None) != SUMMARY_EVENT
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
                 "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
-        for key in ("event", "client", "counts"):
+        for key in EVENT_FIELDS:
             if hasattr(record, key):
                 data[key] = getattr(record, key)
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def setup_logging(log_format: str = "text", log_file: Path | None = None, quiet: bool = False) -> None:
+def setup_logging(log_format: str = "text", log_file: Path | None = None, quiet: bool = False,
+                  quiet_level: int = logging.WARNING) -> None:
+    """Log lines to stderr (at ``quiet_level`` and above with ``quiet``) and, with ``log_file``, to that file."""
     logger = logging.getLogger("vcio")
     logger.handlers.clear()
     logger.setLevel(logging.DEBUG)  # debug records (tracebacks of environment errors) go to the log file only
@@ -39,8 +51,9 @@ def setup_logging(log_format: str = "text", log_file: Path | None = None, quiet:
     formatter: logging.Formatter = (JsonFormatter() if log_format == "json"
                                     else SafeFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
     console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.WARNING if quiet else logging.INFO)
+    console.setLevel(quiet_level if quiet else logging.INFO)
     console.setFormatter(formatter)
+    console.addFilter(not_the_summary)
     logger.addHandler(console)
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)

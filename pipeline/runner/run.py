@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import subprocess
+import sys
 import time
 import zipfile
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from typing import Callable, Iterator
 from .. import __version__
 from ..config import Settings, find_config, load_settings
 from ..ingest import IngestOptions, IngestResult, ProfileError, ingest_folder
+from ..ingest.roster import match_client_names
 from ..model import ClientData, build_clients
 from ..quarters import Quarter, fiscal_quarter
 from ..render.context import RunFacts
@@ -36,7 +38,9 @@ from .executors import check_scheduler, run_dask, run_local
 from .fingerprint import client_fingerprint
 from .lock import OutputLock
 from .names import unique_slugs
-from .progress import Progress
+from .preflight import check_requested_clients
+from .events import client_done, client_failed, log_skipped_outputs
+from .progress import IngestProgress, Progress
 from .state import RunState, file_sha256, sha256
 
 log = logging.getLogger("vcio")
@@ -160,6 +164,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
     if options.executor == "dask" and not options.scheduler:
         raise UsageError("--executor dask needs --scheduler tcp://HOST:8786")
     settings = load_run_settings(options)
+    options = replace(options, clients=check_requested_clients(options, as_of))
     templates = templates_for(settings)
     quarter_dir = options.out / quarter.label
     try:
@@ -348,17 +353,23 @@ def _portfolio_parts(options: RunOptions, settings: Settings, as_of: date) -> It
     yield from (clients or {}).items()
 
 
+def _shows_progress(options: RunOptions) -> bool:
+    return sys.stderr.isatty() if options.progress is None else options.progress
+
+
 def _ingest(options: RunOptions, settings: Settings, as_of: date) -> IngestResult:
     try:
         ingested = ingest_folder(options.inputs, IngestOptions(
             as_of=as_of, stale_days=settings.thresholds.stale_input_days,
             format_overrides=dict(settings.ingest.formats),
-            follow_symlinks_outside=settings.ingest.follow_symlinks_outside))
+            follow_symlinks_outside=settings.ingest.follow_symlinks_outside,
+            out=options.out, progress=IngestProgress(sys.stderr, _shows_progress(options))))
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
     if ingested.roster_errors:
         raise UsageError("the roster contradicts itself: " + "; ".join(ingested.roster_errors) +
                          " (run `vcio validate` to see every input problem)")
+    log_skipped_outputs(ingested)
     log.info("ingested %d files: %d rows read, %d rejected, %d unrecognised", len(ingested.files),
              ingested.rows_read, len(ingested.rejects), len(ingested.unrecognised))
     return ingested
@@ -535,8 +546,7 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
                 entry["edited_kept"] = kept
             if options.pdf:
                 _export_pdfs(quarter_dir, entry)
-            log.info("client %s: %d findings, documents in %s", output.name,
-                     sum(output.counts.get("by_severity", {}).values()), quarter_dir / output.slug)
+            client_done(output, quarter_dir / output.slug)
             progress.update(True)
         batch.clear()
 
@@ -568,7 +578,7 @@ def _collect(results, finish: Callable[[], None], batch: list[ClientOutput], ent
         outputs[output.name] = output
         if output.status == "failed":
             entry["error"] = output.error
-            log.error("client %s failed: %s\n%s", output.name, output.error, output.traceback or "")
+            client_failed(output)
             output.files = {}
             progress.update(False)
             continue
@@ -641,6 +651,7 @@ def _manifest_head(quarter: Quarter, as_of: date, started, ingested: IngestResul
                  "rejected": len(ingested.rejects)},
         "unknown_clients": [{"name": k, "rows": v, "closest": ingested.suggestions.get(k, [])}
                             for k, v in sorted(ingested.unknown_clients.items())],
+        "skipped_inputs": ingested.skipped_outputs, "input_warnings": ingested.warnings,
         "clients": [],
     }
 
@@ -648,9 +659,9 @@ def _manifest_head(quarter: Quarter, as_of: date, started, ingested: IngestResul
 def _select(clients: dict[str, ClientData], options: RunOptions, quarter: Quarter) -> dict[str, tuple[bool, str]]:
     if options.clients:
         known = {n.casefold(): n for n in clients}
-        missing = [c for c in options.clients if c.casefold() not in known]
-        if missing:
-            raise UsageError(f"--client {', '.join(missing)}: not in the roster (known: {', '.join(sorted(clients))})")
+        problems = match_client_names(options.clients, [{"name": n} for n in clients])[1]
+        if problems:
+            raise UsageError("--client: " + "; ".join(problems))
         chosen = {known[c.casefold()] for c in options.clients}
         return {n: (n in chosen, "not selected with --client") for n in clients}
     if options.all_clients:
