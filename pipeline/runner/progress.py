@@ -112,7 +112,7 @@ class IngestProgress:
         if stage != self._stage:
             self._stage = stage
             self._bar.reset(total=total)
-            self._bar.set_description(self.STAGES.get(stage, stage), refresh=False)
+            self._bar.set_description(self.STAGES.get(stage, stage))  # drawn now: a stage is news
         self._bar.update(done - self._bar.n)
         if stage == "mapping" and done >= total:
             self.close()
