@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+from .deploy import write_deployment
 from .resources import builtin_template, data_path
 
 
@@ -23,8 +24,9 @@ DECISIONS_HEADER = "client,item_id,decision,decided_on,decided_by,note,revisit_q
 EXCLUSIONS_HEADER = "client,subject,rule,reason,until\n"
 
 
-def scaffold(target: Path) -> list[tuple[Path, str]]:
-    """Create the folder; never overwrite an existing file. Returns (path, 'created'|'kept') per file."""
+def scaffold(target: Path, user: str | None = None, mail: str | None = None) -> list[tuple[Path, str]]:
+    """Create the folder; never overwrite an existing file. Returns (path, 'created'|'kept') per file.  The
+    scheduling files in deploy/ are written last, from the folder's vcio.toml (the pull tools set up there)."""
     files: dict[Path, bytes | Path] = {
         target / "inputs" / "README.md": data_path("inputs_readme.md"),
         target / "inputs" / "clients.csv": EXAMPLE_CLIENTS.encode(),
@@ -48,7 +50,7 @@ def scaffold(target: Path) -> list[tuple[Path, str]]:
             path.write_bytes(content)
         results.append((path, "created"))
     (target / "outputs").mkdir(exist_ok=True)
-    return results
+    return results + write_deployment(target, user, mail)
 
 
 def _config_text() -> str:

@@ -62,15 +62,21 @@ def lifecycle_update(source: Path, product: str | None, dest: Path | None) -> No
 
 @command(name="init")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-def init(folder: Path) -> None:
-    """Create a working folder: inputs/ with a README and examples, vcio.toml, templates/."""
+@click.option("--user", help="The service user the crontab and systemd files name. Default: the folder's owner, "
+                             "or vcio when that is root.")
+@click.option("--mail", help="Where cron and the systemd failure hook send mail. Default: root.")
+def init(folder: Path, user: str | None, mail: str | None) -> None:
+    """Create a working folder: inputs/ with a README and examples, vcio.toml, templates/, and deploy/ with a
+    crontab and systemd units filled in for this folder (existing files are kept)."""
     from ..scaffold import scaffold
 
-    for path, what in scaffold(folder):
+    for path, what in scaffold(folder, user, mail):
         click.echo(f"  {what:7} {path}")
-    click.echo(f"Next: put your exports in {folder / 'inputs'}, edit clients.csv and goals.csv, then\n"
+    click.echo(f"Next: put your exports in {folder / 'inputs'} (its README.md says what to export from each tool), "
+               f"edit clients.csv and goals.csv, then\n"
                f"  vcio validate --inputs {folder / 'inputs'}\n"
-               f"  vcio run --inputs {folder / 'inputs'} --out {folder / 'outputs'}")
+               f"  vcio run --inputs {folder / 'inputs'} --out {folder / 'outputs'}\n"
+               f"To schedule it every quarter: {folder.absolute() / 'deploy' / 'README.md'}")
 
 
 @click.group(name="templates")
