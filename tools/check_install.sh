@@ -17,6 +17,10 @@ vcio="$work/venv/bin/vcio"
 mkdir "$work/empty" && cd "$work/empty"
 "$work/venv/bin/python" -m pipeline --version
 "$vcio" init site
+# The scheduling files name this environment's vcio and this folder, and the inputs README ships.
+grep -q "ExecStart=$work/venv/bin/vcio run --inputs $work/empty/site/inputs" site/deploy/vcio.service
+grep -q "vcio pull" site/inputs/README.md
+"$vcio" profiles list > /dev/null
 cp -r "$repo/inputs/." site/inputs/
 "$vcio" templates check --config site/vcio.toml
 status=0
