@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 
@@ -140,8 +139,3 @@ def test_systemd_accepts_the_units(tmp_path):
                       .replace("ExecStart=", "ExecStart=no-such-vcio "))
     assert subprocess.run(["systemd-analyze", "verify", str(broken)], capture_output=True).returncode != 0
 
-
-def test_deploy_files_are_readable_configuration_not_secrets(tmp_path):
-    scaffold(tmp_path / "work")
-    for path in (tmp_path / "work" / "deploy").iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
