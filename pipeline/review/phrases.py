@@ -7,6 +7,9 @@ from collections import defaultdict
 from ..findings.finding import Finding
 from ..wording import Wording
 
+# findings.csv's categories as a reader names them (British spelling: Wording.spell turns it American).
+CATEGORY_LABELS = {"end_of_life": "End of support", "hardware_age": "Hardware age", "warranty": "Warranty",
+                   "renewal": "Renewal", "license_waste": "Licence waste", "security": "Security", "backup": "Backup"}
 DEVICE_NOUNS = {"desktop": "PC", "laptop": "PC", "server": "server", "network": "network device",
                 "storage": "storage device", "virtual": "virtual machine", "mobile": "mobile device",
                 "printer": "printer", "other": "device"}
