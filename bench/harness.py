@@ -264,7 +264,7 @@ def _renderers() -> dict:
     """The document renderers (the roadmap's charts are native Word charts, built inside render_roadmap)."""
     found = {}
     try:
-        from pipeline.render.xlsx import render_workbook
+        from pipeline.render.workbook import render_workbook
         found["xlsx"] = render_workbook
     except Exception as exc:  # noqa: BLE001
         found["xlsx_error"] = repr(exc)
@@ -293,7 +293,7 @@ def _sample(names_by_size: list[str], k: int) -> list[str]:
 def child_stages(args) -> dict:
     """Ingest, model, findings+context (all clients), rendering per document (a size-stratified sample)."""
     from pipeline.model import build_clients
-    from pipeline.runner.client_job import analyse
+    from pipeline.runner.client_job import analyse_with_review
     from pipeline.runner.csvout import findings_csv
 
     data = Path(args.data)
@@ -323,20 +323,20 @@ def child_stages(args) -> dict:
     jobs = jobs_for(ingested, clients)
     # ---- findings + context, every client
     reset_hwm()
-    per, contexts, failures, findings = [], {}, [], []
+    per, contexts, reviews, failures, findings = [], {}, {}, [], []
     by_size = sorted(jobs, key=lambda n: (len(clients[n].assets) + len(clients[n].users), n))
     sample = set(_sample(by_size, args.sample))
     t_all = time.perf_counter()
     for name in by_size:
         try:
-            t, (ctx, _counts) = _time(analyse, jobs[name])
+            t, (ctx, _counts, review) = _time(analyse_with_review, jobs[name])
         except Exception as exc:  # noqa: BLE001 - a failure is a result here
             failures.append({"client": name, "stage": "analyse", "error": f"{type(exc).__name__}: {exc}"})
             continue
         per.append(t)
         findings.append(len(ctx["findings"]))
         if name in sample:
-            contexts[name] = ctx
+            contexts[name], reviews[name] = ctx, review
     out["analyse"] = {**_stats(per), "wall_s": round(time.perf_counter() - t_all, 3),
                       "findings_median": statistics.median(findings) if findings else None,
                       "findings_max": max(findings) if findings else None, "peak_rss_mb": round(hwm_mb(), 1)}
@@ -347,14 +347,15 @@ def child_stages(args) -> dict:
     names = [n for n in by_size if n in contexts]
     # warm-up on the smallest client: first-call imports, font cache, template parsing caches
     if names:
-        _render_one(renderers, contexts[names[0]], roadmap_t, qbr_t, findings_csv, names[0], failures, warm=True)
+        _render_one(renderers, contexts[names[0]], reviews[names[0]], roadmap_t, qbr_t, findings_csv, names[0],
+                    failures, warm=True)
     reset_hwm()
     cols: dict[str, list[float]] = {"findings_csv": [], "xlsx": [], "docx": [], "pptx": [], "total": []}
     sizes: dict[str, list[int]] = {"docx": [], "pptx": [], "xlsx": []}
     rows = []
     for name in names:
         t_an = per[by_size.index(name)] if len(per) == len(by_size) else None
-        r = _render_one(renderers, contexts[name], roadmap_t, qbr_t, findings_csv, name, failures)
+        r = _render_one(renderers, contexts[name], reviews[name], roadmap_t, qbr_t, findings_csv, name, failures)
         for key, value in r["t"].items():
             cols[key].append(value)
         for key, value in r["bytes"].items():
@@ -374,7 +375,7 @@ def child_stages(args) -> dict:
     return out
 
 
-def _render_one(renderers, ctx, roadmap_t, qbr_t, findings_csv, name, failures, warm=False) -> dict:
+def _render_one(renderers, ctx, review, roadmap_t, qbr_t, findings_csv, name, failures, warm=False) -> dict:
     t, b = {}, {}
 
     def step(key, fn):
@@ -387,9 +388,9 @@ def _render_one(renderers, ctx, roadmap_t, qbr_t, findings_csv, name, failures, 
         t[key] = dt
         return value
 
-    step("findings_csv", lambda: findings_csv(name, ctx["findings"]))
+    step("findings_csv", lambda: findings_csv(review))
     if "xlsx" in renderers:
-        data = step("xlsx", lambda: renderers["xlsx"](ctx))
+        data = step("xlsx", lambda: renderers["xlsx"](review))
         if data:
             b["xlsx"] = len(data)
     if "docx" in renderers:

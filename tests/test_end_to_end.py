@@ -185,10 +185,11 @@ def test_documents_reopen_with_client_specific_content(sample_run, expected):
         for host in facts["servers_past_eol"]:
             assert host in roadmap and host in deck, (name, host)
         book = load_workbook(quarter_dir / entry["files"]["workbook"], read_only=True)
-        assert {"Findings", "Risk register", "Initiatives", "Budget", "Assets", "Licenses"} <= set(book.sheetnames)
+        assert {"Summary", "Scorecard", "Findings", "Risks", "Initiatives", "Budget", "Devices", "Licenses"} <= \
+            set(book.sheetnames)
         findings_rows = list(book["Findings"].iter_rows(min_row=2, values_only=True))
         assert len(findings_rows) == sum(entry["findings"]["by_severity"].values())
-        assets = list(book["Assets"].iter_rows(min_row=2, values_only=True))
+        assets = list(book["Devices"].iter_rows(min_row=2, values_only=True))
         assert len(assets) == facts["device_count"], name
 
 

@@ -1,5 +1,6 @@
 """History: quarterly snapshots per client (SQLite by default, any SQLAlchemy URL), what changed since the
-previous review, the decisions record carried forward, and the MSP-wide portfolio.
+previous review, and the decisions record carried forward. (The MSP-wide portfolio is rendered by
+pipeline/render/portfolio.py from each client's review payload.)
 
 The driver opens the store and writes to it; workers receive plain ``ClientHistory`` views:
 
@@ -15,7 +16,6 @@ from .changes import (changes_context, client_diff, client_history, first_review
 from .decisions import apply_deferrals, decisions_context, decisions_template_csv, empty_decisions
 from .migrations import LATEST as SCHEMA_VERSION
 from .migrations import MIGRATIONS, migrate
-from .portfolio import portfolio_deck, portfolio_row, portfolio_workbook, rank_by_risk
 from ..errors import HistoryDataError, HistoryError, HistoryUnavailable
 from .store import ClientHistory, HistoryStore, Snapshot, resolve_url
 
@@ -23,4 +23,4 @@ __all__ = ["HistoryStore", "HistoryError", "HistoryUnavailable", "HistoryDataErr
            "resolve_url", "MIGRATIONS", "migrate",
            "SCHEMA_VERSION", "changes_context", "first_review_changes", "client_history", "client_diff",
            "format_history", "format_diff", "decisions_context", "decisions_template_csv", "apply_deferrals",
-           "empty_decisions", "portfolio_row", "portfolio_workbook", "portfolio_deck", "rank_by_risk"]
+           "empty_decisions"]

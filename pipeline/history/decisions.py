@@ -218,7 +218,9 @@ def apply_deferrals(initiatives: list[dict], decisions: dict) -> list[dict]:
 
 def decisions_template_csv(client_name: str, initiatives: list, findings: list, *, describe: bool = True) -> bytes:
     """decisions.csv to fill in after the meeting: one row per open recommendation, initiatives first (by rank),
-    then the findings no initiative covers (most severe first). decision, decided_on, decided_by and
+    then the findings no initiative covers (most severe first). ``initiatives`` and ``findings`` are the
+    review's (``review.initiatives``, ``review.findings``) or their plain records in the history payload
+    (``review.history["initiatives"]``, ``["findings"]``): both give the same file. decision, decided_on, decided_by and
     revisit_quarter are empty; with ``describe`` the note holds the item's title so the sheet is readable
     (overwrite it with the client's reason). UTF-8 with BOM (Excel), CRLF; formula-like text neutralised."""
     plan = [initiative_record(i) for i in initiatives]

@@ -17,10 +17,11 @@ import functools
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any, Iterable, Sequence
 
 from ..wording import Wording
+from .package import dated_zip, midnight
 from .text import clean_text, neutralise_formula
 
 TEXT, INT, DECIMAL, MONEY, PRICE, DATE, PERCENT, POINTS = (
@@ -73,13 +74,15 @@ class Workbook:
     """An in-memory XlsxWriter workbook with the formats every vcio sheet uses."""
 
     def __init__(self, wording: Wording, created: date):
+        """``created``: the review date, the workbook's creation date and the date of its zip entries."""
         import xlsxwriter
 
         self.wording = wording
+        self.created = created
         self._buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(self._buffer, {"in_memory": True, "strings_to_formulas": False,
                                                        "strings_to_urls": False, "strings_to_numbers": False})
-        self.book.set_properties({"created": datetime.combine(created, time())})
+        self.book.set_properties({"created": midnight(created)})
         add = self.book.add_format
         top = {"valign": "top"}
         self.formats = {
@@ -90,6 +93,8 @@ class Workbook:
             PERCENT: add({**top, "num_format": "0%"}),
             POINTS: add({**top, "num_format": '+0" pts";-0" pts";0" pts"'}),
         }
+        self.left = {kind: add({"valign": "top", "align": "left", "num_format": fmt.num_format})
+                     for kind, fmt in self.formats.items() if kind != TEXT}
         self.title = add({"bold": True, "font_size": 14})
         self.heading = add({"bold": True, "font_size": 12, "font_color": "#1F3A5F"})
         self.label = add({"bold": True, "valign": "top"})
@@ -99,6 +104,7 @@ class Workbook:
         # Also the table style's header, written into the cells: LibreOffice does not draw table styles.
         self.header = add({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#1F3A5F",
                            "font_color": "#FFFFFF", "border": 1, "border_color": "#FFFFFF"})
+        self.bold_money = add({"bold": True, "top": 1, "num_format": _money_format(wording.currency_symbol, 0)})
         self.highlights = {name: add(spec) for name, spec in HIGHLIGHTS.items()}
         self._safe: dict[str, str] = {}
         self._styles: dict[tuple[str, str], Any] = {}
@@ -117,8 +123,9 @@ class Workbook:
         sheet.fit_to_pages(-(-int(width) // PRINTABLE_WIDTH), 0)
 
     def close(self) -> bytes:
+        """The workbook's bytes, every zip entry dated ``created``: the same review gives the same file."""
         self.book.close()
-        return self._buffer.getvalue()
+        return dated_zip(self._buffer.getvalue(), self.created)
 
     # ---------------------------------------------------------------- cells
     def write(self, sheet, row: int, col: int, value: Any, kind: str = TEXT, fmt=None) -> None:
@@ -167,7 +174,7 @@ class Workbook:
         sheet.add_table(first_row, 0, last, len(columns) - 1, {
             "name": name, "style": "Table Style Light 9",
             "columns": [{"header": spelled(self.wording, c.header), "header_format": self.header} for c in columns]})
-        sheet.set_row(first_row, 30)
+        sheet.set_row(first_row, max(text_height(spelled(self.wording, c.header), c.width, 0.9) for c in columns) + 2)
         for col, column in enumerate(columns):
             sheet.set_column(col, col, column.width)
         if freeze:
@@ -186,6 +193,13 @@ class Workbook:
             sheet.conditional_format(first_row, col, last_row, col, {
                 "type": "cell", "criteria": "==", "value": f'"{text}"', "format": self.highlights[style]})
 
+    def highlight_numbers(self, sheet, first_row: int, last_row: int, col: int, criteria: str, value: float,
+                          style: str) -> None:
+        """Colour the numbers of one column that meet ``criteria`` (">", "<=", ...) against ``value``."""
+        if last_row >= first_row:
+            sheet.conditional_format(first_row, col, last_row, col, {
+                "type": "cell", "criteria": criteria, "value": value, "format": self.highlights[style]})
+
     def colour(self, sheet, first_row: int, col: int, values: Sequence[Any], colours: Sequence[str | None],
                kind: str = TEXT) -> None:
         """Fill the cells of one column (written from ``first_row``) whose colour the review decided: a grade,
@@ -200,6 +214,20 @@ class Workbook:
             base = {TEXT: {}, PERCENT: {"num_format": "0%"}, INT: {"num_format": "#,##0"}}[kind]
             self._styles[key] = self.book.add_format({"valign": "top", **base, **HIGHLIGHTS[colour]})
         return self._styles[key]
+
+
+def text_height(text: str, width: float, per_char: float = 1.1) -> float:
+    """Row height (points) for ``text`` wrapped in a cell ``width`` characters wide (``per_char`` characters of
+    text fit in one unit of width: fewer for bold): neither Excel nor LibreOffice fits a row to wrapped text a
+    program wrote, nor any merged cell."""
+    room, lines, used = max(int(width * per_char), 1), 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, 0
+        used += len(word) + (1 if used else 0)
+        lines += (used - 1) // room if used > room else 0
+        used = used % room if used > room else used
+    return 15.0 * lines
 
 
 @functools.lru_cache(maxsize=1024)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..review.model import ANNUAL, NOT_ASSESSED, ONE_TIME, PARTLY, ClientReview
 from ..review.phrases import CATEGORY_LABELS
 from .sheets import (DATE, DECIMAL, INT, MONEY, PERCENT, POINTS, PRICE, SEVERITY_HIGHLIGHTS, TEXT, Column,
-                     Workbook)
+                     Workbook, text_height)
 
 ASSESSMENT = {NOT_ASSESSED: "Not assessed", PARTLY: "Partly assessed"}
 COST_KINDS = {ONE_TIME: "One-time", ANNUAL: "Annual"}
@@ -137,7 +137,7 @@ def _summary(book: Workbook, review: ClientReview) -> None:
         sheet.write_string(row, 0, name, book.label)
         sheet.merge_range(row, 1, row, 2, "", book.wrapped)
         book.write(sheet, row, 1, text, TEXT, book.wrapped)
-        sheet.set_row(row, _height(text, sum(SUMMARY_WIDTHS[1:])))
+        sheet.set_row(row, text_height(text, sum(SUMMARY_WIDTHS[1:])))
         row += 1
 
 
@@ -153,15 +153,8 @@ def _paragraph(book: Workbook, sheet, row: int, text: str, fmt=None) -> int:
     """A sentence across the summary's width, wrapped, on a row high enough for it."""
     sheet.merge_range(row, 0, row, len(SUMMARY_WIDTHS) - 1, "", fmt or book.wrapped)
     book.write(sheet, row, 0, text, TEXT, fmt or book.wrapped)
-    sheet.set_row(row, _height(text, sum(SUMMARY_WIDTHS)))
+    sheet.set_row(row, text_height(text, sum(SUMMARY_WIDTHS)))
     return row + 1
-
-
-def _height(text: str, width: float) -> float:
-    """Row height (points) for wrapped text in a cell ``width`` characters wide: Excel does not fit merged
-    cells to their text."""
-    lines = max(1, -(-len(text) // max(int(width * 1.15), 1)))
-    return 15.0 * lines
 
 
 def _scorecard(book: Workbook, review: ClientReview) -> None:
@@ -263,11 +256,10 @@ def _budget(book: Workbook, review: ClientReview) -> None:
     totals = (("One-time", budget.one_time, budget.one_time_total),
               ("Recurring", budget.recurring, budget.recurring_total),
               ("Total", budget.totals, budget.horizon_total))
-    bold = book.book.add_format({"bold": True, "num_format": book.formats[MONEY].num_format, "top": 1})
     for row, (label, amounts, total) in enumerate(totals, start=last + 1):
         sheet.write_string(row, 0, label, book.label)
         for col, amount in enumerate((*amounts, total), start=2):
-            book.write(sheet, row, col, amount, MONEY, bold if label == "Total" else None)
+            book.write(sheet, row, col, amount, MONEY, book.bold_money if label == "Total" else None)
 
     row = last + len(totals) + 2
     sheet.write_string(row, 0, "By fiscal year", book.heading)

@@ -17,6 +17,8 @@ from ..findings import budget, evaluate, grades, initiatives, risks
 from ..catalog.lifecycle import LifecycleCatalog
 from ..model import ClientData
 from ..render.context import RunFacts, build_context
+from ..review import ClientReview, build_review
+from ..review import RunFacts as ReviewFacts
 from ..timelimit import time_limit
 from ..history import decisions_template_csv
 from .clientlog import client_warnings
@@ -65,6 +67,7 @@ class ClientOutput:
     traceback: str | None = None
     context: dict | None = None
     warnings: list[dict] = field(default_factory=list)  # {"level", "message"}: logged or warned while processing
+    review: dict | None = None  # the review's plain payload (ClientReview.history): the portfolio row reads it
 
 
 @lru_cache(maxsize=4)
@@ -75,6 +78,13 @@ def catalog_for(dirs: tuple[Path, ...]) -> LifecycleCatalog:
 
 def analyse(job: ClientJob) -> tuple[dict, dict]:
     """(render context, finding counts) for one client."""
+    context, counts, _review = analyse_with_review(job)
+    return context, counts
+
+
+def analyse_with_review(job: ClientJob) -> tuple[dict, dict, ClientReview]:
+    """(render context, finding counts, client review): the workbook, findings.csv and the portfolio row read the
+    review; the roadmap, the deck and the history snapshot still read the render context."""
     from ..history import changes_context, decisions_context
 
     catalog = job.catalog or catalog_for(job.lifecycle_dirs)
@@ -92,7 +102,11 @@ def analyse(job: ClientJob) -> tuple[dict, dict]:
     documents = job.settings.for_client(job.client.name).documents
     context["limits"] = {"deck_appendix_rows": documents.deck_appendix_rows,
                          "roadmap_appendix_rows": documents.roadmap_appendix_rows}
-    return context, result.counts()
+    facts = job.facts
+    review = build_review(job.client, result, job.settings, catalog,
+                          ReviewFacts(facts.quarter, facts.as_of, facts.vcio_version, facts.files,
+                                      facts.catalog_snapshot), history)
+    return context, result.counts(), review
 
 
 def history_payload(context: dict) -> dict:
@@ -126,15 +140,15 @@ def process_client(job: ClientJob) -> ClientOutput:
 
 def _build(job: ClientJob, output: ClientOutput) -> None:
     """Findings, context and every document of one client, into `output.files`."""
-    context, output.counts = analyse(job)
+    context, output.counts, review = analyse_with_review(job)
     quarter = job.facts.quarter
     name = job.client.name
-    output.files["findings"] = ("findings.csv", findings_csv(name, context["findings"]))
+    output.files["findings"] = ("findings.csv", findings_csv(review))
     output.files["decisions_template"] = ("decisions_template.csv", decisions_template_csv(
         name, context["initiatives"], context["findings"]))
-    from ..render.xlsx import render_workbook
+    from ..render.workbook import render_workbook
 
-    output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(context))
+    output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(review))
     from ..render.docx import render_roadmap
 
     pictures = None
@@ -147,4 +161,5 @@ def _build(job: ClientJob, output: ClientOutput) -> None:
 
     output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(context, job.qbr_template))
     output.context = history_payload(context)
+    output.review = review.history
 

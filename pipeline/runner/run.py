@@ -488,14 +488,16 @@ def _stopped_run(exc: HistoryUnavailable | SchedulerUnavailable, clients: list[d
 def _write_portfolio(quarter_dir: Path, quarter: Quarter, as_of: date, settings: Settings, qbr_template: Path,
                      state: RunState, entries: dict[str, dict], manifest: dict) -> None:
     """The MSP owner's view across every client rendered (or unchanged) this quarter."""
-    from ..history import portfolio_deck, portfolio_workbook
+    from ..render.portfolio import portfolio_deck, portfolio_workbook
+    from ..wording import Wording
 
     rows = [state.clients[name]["portfolio"] for name, entry in entries.items()
             if entry["files"] and "portfolio" in state.clients.get(name, {})]
     if not rows:
         return
     msp = settings.msp.name
-    atomic_write(quarter_dir / "portfolio.xlsx", portfolio_workbook(rows, quarter.label, msp, as_of))
+    atomic_write(quarter_dir / "portfolio.xlsx", portfolio_workbook(rows, quarter.label, msp, as_of,
+                                                                     wording=Wording.from_settings(settings)))
     atomic_write(quarter_dir / "portfolio.pptx", portfolio_deck(rows, quarter.label, msp, qbr_template, as_of=as_of))
     manifest["portfolio"] = {"workbook": "portfolio.xlsx", "deck": "portfolio.pptx", "clients": len(rows)}
 
@@ -511,7 +513,7 @@ HISTORY_BATCH_SECONDS = 5.0
 
 def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, quarter_dir: Path, state: RunState,
                 entries: dict[str, dict], fingerprints: dict[str, str], store, as_of: date) -> dict[str, ClientOutput]:
-    from ..history import portfolio_row
+    from ..review.snapshot import portfolio_row
 
     if options.executor == "dask":
         results = run_dask(jobs, options.scheduler or "")
@@ -533,12 +535,12 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
             raise
         for output in batch:
             if id(output) not in recorded:
-                output.context, output.files = None, {}
+                output.context, output.review, output.files = None, None, {}
                 progress.update(False)
                 continue
             entry = entries[output.name]
-            portfolio = portfolio_row(output.name, output.context or {})
-            output.context = None  # the driver keeps no client's content once its files are written
+            portfolio = portfolio_row(output.name, output.review or {})
+            output.context = output.review = None  # the driver keeps no client's content once its files are written
             entry["files"], kept = _write_client_files(quarter_dir, output, state, fingerprints[output.name],
                                                        entry["findings"], portfolio)
             output.files = {}  # written: the driver keeps no document bytes, its memory stays flat

@@ -9,19 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.history import (HistoryStore, changes_context, decisions_context, decisions_template_csv,
-                              portfolio_deck, portfolio_row, portfolio_workbook)
+from pipeline.history import HistoryStore, changes_context, decisions_context, decisions_template_csv
+from pipeline.render.portfolio import portfolio_deck, portfolio_workbook
+from pipeline.review.snapshot import portfolio_row
 
 REPO = Path(__file__).resolve().parents[2]
 REVIEWS = (("2026-Q3", date(2026, 8, 20)), ("2026-Q4", date(2026, 11, 20)))
 
 
-def _contexts(quarter: str, as_of: date) -> dict[str, tuple[object, dict]]:
+def _contexts(quarter: str, as_of: date, store: HistoryStore) -> dict[str, tuple[object, dict, dict]]:
+    """(client, render context, review payload) per sample client, analysed with its history view."""
     from pipeline.config import find_config, load_settings
     from pipeline.ingest import IngestOptions, ingest_folder
     from pipeline.model import build_clients
     from pipeline.render.context import RunFacts
-    from pipeline.runner.client_job import ClientJob, analyse
+    from pipeline.runner.client_job import ClientJob, analyse_with_review
 
     inputs = REPO / "inputs"
     config = load_settings(find_config(None, inputs))
@@ -29,8 +31,9 @@ def _contexts(quarter: str, as_of: date) -> dict[str, tuple[object, dict]]:
     result = {}
     for name, client in clients.items():
         facts = RunFacts(quarter=quarter, as_of=as_of, vcio_version="test")
-        context, _counts = analyse(ClientJob(client, "slug", facts, config, REPO, REPO, ()))
-        result[name] = (client, context)
+        job = ClientJob(client, "slug", facts, config, REPO, REPO, (), store.client_view(name, quarter))
+        context, _counts, review = analyse_with_review(job)
+        result[name] = (client, context, review.history)
     return result
 
 
@@ -41,21 +44,22 @@ def reviews(tmp_path_factory):
     out = tmp_path_factory.mktemp("history_run")
     store = HistoryStore.open(None, out)
     recorded: dict[str, dict[str, dict]] = {}
+    payloads: dict[str, dict[str, dict]] = {}
     for quarter, as_of in REVIEWS:
-        recorded[quarter] = {}
-        for name, (client, ctx) in _contexts(quarter, as_of).items():
+        recorded[quarter], payloads[quarter] = {}, {}
+        for name, (client, ctx, payload) in _contexts(quarter, as_of, store).items():
             view = store.client_view(name, quarter)  # driver, before dispatch
             ctx["changes"] = changes_context(view, name, quarter, ctx["findings"], ctx["grades"], ctx["initiatives"])
             ctx["decisions"] = decisions_context(client.decisions, ctx["findings"], ctx["initiatives"], quarter, view)
             store.record_snapshot(name, quarter, as_of, ctx["findings"], ctx["grades"], ctx["risks"],
                                   ctx["initiatives"], ctx["budget"], ctx["decisions"], vcio_version="test")
-            recorded[quarter][name] = ctx
-    yield store, recorded
+            recorded[quarter][name], payloads[quarter][name] = ctx, payload
+    yield store, recorded, payloads
     store.close()
 
 
 def test_real_contexts_round_trip_and_diff(reviews):
-    store, recorded = reviews
+    store, recorded, _payloads = reviews
     for name, ctx in recorded["2026-Q4"].items():
         before = {f["finding_id"] for f in recorded["2026-Q3"][name]["findings"]}
         now = {f["finding_id"] for f in ctx["findings"]}
@@ -78,8 +82,8 @@ def test_portfolio_and_template_from_real_contexts(reviews):
     from openpyxl import load_workbook
     from pptx import Presentation
 
-    _store, recorded = reviews
-    rows = [portfolio_row(name, ctx) for name, ctx in recorded["2026-Q4"].items()]
+    _store, recorded, payloads = reviews
+    rows = [portfolio_row(name, payload) for name, payload in payloads["2026-Q4"].items()]
     assert all(r["previous_quarter"] == "2026-Q3" for r in rows)
     book = load_workbook(io.BytesIO(portfolio_workbook(rows, "2026-Q4", "Example MSP")))
     assert book["Portfolio"].max_row == len(rows) + 1

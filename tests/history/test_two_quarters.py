@@ -147,7 +147,7 @@ def test_portfolio_figures_match_the_clients(two_quarters):
         assert data[name]["Resolved findings"] == len(set(previous) - set(current))
     waste = sum(float(r["estimated_cost"] or 0) for r in findings(q1, "cedar-finch-llp").values()
                 if r["category"] == "license_waste")
-    assert data["Cedar & Finch LLP"]["License waste / yr"] == pytest.approx(waste, abs=1)
+    assert data["Cedar & Finch LLP"]["License waste a year"] == pytest.approx(waste, abs=1)
     assert (q1 / "portfolio.pptx").is_file()
     assert "Harbor Point Dental" in "\n".join(
         cell.text for slide in Presentation(str(q1 / "portfolio.pptx")).slides for shape in slide.shapes

@@ -280,3 +280,39 @@ def hostile_run(tmp_path_factory):
     manifest_path = out / QUARTER / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
     return SimpleNamespace(result=result, root=root, inputs=inputs, out=out, log=log, before=before, manifest=manifest)
+
+
+# ----------------------------------------------------------------------------- reviews with hostile text
+def review_with(texts: list[str], name: str | None = None, base: str = "Harbor Point Dental"):
+    """A sample client's review with every kind of client text the findings workbook shows (finding titles,
+    subjects, recommendations and sources; device, user, licence, subscription and agreement names; risks,
+    initiatives and the items they cover, budget categories, decisions) replaced by each of ``texts`` in turn:
+    one row per text in each list. ``name`` replaces the client's name."""
+    from dataclasses import replace
+
+    from pipeline.review.model import RecordedDecision, ReviewFinding, UserRow
+    from tests.review.conftest import sample_reviews
+
+    review = sample_reviews()[base]
+    state = review.current_state
+    finding, device, licence = review.findings[0], state.devices[0], state.licences[0]
+    risk, initiative, line, needed = review.risks[0], review.initiatives[0], review.budget.lines[0], \
+        review.decisions_needed[0]
+    state = replace(
+        state, devices=tuple(replace(device, hostname=s, os=s, serial=s, model=s, sources=s, initiative=s) for s in texts),
+        users=tuple(UserRow(s, s, s, "active", None, False, "not reported") for s in texts),
+        licences=tuple(replace(licence, product=s) for s in texts),
+        subscriptions=tuple(replace(state.subscriptions[0], product=s, term=s) for s in texts),
+        contracts=tuple(replace(state.contracts[0], name=s, type=s) for s in texts))
+    items = tuple(replace(initiative.items[0], subject=s, detail=s, action=s) for s in texts)
+    return replace(
+        review, client=replace(review.client, name=name if name is not None else review.client.name),
+        current_state=state,
+        findings=tuple(ReviewFinding(replace(finding.finding, title=s, subject=s, recommendation=s, sources=[s]),
+                                     finding.initiative_id, finding.quarter) for s in texts),
+        risks=tuple(replace(risk, title=s, cost_of_inaction=s, mitigations=(s,), subjects=(s,)) for s in texts),
+        initiatives=tuple(replace(initiative, title=s, summary=s, owner=s, goal=s, success_metric=s, items=items)
+                          for s in texts),
+        budget=replace(review.budget, lines=tuple(replace(line, category=s) for s in texts)),
+        decisions_needed=tuple(replace(needed, title=s, why=s, owner=s) for s in texts),
+        decisions=tuple(RecordedDecision(s, s, "declined", None, s, s, None, False, s, s, False) for s in texts))

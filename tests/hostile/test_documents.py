@@ -13,10 +13,10 @@ from lxml import etree
 from pipeline.render.docx import render_roadmap
 from pipeline.render.pptx import render_deck
 from pipeline.render.text import clean, clean_text
-from pipeline.render.xlsx import render_workbook
+from pipeline.render.workbook import render_workbook
 from tests.hostile.conftest import (E2E_HOSTNAMES, HOSTILE_NAMES, QBR, ROADMAP, TEXT_CLIENT, client_entries,
                                     client_file, docx_cells, docx_paragraphs, pptx_cells, pptx_paragraphs,
-                                    xlsx_column, xlsx_value)
+                                    review_with, xlsx_cells, xlsx_column, xlsx_value)
 
 DIRTY = "A\x00B\x01C\x08D\x0bE\x0cF\x1fG\x7fH\ud800I\udfffJ\ufffeK\uffffL\tM\nN"
 CLEAN = "ABCDEFGHIJKL\tM\nN"
@@ -78,11 +78,12 @@ def test_control_characters_never_reach_the_deck(base_context):
     assert f"{CLEAN}  \u00b7  2026-Q4" in "\n".join(pptx_paragraphs(data))
 
 
-def test_control_characters_never_reach_the_workbook(base_context):
-    data = render_workbook(dirty_context(base_context))
+def test_control_characters_never_reach_the_workbook():
+    data = render_workbook(review_with([DIRTY], name=DIRTY))
     _strictly_valid(data)
     assert xlsx_value(xlsx_column(data, "Findings", "Title")[0]) == CLEAN
-    assert CLEAN in [xlsx_value(c) for c in xlsx_column(data, "Assets", "Hostname")]
+    assert CLEAN in [xlsx_value(c) for c in xlsx_column(data, "Devices", "Hostname")]
+    assert xlsx_cells(data, "Summary")[0].value == f"{CLEAN}: findings workbook, 2026-Q4"
 
 
 # ----------------------------------------------------------------------------- markup characters, exactly
@@ -102,9 +103,10 @@ def test_markup_characters_render_exactly(base_context, text):
     deck = render_deck(ctx, QBR)
     assert text in pptx_cells(deck)
     assert f"Client {text}  \u00b7  2026-Q4" in pptx_paragraphs(deck)
-    book = render_workbook(ctx)
+    book = render_workbook(review_with([text], name=f"Client {text}"))
     assert xlsx_value(xlsx_column(book, "Findings", "Title")[0]) == text
-    assert text in [xlsx_value(c) for c in xlsx_column(book, "Assets", "Hostname")]
+    assert text in [xlsx_value(c) for c in xlsx_column(book, "Devices", "Hostname")]
+    assert xlsx_cells(book, "Summary")[0].value == f"Client {text}: findings workbook, 2026-Q4"
 
 
 # ----------------------------------------------------------------------------- through the whole pipeline
@@ -113,7 +115,7 @@ def test_hostile_device_names_survive_exactly_in_every_document(hostile_run):
     roadmap = docx_cells(client_file(hostile_run.out, entry, "roadmap").read_bytes())
     deck = pptx_cells(client_file(hostile_run.out, entry, "qbr").read_bytes())
     book = [xlsx_value(c) for c in xlsx_column(client_file(hostile_run.out, entry, "workbook").read_bytes(),
-                                               "Assets", "Hostname")]
+                                               "Devices", "Hostname")]
     for host in E2E_HOSTNAMES:
         assert host in roadmap, f"roadmap lost {host!r}"
         assert host in deck, f"deck lost {host!r}"

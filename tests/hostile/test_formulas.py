@@ -13,11 +13,11 @@ import pytest
 
 from pipeline.render.pptx import render_deck
 from pipeline.render.text import FORMULA_PREFIXES, clean_text, neutralise_formula
-from pipeline.render.xlsx import render_workbook
+from pipeline.render.workbook import render_workbook
 from pipeline.runner.csvout import FINDINGS_COLUMNS, REJECTS_COLUMNS, findings_csv, to_csv
 from tests.hostile.conftest import (E2E_HOSTNAMES, FORMULA_LIKE, FORMULA_PRODUCTS, QBR, QUARTER, REJECTED_VALUES,
                                     TEXT_CLIENT, UNKNOWN_CLIENT, client_entries, client_file, embedded_workbooks,
-                                    formula_cells, read_csv, xlsx_cells, xlsx_column, xlsx_value)
+                                    formula_cells, read_csv, review_with, xlsx_cells, xlsx_column, xlsx_value)
 
 RISKY = tuple(FORMULA_PREFIXES)
 
@@ -27,25 +27,17 @@ def _risky(text: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- the findings workbook
-def formula_context(base: dict) -> dict:
-    ctx = copy.deepcopy(base)
-    finding, asset = ctx["findings"][0], ctx["current_state"]["assets"][0]
-    ctx["findings"] = [dict(finding, title=s, subject=s, recommendation=s, source=s) for s in FORMULA_LIKE]
-    ctx["current_state"]["assets"] = [dict(asset, hostname=s, model=s, serial=s) for s in FORMULA_LIKE]
-    ctx["current_state"]["users"] = [{"upn": s, "name": s, "licenses": s, "status": "active", "last_activity": "-"}
-                                     for s in FORMULA_LIKE]
-    ctx["current_state"]["licenses"] = [{"product": s, "purchased": 5, "assigned": -1, "spare": "-",
-                                         "price_text": s} for s in FORMULA_LIKE]
-    ctx["risks"] = [dict(ctx["risks"][0], title=s, cost_of_inaction=s, mitigation=s, subjects=s) for s in FORMULA_LIKE]
-    ctx["initiatives"] = [dict(ctx["initiatives"][0], title=s, owner=s, goal=s, success_metric=s, subjects=s)
-                          for s in FORMULA_LIKE]
-    row = ctx["budget"]["rows"][0]
-    ctx["budget"]["rows"] = [dict(row, category=s) for s in FORMULA_LIKE]
-    return ctx
+# (sheet, header) of every column of client text the workbook shows
+TEXT_COLUMNS = (("Findings", "Title"), ("Findings", "Subject"), ("Findings", "Recommendation"),
+                ("Findings", "Source rows"), ("Devices", "Hostname"), ("Devices", "Model"), ("Users", "Name"),
+                ("Users", "User principal name"), ("Licenses", "Product"), ("Subscriptions", "Product"),
+                ("Agreements", "Agreement"), ("Risks", "Risk"), ("Risks", "Cost of inaction"), ("Roadmap", "Initiative"),
+                ("Roadmap", "Owner"), ("Initiatives", "Covers"), ("Initiatives", "What we found"),
+                ("Budget", "Category"), ("Decisions needed", "Decision needed"), ("Decision record", "Recommendation"))
 
 
-def test_findings_workbook_stores_formula_like_text_as_text(base_context):
-    data = render_workbook(formula_context(base_context))
+def test_findings_workbook_stores_formula_like_text_as_text():
+    data = render_workbook(review_with(FORMULA_LIKE, name="=Client"))
     assert formula_cells(data) == []
     texts = [c for c in xlsx_cells(data) if isinstance(c.value, str)]
     for cell in texts:
@@ -53,26 +45,32 @@ def test_findings_workbook_stores_formula_like_text_as_text(base_context):
         assert not _risky(xlsx_value(cell)), f"{cell.parent.title}!{cell.coordinate} {cell.value!r} is unprotected"
     expected = [neutralise_formula(clean_text(s)) for s in FORMULA_LIKE]
     assert all(v.startswith("'") for v in expected)
-    for sheet, header in (("Findings", "Title"), ("Findings", "Subject"), ("Assets", "Hostname"), ("Users", "Name"),
-                          ("Licenses", "Product"), ("Risk register", "Risk"), ("Initiatives", "Initiative")):
-        assert [xlsx_value(c) for c in xlsx_column(data, sheet, header)] == expected, (sheet, header)
+    for sheet, header in TEXT_COLUMNS:
+        found = [xlsx_value(c) for c in xlsx_column(data, sheet, header)]
+        if sheet == "Initiatives":  # every initiative covers the same items
+            found = found[:len(expected)]
+        assert found == expected, (sheet, header)
+    assert xlsx_cells(data, "Summary")[0].value == "'=Client: findings workbook, 2026-Q4"
 
 
-def test_numbers_stay_numbers_in_the_workbook(base_context):
-    ctx = formula_context(base_context)
-    ctx["findings"][0]["estimated_cost"] = -1584.5
-    data = render_workbook(ctx)
-    costs = xlsx_column(data, "Findings", "Cost (one-time or annual)")
+def test_numbers_stay_numbers_in_the_workbook():
+    from dataclasses import replace
+
+    review = review_with(FORMULA_LIKE)
+    first = review.findings[0]
+    cost = replace(first.finding, estimated_cost=-1584.5, cost_kind="one_time")
+    review = replace(review, findings=(replace(first, finding=cost), *review.findings[1:]),
+                     current_state=replace(review.current_state, licences=tuple(
+                         replace(r, assigned=-1) for r in review.current_state.licences)))
+    data = render_workbook(review)
+    costs = xlsx_column(data, "Findings", "One-time cost")
     assert costs[0].data_type == "n" and costs[0].value == -1584.5
-    purchased = xlsx_column(data, "Licenses", "Assigned")
-    assert all(c.data_type == "n" and c.value == -1 for c in purchased)
+    assigned = xlsx_column(data, "Licenses", "Assigned")
+    assert all(c.data_type == "n" and c.value == -1 for c in assigned)
 
 
-def test_control_character_before_a_formula_does_not_hide_it(base_context):
-    ctx = copy.deepcopy(base_context)
-    ctx["findings"][0]["title"] = "\x00=1+1"
-    ctx["findings"][1]["title"] = "\ud800@SUM(A1)"
-    data = render_workbook(ctx)
+def test_control_character_before_a_formula_does_not_hide_it():
+    data = render_workbook(review_with(["\x00=1+1", "\ud800@SUM(A1)"]))
     titles = [xlsx_value(c) for c in xlsx_column(data, "Findings", "Title")]
     assert titles[:2] == ["'=1+1", "'@SUM(A1)"]
 
@@ -140,7 +138,12 @@ def test_csv_text_cells_get_a_leading_apostrophe(text):
 @pytest.mark.parametrize("number, text", [(-5, "-5"), (-1584.5, "-1584.5"), (1200.0, "1200.0"), (0, "0"),
                                           (2.345, "2.35")])
 def test_csv_numbers_stay_numbers(number, text):
-    rows = _raw_rows(findings_csv("=Client", [{"finding_id": "F-1", "estimated_cost": number, "title": "-5"}]))
+    from dataclasses import replace
+
+    review = review_with(["-5"], name="=Client")
+    finding = review.findings[0]
+    review = replace(review, findings=(replace(finding, finding=replace(finding.finding, estimated_cost=number)),))
+    rows = _raw_rows(findings_csv(review))
     row = dict(zip(rows[0], rows[1]))
     assert row["estimated_cost"] == text, "a number is written as a number, without an apostrophe"
     assert row["title"] == "'-5", "the same characters as text are neutralised"
@@ -207,6 +210,6 @@ def test_workbooks_and_chart_workbooks_of_the_run_hold_no_formula(hostile_run):
         for book, blob in books.items():
             assert formula_cells(blob) == [], book
     hosts = [xlsx_value(c) for c in xlsx_column(client_file(hostile_run.out, entries[TEXT_CLIENT], "workbook")
-                                                .read_bytes(), "Assets", "Hostname")]
+                                                .read_bytes(), "Devices", "Hostname")]
     for host in E2E_HOSTNAMES:
         assert neutralise_formula(host) in hosts, host

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from pipeline.render.docx import render_roadmap
 from pipeline.render.pptx import render_deck
 from pipeline.render.text import clean_text, neutralise_formula
-from pipeline.render.xlsx import render_workbook
-from tests.hostile.conftest import (QBR, ROADMAP, docx_cells, docx_paragraphs, pptx_cells, pptx_paragraphs, squash,
-                                    synthetic, xlsx_column, xlsx_value)
+from pipeline.render.workbook import render_workbook
+from tests.hostile.conftest import (QBR, ROADMAP, docx_cells, docx_paragraphs, pptx_cells, pptx_paragraphs,
+                                    review_with, squash, synthetic, xlsx_column, xlsx_value)
 
 # Every category, surrogates (Cs) and unassigned code points included. Short strings: the deck shortens
 # a table cell longer than four lines with an ellipsis, by design.
@@ -63,9 +63,13 @@ def test_fuzzed_deck_renders_and_keeps_the_text(name, titles, hosts):
 @FUZZ
 @given(name=ANY_TEXT, titles=st.lists(ANY_TEXT, min_size=1, max_size=3), hosts=st.lists(ANY_TEXT, min_size=1, max_size=3))
 def test_fuzzed_workbook_renders_and_keeps_the_text_exactly(name, titles, hosts):
-    data = render_workbook(fuzzed(name, titles, hosts))
+    from dataclasses import replace
+
+    review = review_with(titles, name=name)
+    devices = review_with(hosts).current_state.devices
+    data = render_workbook(replace(review, current_state=replace(review.current_state, devices=devices)))
     found_titles = [xlsx_value(c) or "" for c in xlsx_column(data, "Findings", "Title")]
-    found_hosts = [xlsx_value(c) or "" for c in xlsx_column(data, "Assets", "Hostname")]
+    found_hosts = [xlsx_value(c) or "" for c in xlsx_column(data, "Devices", "Hostname")]
     for n, title in enumerate(titles):
         assert found_titles[n] == neutralise_formula(clean_text(title))
     for host in hosts:

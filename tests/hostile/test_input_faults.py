@@ -213,7 +213,7 @@ def test_a_client_with_5000_devices_gets_every_device_in_the_workbook_and_a_capp
     from tests.hostile.conftest import docx_text
 
     entry = client_entries(big_run.manifest)[BIG_CLIENT]
-    hosts = xlsx_column(client_file(big_run.out, entry, "workbook").read_bytes(), "Assets", "Hostname")
+    hosts = xlsx_column(client_file(big_run.out, entry, "workbook").read_bytes(), "Devices", "Hostname")
     assert len(hosts) == BIG_DEVICES
     roadmap = docx_text(client_file(big_run.out, entry, "roadmap").read_bytes())
     assert f"Showing 500 of {BIG_DEVICES} devices" in roadmap

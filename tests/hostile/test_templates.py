@@ -21,10 +21,11 @@ from pipeline.render.docx import render_roadmap
 from pipeline.errors import TemplateError
 from pipeline.render.pptx import render_deck
 from pipeline.render.text import neutralise_formula
-from pipeline.render.xlsx import render_workbook
+from pipeline.render.workbook import render_workbook
 from tests.conftest import INPUTS, REPO, run_cli
 from tests.hostile.conftest import (AS_OF, MARKUP_LIKE, QBR, ROADMAP, TEMPLATE_LIKE, docx_cells, docx_paragraphs,
-                                    docx_text, pptx_cells, pptx_paragraphs, xlsx_column, xlsx_value)
+                                    docx_text, pptx_cells, pptx_paragraphs, review_with, xlsx_cells, xlsx_column,
+                                    xlsx_value)
 
 HOSTILE = TEMPLATE_LIKE + MARKUP_LIKE
 
@@ -63,13 +64,13 @@ def test_template_like_client_text_survives_literally_in_the_deck(base_context, 
     assert f"{name}  \u00b7  2026-Q4" in pptx_paragraphs(data)
 
 
-def test_template_like_client_text_survives_literally_in_the_workbook(base_context):
-    ctx = hostile_context(base_context, HOSTILE, "{{ config }}")
-    data = render_workbook(ctx)
+def test_template_like_client_text_survives_literally_in_the_workbook():
+    data = render_workbook(review_with(HOSTILE, name="{{ config }}"))
     titles = [xlsx_value(c) for c in xlsx_column(data, "Findings", "Title")]
-    hosts = [xlsx_value(c) for c in xlsx_column(data, "Assets", "Hostname")]
+    hosts = [xlsx_value(c) for c in xlsx_column(data, "Devices", "Hostname")]
     assert titles == [neutralise_formula(t) for t in HOSTILE] == HOSTILE
     assert sorted(hosts) == sorted(HOSTILE)
+    assert xlsx_cells(data, "Summary")[0].value == "{{ config }}: findings workbook, 2026-Q4"
 
 
 def test_docxtpl_escape_sequences_in_client_text_are_not_rewritten(base_context):

@@ -1,8 +1,7 @@
-"""The MSP owner's view across all clients: one row per client, a workbook and a short deck.
+"""The MSP owner's view across all clients: a workbook and a short deck, one row per client.
 
-``portfolio_row`` reads only a client's plain render context (pipeline/render/context.py), with the
-grade deltas from its ``changes`` (filled from history), so the driver can build the rows from the
-contexts the workers returned.
+The rows are ``pipeline.review.snapshot.portfolio_row`` of each client's history payload, so the driver builds
+the portfolio from what the workers returned, with each client's figures as its review defined them.
 """
 
 from __future__ import annotations
@@ -12,11 +11,13 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from ..findings.rollup import AREA_LABELS
 from ..quarters import Quarter
 from ..resources import builtin_template
-from ..render.package import dated_zip, stamp_core_properties
-from .records import AREAS, to_date, to_float
+from ..review.grades import AMBER, AREA_LABELS, GREEN, GRADE_METHOD, colour_for
+from ..review.snapshot import AREAS
+from ..wording import Wording
+from .package import dated_zip, stamp_core_properties
+from .sheets import DATE, INT, MONEY, PERCENT, POINTS, TEXT, Column, Workbook, text_height
 
 REPO_TEMPLATE = builtin_template("qbr.pptx")
 BUDGET_CATEGORIES = ("Hardware", "Projects", "Licensing", "Contracts")
@@ -25,83 +26,7 @@ RISK_INDEX_METHOD = ("Risk index = the sum of the client's three highest risk sc
 COLOURS = {"green": "2E7D32", "amber": "F2A900", "red": "C62828", "grey": "9E9E9E"}
 
 
-def _colour(percent: float | None) -> str:
-    if percent is None:
-        return "grey"
-    return "green" if percent >= 80 else "amber" if percent >= 50 else "red"
-
-
 # ---------------------------------------------------------------- rows
-def portfolio_row(client_name: str, context: dict, changes: dict | None = None) -> dict:
-    """Per-client figures for the portfolio, from the client's render context (plus ``changes`` when the
-    context was built without them)."""
-    changes = changes if changes is not None else (context.get("changes") or {})
-    summary = context.get("summary") or {}
-    findings = context.get("findings") or []
-    risks = sorted(context.get("risks") or [], key=lambda r: -(r.get("score") or 0))
-    budget = context.get("budget") or {}
-    quarter = context.get("quarter") or ""
-    as_of = to_date(context.get("as_of_iso")) or (Quarter.parse(quarter).end if quarter else date.today())
-    next_quarter = Quarter.parse(quarter).next() if quarter else Quarter.of(as_of).next()
-
-    grades = {g.get("area"): g for g in context.get("grades") or []}
-    deltas = {g.get("area"): g.get("delta") for g in changes.get("grade_changes") or []}
-    known = [to_float(grades[a].get("percent")) for a in AREAS if a in grades]
-    known = [p for p in known if p is not None]
-
-    def by_category(*names: str) -> list[dict]:
-        return [f for f in findings if f.get("category") in names]
-
-    eol = by_category("end_of_life")
-    warranty = by_category("warranty")
-    renewals = [f for f in by_category("renewal")
-                if (d := to_date(f.get("due_date"))) is not None and next_quarter.start <= d <= next_quarter.end]
-    licence = context.get("license_optimisation") or {}
-    row: dict[str, Any] = {
-        "client": client_name,
-        "quarter": quarter,
-        "vcio": (context.get("client") or {}).get("vcio", ""),
-        "tier": (context.get("client") or {}).get("tier", ""),
-        "currency_symbol": context.get("currency_symbol", "$"),
-        "devices": int(summary.get("devices") or 0),
-        "users": int(summary.get("users") or 0),
-        "findings": int(summary.get("findings") or len(findings)),
-        **{s: int(summary.get(s) or 0) for s in ("critical", "high", "medium", "low")},
-        "risk_index": sum(int(r.get("score") or 0) for r in risks[:3]),
-        "high_risks": sum(1 for r in risks if r.get("band") == "high"),
-        "top_risk": risks[0].get("title", "") if risks else "",
-        "overall_percent": round(sum(known) / len(known), 1) if known else None,
-        "eol_items": len({f.get("subject") for f in eol}),
-        "eol_cost": round(sum(to_float(f.get("estimated_cost")) or 0 for f in eol if f.get("cost_kind") != "recurring"), 2),
-        "warranty_items": len({f.get("subject") for f in warranty}),
-        "warranty_expired": len({f.get("subject") for f in warranty
-                                 if (d := to_date(f.get("due_date"))) is not None and d < as_of}),
-        "next_quarter": next_quarter.label,
-        "renewals_next_quarter": len(renewals),
-        "renewals_value": round(sum(to_float(f.get("estimated_cost")) or 0 for f in renewals), 2),
-        "license_waste_items": int(licence.get("count") or 0),
-        "license_waste_annual": round(to_float(licence.get("total_annual")) or 0.0, 2),
-        "budget_quarters": list(budget.get("quarters") or []),
-        "budget_by_category": {r.get("category"): [to_float(v) or 0.0 for v in r.get("amounts") or []]
-                               for r in budget.get("rows") or []},
-        "budget_totals": [to_float(v) or 0.0 for v in budget.get("totals") or []],
-        "budget_next_four": round(to_float(budget.get("next_four_total")) or 0.0, 2),
-        "savings_annual": round(to_float(budget.get("savings")) or 0.0, 2),
-        "first_review": bool(changes.get("first_review", True)),
-        "previous_quarter": changes.get("previous_quarter"),
-        "new_findings": len(changes.get("new") or []),
-        "resolved_findings": len(changes.get("resolved") or []),
-        "completed_initiatives": len(changes.get("completed_initiatives") or []),
-    }
-    for area in AREAS:
-        grade = grades.get(area) or {}
-        percent = to_float(grade.get("percent"))
-        row[f"{area}_percent"] = percent
-        row[f"{area}_colour"] = grade.get("colour") or _colour(percent)
-        row[f"{area}_delta"] = to_float(deltas.get(area))
-    return row
-
-
 def rank_by_risk(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["risk_index"], -r["critical"], -r["high"], r["client"].casefold()))
 
@@ -120,25 +45,6 @@ def _budget_pipeline(rows: list[dict]) -> tuple[list[str], dict[str, list[float]
     return quarters, {c: [round(v, 2) for v in values] for c, values in sums.items() if any(values)}
 
 
-# ---------------------------------------------------------------- workbook
-PORTFOLIO_COLUMNS: list[tuple[str, str, str]] = [  # (key, header, kind: text | int | money | percent | delta)
-    ("client", "Client", "text"), ("vcio", "vCIO", "text"), ("tier", "Tier", "text"),
-    ("risk_index", "Risk index", "int"), ("top_risk", "Top risk", "text"),
-    ("critical", "Critical", "int"), ("high", "High", "int"), ("findings", "Findings", "int"),
-    ("devices", "Devices", "int"), ("users", "Users", "int"),
-    ("overall_percent", "Overall", "percent"),
-    *[(f"{a}_{suffix}", f"{AREA_LABELS[a]}{' change' if suffix == 'delta' else ''}", kind)
-      for a in AREAS for suffix, kind in (("percent", "percent"), ("delta", "delta"))],
-    ("eol_items", "End-of-life items", "int"), ("eol_cost", "End-of-life replacement", "money"),
-    ("warranty_items", "Warranty items", "int"), ("warranty_expired", "Warranty expired", "int"),
-    ("renewals_next_quarter", "Renewals next quarter", "int"), ("renewals_value", "Renewal value / yr", "money"),
-    ("license_waste_items", "License waste items", "int"), ("license_waste_annual", "License waste / yr", "money"),
-    ("budget_next_four", "Budget next 4 quarters", "money"), ("savings_annual", "Savings / yr", "money"),
-    ("new_findings", "New findings", "int"), ("resolved_findings", "Resolved findings", "int"),
-    ("completed_initiatives", "Completed initiatives", "int"),
-]
-
-
 def _review_date(as_of: date | None, quarter: str) -> date:
     """The date the portfolio's files are stamped with: the run's review date, else its quarter's last day."""
     if as_of is not None:
@@ -146,110 +52,119 @@ def _review_date(as_of: date | None, quarter: str) -> date:
     return Quarter.parse(quarter).end if quarter else date(2000, 1, 1)
 
 
-def portfolio_workbook(rows: list[dict], quarter: str = "", msp_name: str = "", as_of: date | None = None) -> bytes:
-    """Portfolio.xlsx: sheets Portfolio (one row per client, ranked by risk), Budget (client x quarter),
-    Budget pipeline (category x quarter) and About. Text cells via write_string; header frozen; filters.
-    Dated ``as_of`` (the review date) throughout, so the same rows give the same bytes."""
-    import xlsxwriter
+# ---------------------------------------------------------------- workbook
+PORTFOLIO_COLUMNS: tuple[tuple[str, Column], ...] = (  # (row key, column)
+    ("client", Column("Client", TEXT, 30)), ("vcio", Column("vCIO", TEXT, 16)), ("tier", Column("Tier", TEXT, 10)),
+    ("status", Column("Status", TEXT, 40)), ("risk_index", Column("Risk index", INT, 8)),
+    ("top_risk", Column("Top risk", TEXT, 60)), ("critical", Column("Critical", INT, 8)),
+    ("high", Column("High", INT, 7)), ("findings", Column("Findings", INT, 9)), ("devices", Column("Devices", INT, 9)),
+    ("users", Column("Users", INT, 8)), ("overall_percent", Column("Overall", PERCENT, 9)),
+    *((f"{a}_{suffix}", Column(f"{AREA_LABELS[a]}{' change' if suffix == 'delta' else ''}",
+                               PERCENT if suffix == "percent" else POINTS, 11))
+      for a in AREAS for suffix in ("percent", "delta")),
+    ("data_gaps", Column("Not fully assessed", TEXT, 30)),
+    ("eol_items", Column("End-of-support items", INT, 11)), ("eol_cost", Column("End-of-support cost", MONEY, 12)),
+    ("warranty_items", Column("Warranty items", INT, 10)), ("warranty_expired", Column("Warranty expired", INT, 10)),
+    ("renewals_next_quarter", Column("Renewals next quarter", INT, 11)),
+    ("renewals_value", Column("Renewal value a year", MONEY, 12)),
+    ("license_waste_items", Column("Licence waste items", INT, 10)),
+    ("license_waste_annual", Column("Licence waste a year", MONEY, 12)),
+    ("budget_next_90_days", Column("Next 90 days one-time", MONEY, 12)),
+    ("budget_next_four", Column("Next 12 months", MONEY, 13)), ("savings_annual", Column("Savings a year", MONEY, 12)),
+    ("new_findings", Column("New findings", INT, 9)), ("resolved_findings", Column("Resolved findings", INT, 9)),
+    ("completed_initiatives", Column("Completed initiatives", INT, 11)),
+)
 
-    day = _review_date(as_of, quarter)
-    ranked = rank_by_risk(rows)
+
+def portfolio_workbook(rows: list[dict], quarter: str = "", msp_name: str = "", as_of: date | None = None,
+                       wording: Wording | None = None) -> bytes:
+    """Portfolio.xlsx: Portfolio (one row per client, ranked by risk), Budget (client x quarter), Budget pipeline
+    (category x quarter) and About. Typed cells in Excel tables; an area not assessed is an empty cell. Dated
+    ``as_of`` (the review date) throughout, so the same rows give the same bytes."""
     symbol = rows[0].get("currency_symbol", "$") if rows else "$"
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    book.set_properties({"created": datetime.combine(day, time())})
-    header = book.add_format({"bold": True, "bg_color": "#1B2A41", "font_color": "#FFFFFF", "text_wrap": True,
-                              "valign": "top", "border": 1})
-    money_fmt = book.add_format({"num_format": f'"{symbol}"#,##0'})
-    percent_fmt = book.add_format({"num_format": '0"%"'})
-    delta_fmt = book.add_format({"num_format": '+0;-0;0'})
-    fills = {name: book.add_format({"bg_color": f"#{rgb}", "font_color": "#FFFFFF" if name != "amber" else "#000000"})
-             for name, rgb in COLOURS.items()}
-    formats = {"money": money_fmt, "percent": percent_fmt, "delta": delta_fmt, "int": None}
+    wording = wording or Wording(currency_symbol=symbol)
+    day = _review_date(as_of, quarter)
+    book = Workbook(wording, day)
+    ranked = rank_by_risk(rows)
+    _clients_sheet(book, ranked)
+    _budget_sheet(book, ranked)
+    _pipeline_sheet(book, rows)
+    _about_sheet(book, rows, quarter, msp_name, day)
+    return book.close()
 
-    sheet = book.add_worksheet("Portfolio")
-    for col, (_key, title, kind) in enumerate(PORTFOLIO_COLUMNS):
-        sheet.write_string(0, col, title, header)
-        sheet.set_column(col, col, 28 if kind == "text" and col in (0, 4) else 12)
-    for r, row in enumerate(ranked, start=1):
-        for col, (key, _title, kind) in enumerate(PORTFOLIO_COLUMNS):
-            _write(sheet, r, col, row.get(key), kind, formats)
-    last = max(len(ranked), 1)
-    sheet.freeze_panes(1, 1)
-    sheet.autofilter(0, 0, last, len(PORTFOLIO_COLUMNS) - 1)
-    sheet.set_row(0, 32)
-    for col, (key, _title, kind) in enumerate(PORTFOLIO_COLUMNS):
-        if kind == "percent" and ranked:
-            sheet.conditional_format(1, col, len(ranked), col, {"type": "cell", "criteria": ">=", "value": 80,
-                                                                 "format": fills["green"]})
-            sheet.conditional_format(1, col, len(ranked), col, {"type": "cell", "criteria": "between", "minimum": 50,
-                                                                 "maximum": 79.9999, "format": fills["amber"]})
-            sheet.conditional_format(1, col, len(ranked), col, {"type": "cell", "criteria": "<", "value": 50,
-                                                                 "format": fills["red"]})
 
-    quarters = sorted({q for r in rows for q in r.get("budget_quarters", [])})
-    budget = book.add_worksheet("Budget")
-    budget.write_string(0, 0, "Client", header)
-    for c, q in enumerate(quarters, start=1):
-        budget.write_string(0, c, q, header)
-    budget.write_string(0, len(quarters) + 1, "Total", header)
-    budget.set_column(0, 0, 28)
-    budget.set_column(1, len(quarters) + 1, 12)
-    for r, row in enumerate(ranked, start=1):
-        budget.write_string(r, 0, row["client"])
+def _clients_sheet(book: Workbook, ranked: list[dict]) -> None:
+    sheet = book.sheet("Portfolio")
+    keys = [key for key, _ in PORTFOLIO_COLUMNS]
+    columns = [column for _, column in PORTFOLIO_COLUMNS]
+    values = [[_value(row, key) for key in keys] for row in ranked]
+    last = book.table(sheet, "Portfolio", columns, values, freeze_columns=1)
+    for area in ("overall", *AREAS):  # the review's colour; grey (not assessed) is left empty, never coloured
+        col = keys.index(f"{area}_percent")
+        colours = [(row.get(f"{area}_colour") if area != "overall" else colour_for(row["overall_percent"]))
+                   for row in ranked]
+        book.colour(sheet, 1, col, [v[col] for v in values], [c if c != "grey" else None for c in colours],
+                    PERCENT)
+    book.highlight_numbers(sheet, 1, last, keys.index("critical"), ">", 0, "critical")
+    book.highlight_numbers(sheet, 1, last, keys.index("high"), ">", 0, "red")
+    for area in AREAS:
+        col = keys.index(f"{area}_delta")
+        book.highlight_numbers(sheet, 1, last, col, ">=", 1, "green")
+        book.highlight_numbers(sheet, 1, last, col, "<=", -1, "red")
+
+
+def _value(row: dict, key: str) -> Any:
+    value = row.get(key)
+    if key.endswith("_percent") and value is not None:
+        return value / 100
+    if key == "data_gaps":
+        return "; ".join(value or ())
+    return value
+
+
+def _budget_sheet(book: Workbook, ranked: list[dict]) -> None:
+    quarters = sorted({q for r in ranked for q in r.get("budget_quarters", [])})
+    sheet = book.sheet("Budget")
+    columns = (Column("Client", TEXT, 30), *(Column(q, MONEY, 11) for q in quarters), Column("Total", MONEY, 13))
+    values = []
+    for row in ranked:
         amounts = dict(zip(row.get("budget_quarters", []), row.get("budget_totals", [])))
-        for c, q in enumerate(quarters, start=1):
-            budget.write_number(r, c, amounts.get(q, 0.0), money_fmt)
-        budget.write_number(r, len(quarters) + 1, round(sum(amounts.values()), 2), money_fmt)
-    budget.freeze_panes(1, 1)
-    budget.autofilter(0, 0, last, len(quarters) + 1)
+        values.append((row["client"], *(amounts.get(q) or None for q in quarters), round(sum(amounts.values()), 2)))
+    book.table(sheet, "ClientBudgets", columns, values, freeze_columns=1)
 
+
+def _pipeline_sheet(book: Workbook, rows: list[dict]) -> None:
     labels, pipeline = _budget_pipeline(rows)
-    pipe = book.add_worksheet("Budget pipeline")
-    pipe.write_string(0, 0, "Category", header)
-    for c, q in enumerate(labels, start=1):
-        pipe.write_string(0, c, q, header)
-    pipe.set_column(0, 0, 16)
-    pipe.set_column(1, len(labels), 12)
-    for r, (category, values) in enumerate(pipeline.items(), start=1):
-        pipe.write_string(r, 0, category)
-        for c, value in enumerate(values, start=1):
-            pipe.write_number(r, c, value, money_fmt)
-    total_row = len(pipeline) + 1
-    pipe.write_string(total_row, 0, "Total", book.add_format({"bold": True}))
-    for c in range(len(labels)):
-        pipe.write_number(total_row, c + 1, round(sum(v[c] for v in pipeline.values()), 2), money_fmt)
-    pipe.freeze_panes(1, 1)
-    pipe.autofilter(0, 0, max(len(pipeline), 1), max(len(labels), 1))
-
-    about = book.add_worksheet("About")
-    about.set_column(0, 0, 22)
-    about.set_column(1, 1, 100)
-    for r, (name, value) in enumerate([("Portfolio", msp_name or ""), ("Quarter", quarter or ""),
-                                        ("Clients", str(len(rows))), ("As of", day.isoformat()),
-                                        ("Risk index", RISK_INDEX_METHOD),
-                                        ("Grades", "Percent per area; green 80+, amber 50+, red below 50; "
-                                                   "change = points since the previous review.")]):
-        about.write_string(r, 0, name, header if r == 0 else None)
-        about.write_string(r, 1, value)
-    about.freeze_panes(1, 0)
-    about.autofilter(0, 0, 5, 1)
-    book.close()
-    return dated_zip(buffer.getvalue(), day)
+    sheet = book.sheet("Budget pipeline")
+    columns = (Column("Category", TEXT, 16), *(Column(q, MONEY, 12) for q in labels), Column("Total", MONEY, 14))
+    values = [(category, *(v or None for v in amounts), round(sum(amounts), 2)) for category, amounts in pipeline.items()]
+    last = book.table(sheet, "BudgetPipeline", columns, values, freeze_columns=1, alone=False)
+    total = last + 1
+    sheet.write_string(total, 0, "Total", book.label)
+    sums = [round(sum(v[c] for v in pipeline.values()), 2) for c in range(len(labels))]
+    for col, amount in enumerate((*sums, round(sum(sums), 2)), start=1):
+        book.write(sheet, total, col, amount, MONEY, book.bold_money)
 
 
-def _write(sheet, row: int, col: int, value: Any, kind: str, formats: dict) -> None:
-    if kind == "text":
-        sheet.write_string(row, col, "" if value is None else str(value))
-    elif value is None:
-        sheet.write_blank(row, col, None)
-    else:
-        fmt = formats.get(kind)
-        if fmt is None:
-            sheet.write_number(row, col, value)
-        else:
-            sheet.write_number(row, col, value, fmt)
+def _about_sheet(book: Workbook, rows: list[dict], quarter: str, msp_name: str, day: date) -> None:
+    sheet = book.sheet("About")
+    sheet.hide_gridlines(2)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 100)
+    grades = (f"Percent per area as in each client's review: green from {GREEN:g}%, amber from {AMBER:g}%, red "
+              "below; an area a client's data did not cover is empty (not assessed), never a colour. Change = "
+              "points since the previous review. Overall = the mean of the areas graded.")
+    items = (("MSP", msp_name or "", TEXT), ("Quarter", quarter, TEXT), ("Clients", len(rows), INT),
+             ("As of", day, DATE), ("Risk index", RISK_INDEX_METHOD, TEXT), ("Grades", grades, TEXT),
+             ("How areas are graded", GRADE_METHOD, TEXT),
+             ("Money", "Next 90 days: one-time work in the next quarter. Next 12 months: one-time and recurring over "
+                       "the next four quarters. Savings: licences that can be dropped, a year.", TEXT))
+    for row, (label, value, kind) in enumerate(items):
+        sheet.write_string(row, 0, label, book.label)
+        book.write(sheet, row, 1, value, kind, book.wrapped if kind == TEXT else book.left[kind])
+        if kind == TEXT:
+            sheet.set_row(row, text_height(value, 100))
+    book.fit_width(sheet, 122)
 
 
 # ---------------------------------------------------------------- deck
@@ -401,7 +316,7 @@ class _Deck:
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
         from pptx.util import Emu, Pt
 
-        from ..render.nativechart import chart_data, unsigned_axis_ids
+        from .nativechart import chart_data, unsigned_axis_ids
 
         slide, (left, top, width, height) = self._content_slide("chart", title, takeaway, notes)
         if not categories or not series:
@@ -469,8 +384,8 @@ def portfolio_deck(rows: list[dict], quarter: str, msp_name: str, template: Path
     deck.table_slide(
         "Grades", ["Client", *(AREA_LABELS[a] for a in AREAS), "Overall"],
         [[r["client"], *(_percent(r[f"{a}_percent"]) for a in AREAS), _percent(r["overall_percent"])] for r in graded],
-        fills=[[None, *(COLOURS.get(r.get(f"{a}_colour") or _colour(r[f"{a}_percent"])) for a in AREAS),
-                COLOURS[_colour(r["overall_percent"])]] for r in graded],
+        fills=[[None, *(COLOURS.get(r.get(f"{a}_colour") or colour_for(r[f"{a}_percent"])) for a in AREAS),
+                COLOURS[colour_for(r["overall_percent"])]] for r in graded],
         takeaway=f"{reds} red area grade{'s' if reds != 1 else ''} across the portfolio; weakest clients first."
                  + more(len(graded), n),
         notes="Green 80%+, amber 50%+, red below 50%. Grades per area as in each client's QBR.",
