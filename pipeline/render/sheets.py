@@ -171,9 +171,11 @@ class Workbook:
                 else:
                     put_number(row, col, value, formats[col])
         last = max(row, first_row + 1)
-        sheet.add_table(first_row, 0, last, len(columns) - 1, {
-            "name": name, "style": "Table Style Light 9",
-            "columns": [{"header": spelled(self.wording, c.header), "header_format": self.header} for c in columns]})
+        if sheet.add_table(first_row, 0, last, len(columns) - 1, {
+                "name": name, "style": "Table Style Light 9",
+                "columns": [{"header": spelled(self.wording, c.header), "header_format": self.header}
+                            for c in columns]}):
+            raise ValueError(f"table {name!r} was refused (see the warning above): a header or the name is invalid")
         sheet.set_row(first_row, max(text_height(spelled(self.wording, c.header), c.width, 0.9) for c in columns) + 2)
         for col, column in enumerate(columns):
             sheet.set_column(col, col, column.width)

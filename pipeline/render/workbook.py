@@ -16,6 +16,7 @@ from .sheets import (DATE, DECIMAL, INT, MONEY, PERCENT, POINTS, PRICE, SEVERITY
 ASSESSMENT = {NOT_ASSESSED: "Not assessed", PARTLY: "Partly assessed"}
 COST_KINDS = {ONE_TIME: "One-time", ANNUAL: "Annual"}
 GRADES = {"green": "Green", "amber": "Amber", "red": "Red"}
+ITEM_KINDS = {"device": "Device", "user": "User", "subscription": "Subscription", "contract": "Agreement"}
 SUPPORT_COLOURS = {"Unsupported": "red", "Ends within 12 months": "amber"}
 WARRANTY_COLOURS = {"Expired": "red", "Expires within 90 days": "amber"}
 AFFECTED_NAMES = 25  # names listed in a risk's row; the Initiatives sheet lists every one
@@ -230,9 +231,9 @@ def _initiatives(book: Workbook, review: ClientReview) -> None:
                Column("What we found", TEXT, 70), Column("What we do", TEXT, 70), Column("Quarter", TEXT, 9),
                Column("One-time cost", MONEY, 13), Column("Annual cost", MONEY, 12),
                Column("Annual saving", MONEY, 12), Column("Finding IDs", TEXT, 28))
-    rows = ((i.rank, i.initiative_id, i.title, item.subject, item.kind.capitalize(), _severity(item.severity),
-             item.detail, item.action, item.quarter, item.one_time or None, max(item.annual, 0.0) or None,
-             -item.annual if item.annual < 0 else None, ", ".join(item.finding_ids))
+    rows = ((i.rank, i.initiative_id, i.title, item.subject, ITEM_KINDS.get(item.kind, item.kind.capitalize()),
+             _severity(item.severity), item.detail, item.action, item.quarter, item.one_time or None,
+             max(item.annual, 0.0) or None, -item.annual if item.annual < 0 else None, ", ".join(item.finding_ids))
             for i in review.initiatives for item in i.items)
     last = book.table(sheet, "Initiatives", columns, rows, freeze_columns=4)
     book.highlight(sheet, 1, last, 5, SEVERITY_HIGHLIGHTS)

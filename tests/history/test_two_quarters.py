@@ -158,10 +158,15 @@ def test_decided_items_are_not_asked_again(two_quarters):
     q1 = two_quarters["q1"]
     manifest = json.loads((q1 / "manifest.json").read_text())
     entry = next(c for c in manifest["clients"] if c["name"] == "Harbor Point Dental")
-    # This quarter's titles of the decided initiatives (titles change with counts; ids do not).
-    book = load_workbook(q1 / entry["files"]["workbook"], read_only=True)
-    rows = list(book["Initiatives"].iter_rows(values_only=True))
-    title_by_id = {row[1]: row[2] for row in rows[1:]}
+    # This quarter's titles of the decided initiatives (titles change with counts; ids do not), as recorded.
+    from pipeline.history import HistoryStore
+
+    store = HistoryStore.open(None, two_quarters["out"])
+    try:
+        title_by_id = {key: record["title"] for key, record in
+                       store.snapshot("Harbor Point Dental", "2027-Q1").initiatives.items()}
+    finally:
+        store.close()
     decided = [title_by_id[two_quarters[k]["item_id"]] for k in ("declined", "deferred", "accepted")
                if two_quarters[k]["item_id"] in title_by_id]
     assert decided, "the decided initiatives are still on the roadmap"
