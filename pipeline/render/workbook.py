@@ -8,6 +8,7 @@ covers, and the other sheets the findings, the estate and the decisions row by r
 
 from __future__ import annotations
 
+from ..review.coverage import TOOL_NAMES
 from ..review.model import ANNUAL, NOT_ASSESSED, ONE_TIME, PARTLY, ClientReview
 from ..review.phrases import CATEGORY_LABELS
 from .sheets import (DATE, DECIMAL, INT, MONEY, PERCENT, POINTS, PRICE, SEVERITY_HIGHLIGHTS, TEXT, Column,
@@ -33,7 +34,8 @@ SHEET_GUIDE = (
     ("Decision record", "Decisions already taken (accepted, declined, deferred, done) and where they stand."),
     ("Findings", "Every finding with the initiative that covers it. Costs are each finding's own estimate: "
                  "a device with several findings is budgeted once, on the Initiatives sheet."),
-    ("Devices", "Every device, with its operating system, support, age and warranty."),
+    ("Devices", "Every device, with its operating system (and the tool that reported it), support, age and "
+                "warranty."),
     ("Users", "Every Microsoft 365 user with licences, activity and MFA."),
     ("Licences", "Seats purchased and assigned per product."),
     ("Subscriptions", "Active subscriptions and their renewal dates."),
@@ -323,17 +325,23 @@ def _findings(book: Workbook, review: ClientReview) -> None:
 def _devices(book: Workbook, review: ClientReview) -> None:
     sheet = book.sheet("Devices")
     columns = (Column("Hostname", TEXT, 22), Column("Type", TEXT, 10), Column("Operating system", TEXT, 30),
-               Column("Support", TEXT, 22), Column("End of support", DATE, 14), Column("In service since", DATE, 14),
+               Column("OS reported by", TEXT, 11), Column("OS as of", DATE, 13), Column("Support", TEXT, 22),
+               Column("End of support", DATE, 14), Column("In service since", DATE, 14),
                Column("Age (years)", DECIMAL, 10), Column("Warranty", TEXT, 21), Column("Warranty end", DATE, 14),
                Column("Replacement due", DATE, 14), Column("Serial", TEXT, 16), Column("Model", TEXT, 24),
-               Column("Last seen", DATE, 14), Column("Seen by", TEXT, 22), Column("Initiative", TEXT, 45))
-    rows = ((d.hostname, d.device_type.capitalize(), d.os, d.support, d.end_of_support, d.in_service_since,
-             d.age_years, d.warranty, d.warranty_end, d.replacement_due, d.serial, d.model, d.last_seen,
-             d.sources, d.initiative) for d in review.current_state.devices)
+               Column("Last seen", DATE, 14), Column("Seen by", TEXT, 26), Column("Initiative", TEXT, 45))
     devices = review.current_state.devices
+    rows = ((d.hostname, d.device_type.capitalize(), d.os, _tools(d.os_source), d.os_observed, d.support,
+             d.end_of_support, d.in_service_since, d.age_years, d.warranty, d.warranty_end, d.replacement_due,
+             d.serial, d.model, d.last_seen, _tools(d.sources), d.initiative) for d in devices)
     book.table(sheet, "Devices", columns, rows, freeze_columns=1)
-    book.colour(sheet, 1, 3, [d.support for d in devices], [SUPPORT_COLOURS.get(d.support) for d in devices])
-    book.colour(sheet, 1, 7, [d.warranty for d in devices], [WARRANTY_COLOURS.get(d.warranty) for d in devices])
+    book.colour(sheet, 1, 5, [d.support for d in devices], [SUPPORT_COLOURS.get(d.support) for d in devices])
+    book.colour(sheet, 1, 9, [d.warranty for d in devices], [WARRANTY_COLOURS.get(d.warranty) for d in devices])
+
+
+def _tools(kinds: str) -> str:
+    """ "psa, rmm" -> "PSA, RMM": the tools' names as the reader knows them."""
+    return ", ".join(TOOL_NAMES.get(kind, kind) for kind in kinds.split(", ") if kind)
 
 
 def _users(book: Workbook, review: ClientReview) -> None:

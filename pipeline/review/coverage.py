@@ -56,13 +56,13 @@ def source_coverage(client: ClientData, wording: Wording) -> tuple[SourceCoverag
     return tuple(rows)
 
 
-_TOOL_NAMES = {"rmm": "RMM", "psa": "PSA", "warranty": "warranty lookup", "m365": "Microsoft 365",
-               "distributor": "distributor"}
+TOOL_NAMES = {"rmm": "RMM", "psa": "PSA", "warranty": "warranty lookup", "m365": "Microsoft 365",
+              "distributor": "distributor", "vcio": "vcio file"}
 
 
 def _detail(kind: str, client: ClientData, tools: list[str], wording: Wording) -> str:
     if kind == "devices":
-        by = wording.join([_TOOL_NAMES.get(t, t) for t in tools]) or "the exports"
+        by = wording.join([TOOL_NAMES.get(t, t) for t in tools]) or "the exports"
         return f"{wording.count(len(client.assets), 'device')} from {by}"
     if kind == "endpoint":
         count = sum(1 for a in client.assets if a.av_status or a.patch_status or a.patches_missing is not None)
