@@ -325,18 +325,18 @@ def _findings(book: Workbook, review: ClientReview) -> None:
 def _devices(book: Workbook, review: ClientReview) -> None:
     sheet = book.sheet("Devices")
     columns = (Column("Hostname", TEXT, 22), Column("Type", TEXT, 10), Column("Operating system", TEXT, 30),
-               Column("OS reported by", TEXT, 11), Column("OS as of", DATE, 13), Column("Support", TEXT, 22),
+               Column("OS reported by", TEXT, 11), Column("Support", TEXT, 22),
                Column("End of support", DATE, 14), Column("In service since", DATE, 14),
                Column("Age (years)", DECIMAL, 10), Column("Warranty", TEXT, 21), Column("Warranty end", DATE, 14),
                Column("Replacement due", DATE, 14), Column("Serial", TEXT, 16), Column("Model", TEXT, 24),
                Column("Last seen", DATE, 14), Column("Seen by", TEXT, 26), Column("Initiative", TEXT, 45))
     devices = review.current_state.devices
-    rows = ((d.hostname, d.device_type.capitalize(), d.os, _tools(d.os_source), d.os_observed, d.support,
+    rows = ((d.hostname, d.device_type.capitalize(), d.os, _tools(d.os_source), d.support,
              d.end_of_support, d.in_service_since, d.age_years, d.warranty, d.warranty_end, d.replacement_due,
              d.serial, d.model, d.last_seen, _tools(d.sources), d.initiative) for d in devices)
     book.table(sheet, "Devices", columns, rows, freeze_columns=1)
-    book.colour(sheet, 1, 5, [d.support for d in devices], [SUPPORT_COLOURS.get(d.support) for d in devices])
-    book.colour(sheet, 1, 9, [d.warranty for d in devices], [WARRANTY_COLOURS.get(d.warranty) for d in devices])
+    book.colour(sheet, 1, 4, [d.support for d in devices], [SUPPORT_COLOURS.get(d.support) for d in devices])
+    book.colour(sheet, 1, 8, [d.warranty for d in devices], [WARRANTY_COLOURS.get(d.warranty) for d in devices])
 
 
 def _tools(kinds: str) -> str:

@@ -312,7 +312,6 @@ class DeviceRow:
     sources: str  # the tools that reported it
     initiative: str  # the initiative that covers it, if any
     os_source: str = ""  # the tool whose record gave the operating system (rmm, psa, ...), when known
-    os_observed: date | None = None  # when that tool observed it (its export's date)
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,7 @@ def current_state(client: ClientData, as_of: date, settings, catalog, initiative
             serial=asset.serial, model=asset.model,
             last_seen=asset.last_seen.date() if asset.last_seen else None,
             sources=", ".join(asset.tools), initiative=by_device.get(asset.name.casefold(), ""),
-            os_source=(asset.provenance.get("os") or {}).get("tool", "") if asset.os else "",
-            os_observed=asset.observed_on("os") if asset.os else None))
+            os_source=(asset.provenance.get("os") or {}).get("tool", "") if asset.os else ""))
     order = {label: n for n, label in enumerate(("Unsupported", "Ends within 12 months", "Unknown", "Supported",
                                                 "Supported (newer than the catalog)"))}
     devices.sort(key=lambda d: (order.get(d.support, 9), d.hostname.casefold()))
