@@ -213,8 +213,8 @@ class Workbook:
     def _styled(self, kind: str, colour: str):
         key = (kind, colour)
         if key not in self._styles:
-            base = {TEXT: {}, PERCENT: {"num_format": "0%"}, INT: {"num_format": "#,##0"}}[kind]
-            self._styles[key] = self.book.add_format({"valign": "top", **base, **HIGHLIGHTS[colour]})
+            number = {} if kind == TEXT else {"num_format": self.formats[kind].num_format}
+            self._styles[key] = self.book.add_format({"valign": "top", **number, **HIGHLIGHTS[colour]})
         return self._styles[key]
 
 

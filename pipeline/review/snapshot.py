@@ -79,7 +79,8 @@ def portfolio_row(client_name: str, payload: dict) -> dict:
     def of(*categories: str) -> list[dict]:
         return [f for f in findings if f.get("category") in categories]
 
-    renewals = [f for f in of("renewal") if (d := _day(f.get("due_date"))) and next_quarter.start <= d <= next_quarter.end]
+    renewals = [f for f in of("renewal")
+                if (d := _day(f.get("due_date"))) and next_quarter.start <= d <= next_quarter.end]
     licence = payload.get("license_optimisation") or {}
     first = bool(changes.get("first_review", True))
     row: dict[str, Any] = {
@@ -101,7 +102,8 @@ def portfolio_row(client_name: str, payload: dict) -> dict:
         "eol_cost": round(sum(f.get("estimated_cost") or 0 for f in of("end_of_life")
                               if f.get("cost_kind") != "recurring"), 2),
         "warranty_items": len({f.get("subject") for f in of("warranty")}),
-        "warranty_expired": len({f.get("subject") for f in of("warranty") if (d := _day(f.get("due_date"))) and d < as_of}),
+        "warranty_expired": len({f.get("subject") for f in of("warranty")
+                                 if (d := _day(f.get("due_date"))) and d < as_of}),
         "next_quarter": next_quarter.label,
         "renewals_next_quarter": len(renewals),
         "renewals_value": round(sum(f.get("estimated_cost") or 0 for f in renewals), 2),
@@ -114,8 +116,8 @@ def portfolio_row(client_name: str, payload: dict) -> dict:
         "budget_next_90_days": round(budget.get("next_90_days_one_time") or 0.0, 2),
         "budget_next_four": round(budget.get("next_four_total") or 0.0, 2),
         "savings_annual": round(budget.get("potential_annual_savings") or 0.0, 2),
-        "data_gaps": [f"{g.get('label') or AREA_LABELS.get(a, a)} {'not' if g.get('status') == NOT_ASSESSED else 'partly'}"
-                      " assessed" for a, g in grades.items() if g.get("status") in (NOT_ASSESSED, PARTLY)],
+        "data_gaps": [_gap(area, grade) for area, grade in grades.items()
+                      if grade.get("status") in (NOT_ASSESSED, PARTLY)],
         "first_review": first,
         "previous_quarter": changes.get("previous_quarter"),
         # on a first review nothing is new or resolved yet: no count rather than a reassuring zero
@@ -130,6 +132,12 @@ def portfolio_row(client_name: str, payload: dict) -> dict:
         row[f"{area}_colour"] = grade.get("colour") or colour_for(percent)
         row[f"{area}_delta"] = grade.get("delta")
     return row
+
+
+def _gap(area: str, grade: dict) -> str:
+    """ "Continuity not assessed", "Security partly assessed"."""
+    how = "not" if grade.get("status") == NOT_ASSESSED else "partly"
+    return f"{grade.get('label') or AREA_LABELS.get(area, area)} {how} assessed"
 
 
 def _day(value: Any) -> date | None:
