@@ -135,6 +135,9 @@ def process_client(job: ClientJob) -> ClientOutput:
             output.error = f"{type(exc).__name__}: {exc}"
             output.traceback = traceback.format_exc()
             output.files = {}
+    # The render context and the review each check decisions.csv (until every document reads the review):
+    # a warning they both raise is one warning.
+    output.warnings = list({(w["level"], w["message"]): w for w in output.warnings}.values())
     return output
 
 
