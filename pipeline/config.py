@@ -15,6 +15,7 @@ import copy
 import hashlib
 import importlib.util
 import json
+import logging
 import re
 import tomllib
 import types
@@ -28,6 +29,16 @@ from .errors import ConfigError
 from .resources import data_path
 
 DEFAULTS_FILE = data_path("default_config.toml")
+log = logging.getLogger("vcio")
+
+# Settings still accepted (their fields kept, so older vcio.toml files load) that no longer change anything.
+DEPRECATED: dict[tuple[str, str], str] = {
+    ("documents", "roadmap_appendix_rows"): "the roadmap's appendix lists one line per kind of finding, and the "
+                                            "findings workbook lists every row",
+    ("documents", "deck_appendix_rows"): "the deck's appendix lists one line per kind of finding, and the findings "
+                                         "workbook lists every row",
+}
+_WARNED: set[str] = set()
 
 
 def _check(*, minimum: float | None = None, maximum: float | None = None, choices: tuple[str, ...] = ()) -> Any:
@@ -222,6 +233,7 @@ class Settings:
     history: HistorySettings
     pull: PullSettings
     path: Path | None = field(default=None, compare=False)  # the vcio.toml read, None for the defaults
+    deprecations: tuple[str, ...] = field(default=(), compare=False, repr=False)  # warnings about obsolete keys
     clients: Mapping[str, "Settings"] = field(default_factory=dict, compare=False, repr=False)
     merged: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the merged TOML
 
@@ -235,7 +247,7 @@ class Settings:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-SECTIONS = tuple(f.name for f in fields(Settings) if f.name not in {"path", "clients", "merged"})
+SECTIONS = tuple(f.name for f in fields(Settings) if f.name not in {"path", "deprecations", "clients", "merged"})
 
 
 def deep_merge(base: Mapping, override: Mapping) -> dict:
@@ -278,10 +290,27 @@ def settings_from(user: Mapping[str, Any], path: Path | None) -> Settings:
     merged = deep_merge(default_values(), user)
     settings = _build_settings(merged, where, base_dir, path)
     built = {}
+    notes = _deprecations(user, where)
     for name, override in clients.items():
         client_where = f'{where} [clients."{name}"]'
         built[name] = _build_settings(deep_merge(merged, override), client_where, base_dir, path)
+        notes += _deprecations(override, client_where)
+    for note in notes:
+        if note not in _WARNED:  # once per process: every command and worker loads the settings
+            _WARNED.add(note)
+            log.warning("%s", note)
+    object.__setattr__(settings, "deprecations", tuple(notes))
     return _replace_clients(settings, built)
+
+
+def _deprecations(table: Mapping[str, Any], where: str) -> list[str]:
+    """A warning for each obsolete key ``table`` sets: accepted, never an error."""
+    notes = []
+    for (section, key), why in DEPRECATED.items():
+        values = table.get(section)
+        if isinstance(values, Mapping) and key in values:
+            notes.append(f"{where}: [{section}] {key} is no longer used ({why}); remove it")
+    return notes
 
 
 def _replace_clients(settings: Settings, clients: dict[str, Settings]) -> Settings:

@@ -113,3 +113,21 @@ def test_the_settings_file_is_found_beside_or_inside_the_inputs(tmp_path):
     (inputs / "vcio.toml").write_text("")
     assert find_config(None, inputs) == inputs / "vcio.toml"
     assert find_config(tmp_path / "x.toml", inputs) == tmp_path / "x.toml"
+
+
+def test_appendix_row_caps_are_accepted_with_one_deprecation_warning(tmp_path, caplog):
+    """Grouped appendices made the row caps obsolete: an older vcio.toml still loads, and says so once."""
+    path = write(tmp_path, '[documents]\nroadmap_appendix_rows = 200\n'
+                           '[clients."Acme Dental".documents]\ndeck_appendix_rows = 12\n')
+    with caplog.at_level("WARNING", logger="vcio"):
+        settings = load_settings(path)
+        again = load_settings(path)
+    assert settings.documents.roadmap_appendix_rows == 200  # kept, so the file loads
+    assert settings.deprecations == again.deprecations == (
+        f"{path}: [documents] roadmap_appendix_rows is no longer used (the roadmap's appendix lists one line per "
+        "kind of finding, and the findings workbook lists every row); remove it",
+        f'{path} [clients."Acme Dental"]: [documents] deck_appendix_rows is no longer used (the deck\'s appendix '
+        "lists one line per kind of finding, and the findings workbook lists every row); remove it")
+    warned = [r.getMessage() for r in caplog.records if "no longer used" in r.getMessage()]
+    assert warned == list(settings.deprecations)  # logged once, not at every load
+    assert load_settings(None).deprecations == ()

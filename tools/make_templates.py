@@ -11,8 +11,9 @@ master, or the Word styles. The renderers only rely on:
 
 * qbr.pptx: slide layouts looked up by NAME (see ``LAYOUTS``) and their placeholder idx
   numbers; the deck has no slides.
-* roadmap.docx: a docxtpl (Jinja) template reading the plain render context built by
-  ``pipeline/render/context.py`` plus the keys ``pipeline/render/docx.py`` adds under ``render``.
+* roadmap.docx: a docxtpl (Jinja) template reading the plain template context built from the client review
+  by ``pipeline/render/roadmap_context.py``, plus the chart and logos ``pipeline/render/roadmap.py`` adds
+  under ``render``.
 """
 
 from __future__ import annotations
@@ -383,6 +384,24 @@ def _style_font(style, size: float, colour: str | None = None, bold: bool | None
     fonts.set(_w("cs"), FONT)
 
 
+def _keeping_rows(rows: list) -> list:
+    """Loop rows that keep with the next row. A loop followed by a fixed row (a total) keeps every row with the
+    next, the fixed row ending the chain; a table ending with a loop has its loop's last row not keep with what
+    follows the table (its row twice: keeping, and for the loop's last, not)."""
+    out, depth = [], 0
+    for n, row in enumerate(rows):
+        if isinstance(row, str):
+            depth += row.startswith("{%tr for") - row.startswith("{%tr endfor")
+            out.append(row)
+        elif isinstance(row, list) and depth:
+            closes_the_table = all(isinstance(later, str) for later in rows[n + 1:])
+            out += (["{%tr if not loop.last %}", (row, False, True), "{%tr else %}", row, "{%tr endif %}"]
+                    if closes_the_table else [(row, False, True)])
+        else:
+            out.append(row)
+    return out
+
+
 class DocBuilder:
     """Writes the roadmap template with python-docx so every Jinja tag is exactly one run."""
 
@@ -443,6 +462,24 @@ class DocBuilder:
         _style_font(cell, 9)
         cell.paragraph_format.space_after = Pt(0)
         cell.paragraph_format.line_spacing = 1.0
+        small_cell = styles.add_style("vcio Cell Small", WD_STYLE_TYPE.PARAGRAPH)
+        small_cell.base_style = cell
+        _style_font(small_cell, 7.5)
+        status = styles.add_style("vcio Status", WD_STYLE_TYPE.PARAGRAPH)
+        status.base_style = cell
+        _style_font(status, 12, NAVY, bold=True)
+        status.paragraph_format.space_before = status.paragraph_format.space_after = Pt(3)
+        note = styles.add_style("vcio Note", WD_STYLE_TYPE.PARAGRAPH)  # a small note that introduces a table
+        note.base_style = small
+        note.paragraph_format.keep_with_next = True
+        lead = styles.add_style("vcio Lead", WD_STYLE_TYPE.PARAGRAPH)
+        lead.base_style = normal
+        lead.paragraph_format.keep_with_next = True
+        keep = styles.add_style("vcio Keep", WD_STYLE_TYPE.PARAGRAPH)
+        keep.base_style = normal
+        keep.paragraph_format.keep_with_next = True
+        keep.paragraph_format.space_before = Pt(4)
+        keep.paragraph_format.space_after = Pt(1)
         cover = styles.add_style("vcio Cover", WD_STYLE_TYPE.PARAGRAPH)
         cover.base_style = normal
         _style_font(cover, 13, SLATE)
@@ -497,11 +534,7 @@ class DocBuilder:
         footer = section.footer.paragraphs[0]
         footer.style = self.doc.styles["vcio Small"]
         footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        footer.add_run("{{ msp.name }}")
-        footer.add_run("  \u00b7  ")
-        footer.add_run("{{ quarter }}")
-        footer.add_run("  \u00b7  as of ")
-        footer.add_run("{{ as_of }}")
+        footer.add_run("{{ footer }}")
         footer.add_run("\tPage ")
         self._field(footer, "PAGE")
         footer.add_run(" of ")
@@ -527,13 +560,25 @@ class DocBuilder:
         return paragraph
 
     def table(self, headers: list[str], loop: str, cells: list[str | list[str]], widths: list[float],
-              align_right: tuple[int, ...] = ()) -> None:
+              align_right: tuple[int, ...] = (), style: str = "vcio Cell") -> None:
         """A table with a header row and one {%tr for %} body row; ``cells`` are Jinja expressions/text."""
+        self.grid(headers, [f"{{%tr for {loop} %}}", cells, "{%tr endfor %}"], widths, align_right, style)
+
+    def grid(self, headers: list[str] | None, rows: list, widths: list[float], align_right: tuple[int, ...] = (),
+             style: str = "vcio Cell", bold_first_column: bool = False, keep_together: bool = False,
+             side_margin_cm: float | None = None, banded: bool = True) -> None:
+        """A table: an optional repeating header row, then ``rows``. A row is a ``{%tr ... %}`` tag (a row docxtpl
+        replaces by the tag), a list of cells, or ``(cells, True)`` for a bold row. A cell is a text or a list of
+        runs (one run per tag, e.g. ``["{% cellbg x.fill %}", "{{ x.text }}"]``). ``keep_together`` keeps a
+        short table on one page: every row but the loop's last keeps with the next (a table whose every row
+        keeps with the next is kept with the paragraph after it, which readers handle differently)."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Cm
+        from docx.shared import Cm, RGBColor
         doc = self.doc
-        table = doc.add_table(rows=4, cols=len(headers))
+        if keep_together:
+            rows = _keeping_rows(rows)
+        table = doc.add_table(rows=len(rows) + (1 if headers else 0), cols=len(widths))
         table.style = doc.styles["vcio Table"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -541,40 +586,73 @@ class DocBuilder:
         look = tbl_pr.find(_w("tblLook"))
         if look is None:
             look = ooxml.insert(tbl_pr, ooxml.make("w:tblLook"))
-        for key, value in (("val", "04A0"), ("firstRow", "1"), ("lastRow", "0"), ("firstColumn", "0"),
-                           ("lastColumn", "0"), ("noHBand", "0"), ("noVBand", "1")):
+        banding = bool(headers) and banded
+        # the attributes and the older bit mask (first row 0x20, no horizontal banding 0x200, no vertical 0x400)
+        # say the same: some readers only read the mask
+        mask = (0x20 if headers else 0) | (0 if banding else 0x200) | 0x400
+        for key, value in (("val", f"{mask:04X}"), ("firstRow", "1" if headers else "0"), ("lastRow", "0"),
+                           ("firstColumn", "0"), ("lastColumn", "0"), ("noHBand", "0" if banding else "1"),
+                           ("noVBand", "1")):
             look.set(_w(key), value)
-        rows = table.rows
-        # header row repeats on every page and never splits
-        trpr = rows[0]._tr.get_or_add_trPr()
-        ooxml.put(trpr, ooxml.make("w:tblHeader"))
-        from docx.shared import RGBColor
-        for i, text in enumerate(headers):
-            paragraph = rows[0].cells[i].paragraphs[0]
-            paragraph.style = doc.styles["vcio Cell"]
-            run = paragraph.add_run(text)
-            run.bold = True  # direct formatting: a paragraph style would override the table style's header colour
-            run.font.color.rgb = RGBColor.from_string("FFFFFF")
-            if i in align_right:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for {loop} %}}")
-        for i, text in enumerate(cells):
-            paragraph = rows[2].cells[i].paragraphs[0]
-            paragraph.style = doc.styles["vcio Cell"]
-            for part in ([text] if isinstance(text, str) else text):  # a list: one run per tag
-                paragraph.add_run(part)
-            if i in align_right:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        cant_split = rows[2]._tr.get_or_add_trPr()
-        ooxml.put(cant_split, ooxml.make("w:cantSplit"))
-        rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
-        for row in rows:
+        if side_margin_cm is not None:
+            twips = int(side_margin_cm * 567)
+            ooxml.put(tbl_pr, etree.fromstring(
+                f'<w:tblCellMar xmlns:w="{W}"><w:left w:w="{twips}" w:type="dxa"/><w:right w:w="{twips}" '
+                'w:type="dxa"/></w:tblCellMar>'))
+        body = list(table.rows)
+        if headers:
+            header, body = body[0], body[1:]
+            # the header row repeats on every page and never splits
+            ooxml.put(header._tr.get_or_add_trPr(), ooxml.make("w:tblHeader"))
+            for i, text in enumerate(headers):
+                paragraph = header.cells[i].paragraphs[0]
+                paragraph.style = doc.styles[style]
+                for part in ([text] if isinstance(text, str) else text):
+                    run = paragraph.add_run(part)
+                    run.bold = True  # direct formatting: a paragraph style would override the header colour
+                    run.font.color.rgb = RGBColor.from_string("FFFFFF")
+                paragraph.paragraph_format.keep_with_next = keep_together or None
+                if i in align_right:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for row, spec in zip(body, rows):
+            if isinstance(spec, str):
+                row.cells[0].paragraphs[0].add_run(spec)
+                continue
+            cells, bold, keep = (spec + (False,))[:3] if isinstance(spec, tuple) else (spec, False, False)
+            for i, text in enumerate(cells):
+                paragraph = row.cells[i].paragraphs[0]
+                paragraph.style = doc.styles[style]
+                if keep:
+                    paragraph.paragraph_format.keep_with_next = True
+                for n, part in enumerate([text] if isinstance(text, str) else text):
+                    run = paragraph.add_run(part)
+                    if bold or (bold_first_column and i == 0 and "cellbg" not in part):
+                        run.bold = True
+                if i in align_right:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            ooxml.put(row._tr.get_or_add_trPr(), ooxml.make("w:cantSplit"))
+        for n, row in enumerate(table.rows):
             for cell, width in zip(row.cells, widths):
                 cell.width = Cm(width)
+                if headers and n == 0:
+                    # the header fill on the cell itself, after w:tcW (schema order): not every reader applies
+                    # the table style's first-row formatting to every column
+                    ooxml.put(cell._tc.get_or_add_tcPr(),
+                              ooxml.make("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": NAVY}))
         grid = table._tbl.tblGrid
         for col, width in zip(grid.findall(_w("gridCol")), widths):
             col.set(_w("w"), str(int(width * 567)))
         self.doc.add_paragraph(style="vcio Small")  # breathing space after a table
+
+    def runs(self, parts: list[str | tuple[str, bool]], style: str | None = None):
+        """A paragraph of runs: a text, or (text, bold)."""
+        paragraph = self.doc.add_paragraph(style=style)
+        for part in parts:
+            text, bold = part if isinstance(part, tuple) else (part, False)
+            run = paragraph.add_run(text)
+            if bold:
+                run.bold = True
+        return paragraph
 
     def image(self, expression: str) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -603,269 +681,283 @@ TEXT_W = 17.1
 
 
 def make_docx(path: Path) -> None:
+    """The roadmap template: the story first (summary, scorecard, goals, risks, initiatives, budget), then what
+    is coming up, what changed and the decisions, then a short appendix. Every name it reads is a key of
+    ``pipeline/render/roadmap_context.py`` (or ``render``: the chart and the logos). Text written here must
+    read the same in en-US and en-GB: words that differ come from the context (``words.licences``)."""
     b = DocBuilder()
     # ------------------------------------------------------------------ cover
     b.tag("{%p if render.logo %}")
     b.p("{{ render.logo }}")
     b.tag("{%p endif %}")
-    for _ in range(5):
+    for _ in range(4):
         b.p("", style="vcio Small")
     b.p("Technology roadmap", style="Subtitle")
     b.p("{{ client.name }}", style="Title")
-    b.p("{{ quarter }} quarterly review", style="vcio Cover")
+    b.runs(["{{ quarter }}", " quarterly review"], style="vcio Cover")
+    b.tag("{%p if render.client_logo %}")
+    b.p("{{ render.client_logo }}")
+    b.tag("{%p endif %}")
     b.p("", style="vcio Cover")
-    cover = b.p("Prepared by ", style="vcio Cover")
-    cover.add_run("{{ client.vcio }}")
-    cover.add_run(", ")
-    cover.add_run("{{ msp.name }}")
+    b.tag("{%p if prepared_by %}")
+    b.p("{{ prepared_by }}", style="vcio Cover")
+    b.tag("{%p endif %}")
     b.tag("{%p if msp.contact %}")
     b.p("{{ msp.contact }}", style="vcio Cover")
     b.tag("{%p endif %}")
-    as_of = b.p("Data as of ", style="vcio Cover")
-    as_of.add_run("{{ as_of }}")
+    b.runs(["Data as of ", "{{ as_of }}"], style="vcio Cover")
     for _ in range(8):
         b.p("", style="vcio Small")
-    note = b.p("This roadmap covers the next 12 to 36 months. Every recommendation traces back to a finding in "
-               "the client's own data and, where one is recorded, to a business goal. Costs are estimates in ",
-               style="vcio Small")
-    note.add_run("{{ currency }}")
-    note.add_run(" for planning; quotes follow for accepted initiatives.")
+    b.runs(["This roadmap covers the next 12 to 36 months. Every recommendation traces back to the client's own "
+            "data and, where one is recorded, to a business goal. Costs are planning estimates in ", "{{ currency }}",
+            "; quotes follow for accepted initiatives."], style="vcio Small")
     b.page_break()
 
-    # ------------------------------------------------------------------ 1 executive summary
+    # ------------------------------------------------------------------ executive summary
     b.h("Executive summary")
-    b.tag("{%p for line in headline %}")
+    b.grid(None, [[["{% cellbg summary.fill %}", "{{ summary.status }}"]]], [TEXT_W], style="vcio Status",
+           keep_together=True)
+    b.tag("{%p for line in summary.headline %}")
     b.p("{{ line }}", style="List Bullet")
     b.tag("{%p endfor %}")
-    b.h("Scorecard", 2)
-    b.table(["Area", "Grade", "Score", "Items assessed", "Items affected"], "g in render.grades",
-            ["{{ g.label }}", ["{% cellbg g.fill %}", "{{r g.grade }}"], "{{ g.score_text }}", "{{ g.assessed }}",
-             "{{ g.affected }}"], [4.5, 3.6, 2.6, 3.2, 3.2], align_right=(2, 3, 4))
-    b.p("Green 80% and above, amber 50-79%, red below 50%. How grades are calculated: see the appendix.",
+    b.tag("{%p if summary.top_risks %}")
+    b.h("Top risks", 3)
+    b.tag("{%p for line in summary.top_risks %}")
+    b.p("{{ line }}", style="List Number")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    b.h("Decisions needed today", 3)
+    b.tag("{%p if decisions_needed %}")
+    b.table(["Decision", "Why now", "Cost"], "d in decisions_needed",
+            ["{{ d.title }}", "{{ d.why }}", "{{ d.cost }}"], [7.6, 5.4, 4.1], align_right=(2,))
+    b.tag("{%p else %}")
+    b.p("No decisions are needed at this review.")
+    b.tag("{%p endif %}")
+
+    # ------------------------------------------------------------------ scorecard
+    b.h("Scorecard")
+    b.tag("{%p if scorecard_trend %}")
+    b.grid(["Area", "Grade", "Trend", "Basis", "What was checked"], [
+        "{%tr for g in scorecard %}",
+        ["{{ g.label }}", ["{% cellbg g.fill %}", "{{ g.grade }}"], "{{ g.trend }}", "{{ g.basis }}", "{{ g.status }}"],
+        "{%tr endfor %}"], [2.5, 2.6, 2.2, 4.6, 5.2], keep_together=True)
+    b.tag("{%p else %}")
+    b.grid(["Area", "Grade", "Basis", "What was checked"], [
+        "{%tr for g in scorecard %}",
+        ["{{ g.label }}", ["{% cellbg g.fill %}", "{{ g.grade }}"], "{{ g.basis }}", "{{ g.status }}"],
+        "{%tr endfor %}"], [2.6, 2.8, 5.4, 6.3], keep_together=True)
+    b.tag("{%p endif %}")
+    b.p("One scale for every area: the share of assessed items without a finding, weighted by severity. Green is "
+        "80% and above, amber 50% to 79%, red below 50%. An area without the data to grade it reads Not assessed.",
         style="vcio Small")
+    b.p("{{ coverage.line }}", style="vcio Small")
+    b.h("The estate at a glance", 2)
+    b.tag("{%p if estate.rows %}")
+    b.table(["Device type", "", "Operating system support", "", "Warranty", ""], "e in estate.rows",
+            ["{{ e.type }}", "{{ e.type_count }}", "{{ e.support }}", "{{ e.support_count }}", "{{ e.warranty }}",
+             "{{ e.warranty_count }}"], [3.4, 1.2, 5.0, 1.2, 5.1, 1.2], align_right=(1, 3, 5))
+    b.tag("{%p else %}")
+    b.p("No device inventory was provided for this review.")
+    b.tag("{%p endif %}")
+    b.tag("{%p if estate.people %}")
+    b.p("{{ estate.people }}")
+    b.tag("{%p endif %}")
 
-    # ------------------------------------------------------------------ 2 business goals
-    b.h("Business goals alignment")
+    # ------------------------------------------------------------------ goals
+    b.h("Business goals")
     b.tag("{%p if goals %}")
-    b.p("Every initiative below serves one of the client's goals. Goals without an initiative need none yet; "
-        "initiatives without a goal should be confirmed with the client.")
-    b.tag("{%p for g in goals %}")
-    b.h("{{ g.goal }}", 2)
-    meta = b.p("Priority ", style="vcio Small")
-    for text in ("{{ g.priority }}", "  \u00b7  target ", "{{ g.target_date }}", "  \u00b7  owner ", "{{ g.owner }}",
-                 "  \u00b7  success metric: ", "{{ g.success_metric }}"):
-        meta.add_run(text)
-    b.tag("{%p if g.initiatives %}")
-    b.tag("{%p for i in g.initiatives %}")
-    item = b.p("{{ i.title }}", style="List Bullet")
-    for text in (" (", "{{ i.target_quarter }}", ", ", "{{ i.one_time_text }}", ")"):
-        item.add_run(text)
-    b.tag("{%p endfor %}")
+    b.table(["Goal", "Priority", "Owner", "Target", "Initiatives serving it"], "g in goals",
+            ["{{ g.goal }}", "{{ g.priority }}", "{{ g.owner }}", "{{ g.target }}", "{{ g.initiatives }}"],
+            [5.0, 1.6, 2.9, 2.2, 5.4])
     b.tag("{%p else %}")
-    b.p("No initiative serves this goal yet.", style="List Bullet")
-    b.tag("{%p endif %}")
-    b.tag("{%p endfor %}")
-    b.tag("{%p else %}")
-    b.p("No business goals are recorded for this client yet. Agree three to five goals for the next 12-36 months "
-        "at this review (growth, compliance, remote work, cost) so every recommendation can be traced to one.",
-        style="vcio Callout")
-    b.tag("{%p endif %}")
-    b.tag("{%p if unaligned_initiatives %}")
-    b.h("Initiatives without a stated goal", 2)
-    b.tag("{%p for i in unaligned_initiatives %}")
-    b.p("{{ i.title }}", style="List Bullet")
-    b.tag("{%p endfor %}")
+    b.p("No business goals were recorded for this review, so the initiatives are ranked by risk alone.")
     b.tag("{%p endif %}")
 
-    # ------------------------------------------------------------------ 3 current state
-    b.h("Current-state assessment")
-    summary = b.p("{{ summary.devices }}")
-    for text in (" devices (", "{{ summary.servers }}", " servers), ", "{{ summary.users }}", " users of whom ",
-                 "{{ summary.licensed_users }}", " are licensed, and ", "{{ summary.monthly_subscriptions }}",
-                 " a month in active subscriptions."):
-        summary.add_run(text)
-    b.image("{{ render.charts.support }}")
-    b.h("Devices", 2)
-    b.table(["Device type", "Count"], "t in current_state.devices_by_type", ["{{ t.label }}", "{{ t.count }}"],
-            [12.0, 5.1], align_right=(1,))
-    b.h("Operating systems", 2)
-    b.table(["Operating system", "Devices"], "o in current_state.operating_systems", ["{{ o.label }}", "{{ o.count }}"],
-            [12.0, 5.1], align_right=(1,))
-    b.h("Licences", 2)
-    b.tag("{%p if current_state.licenses %}")
-    b.table(["Product", "Purchased", "Assigned", "Spare", "Price"], "l in current_state.licenses",
-            ["{{ l.product }}", "{{ l.purchased }}", "{{ l.assigned }}", "{{ l.spare }}", "{{ l.price_text }}"],
-            [7.9, 2.3, 2.3, 2.0, 2.6], align_right=(1, 2, 3, 4))
-    b.tag("{%p else %}")
-    b.p("No licence data was provided for this review.")
-    b.tag("{%p endif %}")
-    b.h("Subscriptions", 2)
-    b.tag("{%p if current_state.subscriptions %}")
-    b.table(["Product", "Quantity", "Term", "Renews", "Monthly"], "s in current_state.subscriptions",
-            ["{{ s.product }}", "{{ s.quantity }}", "{{ s.term }}", "{{ s.renews }}", "{{ s.monthly_text }}"],
-            [6.6, 2.0, 2.6, 3.1, 2.8], align_right=(1, 4))
-    b.tag("{%p else %}")
-    b.p("No active subscriptions were reported.")
-    b.tag("{%p endif %}")
-    b.h("Agreements", 2)
-    b.tag("{%p if current_state.contracts %}")
-    b.table(["Agreement", "Type", "Start", "End", "Monthly"], "c in current_state.contracts",
-            ["{{ c.name }}", "{{ c.type }}", "{{ c.start }}", "{{ c.end }}", "{{ c.monthly_text }}"],
-            [6.1, 3.0, 2.7, 2.7, 2.6], align_right=(4,))
-    b.tag("{%p else %}")
-    b.p("No agreements were reported.")
-    b.tag("{%p endif %}")
-
-    # ------------------------------------------------------------------ 4 risks
-    b.h("Risk register")
+    # ------------------------------------------------------------------ risks
+    b.h("Risks")
     b.tag("{%p if risks %}")
-    b.p("Risks are ranked by likelihood x impact (1-25). The cost of inaction is what the client accepts by "
-        "declining the mitigation.")
-    b.table(["Risk", "Score", "Cost of inaction", "Mitigation"], "r in render.risks",
-            ["{{ r.title }}", ["{% cellbg r.fill %}", "{{r r.score_rich }}"], "{{ r.cost_of_inaction }}",
-             "{{ r.mitigation }}"], [4.2, 2.0, 6.2, 4.7])
+    b.p("The worst first: by severity, then by how long the risk has been open. The cost of inaction is what is "
+        "accepted by declining the mitigation.", style="vcio Note")
+    b.table(["Severity", "Risk", "Cost of inaction", "Mitigation"], "r in risks",
+            [["{% cellbg r.fill %}", "{{ r.severity }}"], "{{ r.title }}", "{{ r.cost_of_inaction }}",
+             "{{ r.mitigation }}"], [1.7, 5.1, 5.6, 4.7])
     b.tag("{%p else %}")
     b.p("No risks were found in the data provided for this review.", style="vcio Callout")
     b.tag("{%p endif %}")
 
-    # ------------------------------------------------------------------ 5 initiatives
-    b.h("Prioritised initiatives")
+    # ------------------------------------------------------------------ initiatives
+    b.h("Initiatives")
     b.tag("{%p if initiatives %}")
-    b.p("Initiatives are ranked by severity and date. Phases: short (0-6 months), mid (6-18), long (18-36).")
-    b.image("{{ render.charts.timeline }}")
-    b.tag("{%p for ph in phases %}")
-    b.h("{{ ph.phase }}", 2)
-    b.tag("{%p if ph.initiatives %}")
-    b.table(["#", "Initiative", "Target", "Owner", "One-time", "Recurring", "Serves goal"], "i in ph.initiatives",
-            ["{{ i.rank }}", "{{ i.title }}", "{{ i.target_quarter }}", "{{ i.owner }}", "{{ i.one_time_text }}",
-             "{{ i.recurring_text }}", "{{ i.goal }}"], [0.8, 5.0, 1.9, 2.2, 2.0, 2.2, 3.0], align_right=(0, 4, 5))
-    b.tag("{%p else %}")
-    b.p("Nothing planned in this phase.")
-    b.tag("{%p endif %}")
+    b.p("One initiative per theme, the most severe first. Each covers every device, user or subscription behind "
+        "it; Appendix B names them.", style="vcio Note")
+    b.h("Quarter by quarter", 2)
+    quarters = [f"{{{{ roadmap.quarters[{n}] }}}}" for n in range(8)]
+    b.grid(["Initiative", *quarters, "{{ roadmap.later }}", "One-time"], [
+        "{%tr for row in roadmap.rows %}",
+        [["{{ row.rank }}", ". ", "{{ row.title }}"],
+         *[[f"{{% cellbg row.cells[{n}].fill %}}", f"{{{{ row.cells[{n}].text }}}}"] for n in range(8)],
+         ["{% cellbg row.later.fill %}", "{{ row.later.text }}"], "{{ row.total }}"],
+        "{%tr endfor %}",
+        (["One-time spend", *[f"{{{{ roadmap.totals[{n}] }}}}" for n in range(8)], "{{ roadmap.later_total }}",
+          "{{ roadmap.total }}"], True),
+    ], [3.6, *[1.33] * 8, 1.15, 1.71], align_right=tuple(range(1, 11)), style="vcio Cell Small",
+        side_margin_cm=0.06, banded=False, keep_together=True)
+    b.p("Dark cells: one-time spend planned in that quarter. Light cells: work under way without one-time spend. "
+        "Recurring costs are in the budget.", style="vcio Small")
+    b.tag("{%p for i in initiatives %}")
+    b.runs(["{{ i.rank }}", ". ", "{{ i.title }}"], style="Heading 2")
+    b.p("{{ i.summary }}", style="vcio Lead")
+    b.grid(None, ["{%tr for f in i.facts %}", ["{{ f.label }}", "{{ f.value }}"], "{%tr endfor %}"], [3.4, 13.7],
+           bold_first_column=True, keep_together=True)
     b.tag("{%p endfor %}")
     b.tag("{%p else %}")
     b.p("No initiatives are needed on the data provided for this review.", style="vcio Callout")
     b.tag("{%p endif %}")
 
-    # ------------------------------------------------------------------ 6 budget
-    b.h("Budget forecast")
-    budget = b.p("Next four quarters: ")
-    budget.add_run("{{ budget.next_four_total_text }}").bold = True
-    for text in (". Over the ", "{{ budget.quarters|length }}", "-quarter horizon: one-time ",
-                 "{{ budget.one_time_total_text }}", ", recurring ", "{{ budget.recurring_total_text }}", "."):
-        budget.add_run(text)
-    b.tag("{%p if budget.savings %}")
-    saving = b.p("License optimisation could save ", style="vcio Callout")
-    saving.add_run("{{ budget.savings_text }}").bold = True
-    saving.add_run(" a year; the forecast does not yet deduct it.")
-    b.tag("{%p endif %}")
+    # ------------------------------------------------------------------ budget
+    b.h("Budget")
+    b.runs([("Next 90 days", True), " (", "{{ next_quarter }}", "): ", ("{{ budget.next_90_days }}", True),
+            " one-time. ", ("Next 12 months", True), ": ", ("{{ budget.next_12_months }}", True), " in all (",
+            "{{ budget.next_12_months_one_time }}", " one-time, ", "{{ budget.next_12_months_recurring }}",
+            " recurring). Over ", "{{ budget.horizon }}", ": ", "{{ budget.horizon_total }}", "."], style="vcio Lead")
+    b.tag("{%p if budget.has_costs %}")
     b.image("{{ render.charts.budget }}")
-    b.table(["Quarter", "Fiscal", "Hardware", "Projects", "Licensing", "Contracts", "Other", "Total"],
-            "q in render.budget_table",
-            ["{{ q.quarter }}", "{{ q.fiscal }}", "{{ q.hardware }}", "{{ q.projects }}", "{{ q.licensing }}",
-             "{{ q.contracts }}", "{{ q.other }}", "{{ q.total }}"], [2.0, 2.5, 2.1, 2.1, 2.1, 2.1, 1.9, 2.3],
-            align_right=(2, 3, 4, 5, 6, 7))
-    b.h("By fiscal year", 2)
-    b.table(["Fiscal year", "Total"], "y in budget.fiscal_years", ["{{ y.label }}", "{{ y.total_text }}"],
-            [12.0, 5.1], align_right=(1,))
-
-    # ------------------------------------------------------------------ 7 success metrics
-    b.h("Success metrics")
-    b.tag("{%p if initiatives %}")
-    b.table(["Initiative", "How we will know it delivered", "By"], "i in initiatives",
-            ["{{ i.title }}", "{{ i.success_metric }}", "{{ i.target_quarter }}"], [6.6, 8.3, 2.2])
+    right = (1, 2, 3, 4, 5)
+    b.grid(["Quarter", "Hardware", "Projects", "Licensing", "Contracts", "Total"], [
+        "{%tr for q in budget.first %}",
+        ["{{ q.quarter }}", "{{ q.hardware }}", "{{ q.projects }}", "{{ q.licensing }}", "{{ q.contracts }}",
+         "{{ q.total }}"],
+        "{%tr endfor %}",
+        ([f"{{{{ budget.next_12_months_row.{k} }}}}" for k in ("quarter", "hardware", "projects", "licensing",
+                                                               "contracts", "total")], True),
+        "{%tr for q in budget.later %}",
+        ["{{ q.quarter }}", "{{ q.hardware }}", "{{ q.projects }}", "{{ q.licensing }}", "{{ q.contracts }}",
+         "{{ q.total }}"],
+        "{%tr endfor %}",
+        ([f"{{{{ budget.total_row.{k} }}}}" for k in ("quarter", "hardware", "projects", "licensing", "contracts",
+                                                       "total")], True),
+    ], [4.6, 2.5, 2.5, 2.5, 2.5, 2.5], align_right=right)
+    b.runs(["By ", "{% if budget.fiscal %}fiscal {% endif %}", "year: ",
+            "{% for y in budget.fiscal_years %}{{ y.label }} {{ y.total }}{% if not loop.last %}; {% endif %}"
+            "{% endfor %}", "."], style="vcio Small")
     b.tag("{%p else %}")
-    b.p("No initiatives, so no metrics to track this quarter.")
+    b.p("No costs are forecast for the next quarters.")
+    b.tag("{%p endif %}")
+    b.tag("{%p if budget.savings %}")
+    b.p("{{ budget.savings }}", style="vcio Callout")
     b.tag("{%p endif %}")
 
-    # ------------------------------------------------------------------ 8 quarterly check-in
-    b.h("Quarterly check-in")
-    b.p("{{ render.changes.summary }}", style="vcio Callout")
-    b.tag("{%p if not render.changes.first_review %}")
-    counts = b.p("New: ")
-    for text in ("{{ render.changes.new_count }}", "  \u00b7  Resolved: ", "{{ render.changes.resolved_count }}",
-                 "  \u00b7  Still open: ", "{{ render.changes.open_count }}"):
-        counts.add_run(text)
-    b.tag("{%p if render.changes.rows %}")
-    b.table(["Status", "Item", "Subject", "Severity"], "c in render.changes.rows",
-            ["{{ c.status }}", "{{ c.title }}", "{{ c.subject }}", "{{ c.severity }}"], [2.4, 8.4, 4.0, 2.3])
+    # ------------------------------------------------------------------ coming up
+    b.h("Coming up")
+    b.tag("{%p if coming_up %}")
+    b.table(["When", "What", "Kind", "Value"], "c in coming_up",
+            ["{{ c.when }}", "{{ c.text }}", "{{ c.kind }}", "{{ c.value }}"], [3.6, 8.4, 2.5, 2.6],
+            align_right=(3,))
+    b.tag("{%p else %}")
+    b.p("Nothing falls due in the next two quarters.")
+    b.tag("{%p endif %}")
+
+    # ------------------------------------------------------------------ licences
+    b.tag("{%p if licences %}")
+    b.h("{{ words.licences }}")
+    b.table(["Product", "Purchased", "Assigned", "Spare", "Price a month", "Renews"], "l in licences",
+            ["{{ l.product }}", "{{ l.purchased }}", "{{ l.assigned }}", "{{ l.spare }}", "{{ l.price }}",
+             "{{ l.renews }}"], [6.4, 1.9, 1.9, 1.5, 2.5, 2.9], align_right=(1, 2, 3, 4))
+    b.tag("{%p endif %}")
+
+    # ------------------------------------------------------------------ what changed
+    b.tag("{%p if not changes.first_review %}")
+    b.runs(["What changed since ", "{{ changes.previous_quarter }}"], style="Heading 1")
+    b.p("{{ changes.summary }}", style="vcio Callout")
+    b.tag("{%p if changes.counts %}")
+    b.p("{{ changes.counts }}")
+    b.tag("{%p endif %}")
+    b.tag("{%p for c in changes.completed %}")
+    b.runs([("Completed: ", True), "{{ c }}"], style="List Bullet")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if changes.rows %}")
+    b.table(["Status", "Severity", "Item", "Subject"], "c in changes.rows",
+            ["{{ c.status }}", ["{% cellbg c.fill %}", "{{ c.severity }}"], "{{ c.title }}", "{{ c.subject }}"],
+            [2.0, 1.8, 9.3, 4.0])
+    b.tag("{%p endif %}")
+    b.tag("{%p if changes.note %}")
+    b.p("{{ changes.note }}", style="vcio Small")
     b.tag("{%p endif %}")
     b.tag("{%p endif %}")
 
-    # ------------------------------------------------------------------ 9 decisions
-    b.h("Decisions record")
-    b.h("Decisions needed at this review", 2)
+    # ------------------------------------------------------------------ decisions
+    b.h("Decisions")
+    b.h("Needed at this review", 2)
     b.tag("{%p if decisions_needed %}")
-    b.table(["Proposal", "One-time cost", "Owner", "Decision"], "d in render.decisions_needed",
-            ["{{ d.title }}", "{{ d.cost_text }}", "{{ d.owner }}", "accept / defer / decline"],
-            [8.1, 2.8, 2.9, 3.3], align_right=(1,))
+    b.table(["Decision", "Cost", "Deadline", "Owner", "Accept, defer or decline"], "d in decisions_needed",
+            ["{{ d.title }}", "{{ d.cost }}", "{{ d.deadline }}", "{{ d.owner }}", ""], [6.2, 3.6, 2.3, 2.6, 2.4])
     b.tag("{%p else %}")
-    b.p("No decisions are needed this quarter.")
+    b.p("No decisions are needed at this review.")
     b.tag("{%p endif %}")
-    b.h("Earlier decisions", 2)
-    b.tag("{%p if render.decisions.rows %}")
-    b.table(["Decision", "Recommendation", "When", "Note / risk of inaction"], "d in render.decisions.rows",
-            ["{{ d.status }}", "{{ d.title }}", "{{ d.when }}", "{{ d.note }}"], [2.4, 7.0, 2.4, 5.3])
+    b.h("Decisions record", 2)
+    b.tag("{%p if decisions.rows %}")
+    b.table(["Decision", "Recommendation", "When, by whom", "Note"], "d in decisions.rows",
+            ["{{ d.decision }}", "{{ d.title }}", "{{ d.when }}", "{{ d.note }}"], [2.1, 6.3, 3.2, 5.5])
     b.tag("{%p else %}")
-    b.p("{{ render.decisions.empty_text }}")
+    b.p("{{ decisions.empty }}")
     b.tag("{%p endif %}")
 
     # ------------------------------------------------------------------ appendix
-    b.page_break()
-    b.h("Appendix A. Findings")
-    shown = b.p("{{ render.findings.note }}", style="vcio Small")
-    _ = shown
-    b.tag("{%p if render.findings.rows %}")
-    b.table(["Severity", "Finding", "Subject", "Due", "Cost"], "f in render.findings.rows",
-            ["{{ f.severity|capitalize }}", "{{ f.title }}", "{{ f.subject }}", "{{ f.due_text }}", "{{ f.cost_text }}"],
-            [1.8, 8.0, 3.2, 2.2, 1.9], align_right=(4,))
+    # no page break before it: a short decisions record would leave a page nearly empty
+    b.h("Appendix A. Findings by kind")
+    b.tag("{%p if finding_groups %}")
+    b.p("One line per kind of finding, the most severe first. The findings workbook lists every finding with its "
+        "device, user or subscription and the source record behind it.", style="vcio Note")
+    b.table(["Severity", "Finding", "Count", "One-time", "Recurring", "Initiative"], "f in finding_groups",
+            [["{% cellbg f.fill %}", "{{ f.severity }}"], "{{ f.text }}", "{{ f.count }}", "{{ f.one_time }}",
+             "{{ f.annual }}", "{{ f.initiative }}"], [1.5, 5.8, 1.1, 1.7, 2.5, 4.5], align_right=(2, 3, 4))
+    b.tag("{%p else %}")
+    b.p("No findings in the data provided for this review.")
     b.tag("{%p endif %}")
-    b.h("Appendix B. Devices")
-    b.p("{{ render.assets.note }}", style="vcio Small")
-    b.tag("{%p if render.assets.rows %}")
-    b.table(["Device", "Type", "Operating system", "Support", "Age (y)", "Warranty end", "Replace by"],
-            "a in render.assets.rows",
-            ["{{ a.hostname }}", "{{ a.type }}", "{{ a.os }}", "{{ a.support }}", "{{ a.age }}", "{{ a.warranty_end }}",
-             "{{ a.replacement_due }}"], [3.0, 1.8, 3.6, 2.6, 1.5, 2.3, 2.3], align_right=(4,))
+    b.h("Appendix B. What each initiative covers")
+    b.tag("{%p if covered %}")
+    b.p("Devices, subscriptions and agreements by name; user accounts by count. The findings workbook lists each "
+        "one with what was found and what the initiative does for it.", style="vcio Note")
+    b.tag("{%p for c in covered %}")
+    b.runs([("{{ c.title }}", True), ": ", "{{ c.what }}"], style="vcio Keep")
+    b.tag("{%p if c.names %}")
+    b.p("{{ c.names }}", style="vcio Small")
     b.tag("{%p endif %}")
-    b.h("Appendix C. Users and licences")
-    b.p("{{ render.users.note }}", style="vcio Small")
-    b.tag("{%p if render.users.rows %}")
-    b.table(["User", "Name", "Licences", "Status", "Last activity"], "u in render.users.rows",
-            ["{{ u.upn }}", "{{ u.name }}", "{{ u.licenses }}", "{{ u.status }}", "{{ u.last_activity }}"],
-            [4.6, 3.2, 4.9, 1.8, 2.6])
+    b.tag("{%p endfor %}")
+    b.tag("{%p else %}")
+    b.p("No initiatives in this review.")
     b.tag("{%p endif %}")
-    b.h("Appendix D. Method and data sources")
+    b.h("Appendix C. Data coverage and method")
+    b.h("Data coverage", 3)
+    b.table(["Data", "Status", "Detail"], "c in coverage.rows", ["{{ c.label }}", "{{ c.status }}", "{{ c.detail }}"],
+            [5.2, 2.4, 9.5])
     b.h("Grades", 3)
     b.p("{{ method.grades }}")
     b.h("Risks", 3)
     b.p("{{ method.risks }}")
+    b.h("Money", 3)
+    b.p("{{ method.money }}")
     b.h("Thresholds", 3)
-    b.table(["Setting", "Value"], "t in method.thresholds", ["{{ t.name }}", "{{ t.value }}"], [12.0, 5.1])
-    b.tag("{%p if method.catalog_snapshot %}")
-    cat = b.p("End-of-life dates: lifecycle catalog snapshot ", style="vcio Small")
-    cat.add_run("{{ method.catalog_snapshot }}")
-    cat.add_run(".")
+    b.tag("{%p for t in method.thresholds %}")
+    b.p("{{ t }}", style="List Bullet")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if method.catalog %}")
+    b.p("{{ method.catalog }}")
     b.tag("{%p endif %}")
     b.h("Data sources", 3)
-    b.tag("{%p if render.sources %}")
-    b.table(["File", "Details"], "s in render.sources", ["{{ s.name }}", "{{ s.detail }}"], [8.0, 9.1])
+    b.tag("{%p if method.sources %}")
+    b.table(["Source", "Observed", "Records"], "s in method.sources",
+            ["{{ s.tool }}", "{{ s.observed }}", "{{ s.records }}"], [10.1, 3.5, 3.5], align_right=(2,))
     b.tag("{%p else %}")
-    b.p("No file details were recorded for this run.")
+    b.p("No export details were recorded for this review.")
     b.tag("{%p endif %}")
-    b.tag("{%p if data_gaps %}")
-    b.h("Data gaps", 3)
-    b.table(["What was missing", "Count"], "g in data_gaps", ["{{ g.label }}", "{{ g.count }}"], [14.0, 3.1],
-            align_right=(1,))
+    b.tag("{%p if method.excluded %}")
+    b.h("Findings left out at the MSP's request", 3)
+    b.tag("{%p for e in method.excluded %}")
+    b.p("{{ e }}", style="List Bullet")
+    b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
-    b.tag("{%p if excluded %}")
-    b.h("Findings excluded by the MSP", 3)
-    b.table(["Subject", "Finding", "Reason"], "e in excluded", ["{{ e.subject }}", "{{ e.title }}", "{{ e.reason }}"],
-            [4.0, 7.1, 6.0])
-    b.tag("{%p endif %}")
-    version = b.p("Generated by vcio ", style="vcio Small")
-    version.add_run("{{ vcio_version }}")
-    version.add_run(" from the client's own exports.")
+    b.runs(["Generated by vcio ", "{{ vcio_version }}", " from the client's own exports."], style="vcio Small")
     b.save(path)
 
 

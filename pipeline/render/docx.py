@@ -1,18 +1,16 @@
-"""Render the Word technology roadmap from the plain render context and templates/roadmap.docx.
+"""The roadmap of the render context of ``context.py``, kept while the runner still builds that context.
 
-The template is a docxtpl (Jinja) document rendered in a sandbox: ``SandboxedEnvironment`` so
-a customised template cannot reach Python internals, ``StrictUndefined`` so a misspelt key is
-an error rather than a blank, and autoescaping so client text (``<b>&``, ``{{ config }}``)
-appears literally. The template reads the context as built by ``context.py`` plus one key this
-module adds, ``render``: chart and logo images, rows with colours, limited appendix lists and
-normalised change/decision rows (see :func:`render_extras`). The input context is not modified.
+Transitional: the roadmap is rendered from the client review by ``roadmap.py`` (same sandbox, imported from
+there). Until the runner builds the review, it renders through this module; a template written for the review
+(the built-in one since the review, or a copy from ``vcio templates init``) cannot read this context, so such a
+template is replaced here by the roadmap template of the render context, ``legacy_roadmap.docx``. A template
+written for the render context (a rebranded copy of an earlier built-in) renders as before. Delete this module,
+``legacy_roadmap.docx`` and ``context.py`` once the runner renders ``roadmap.render_roadmap(review, ...)``.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-import re
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +21,19 @@ from .charts import CHART_KEYS, GRADE_COLOURS, currency_symbol
 from ..errors import TemplateError
 from .limits import appendix_limit
 from .package import refuse_doctype, reproducible, review_time, stamp_core_properties
+from .roadmap import _NAMESPACE_DECLARATION, _environment, _image, _logo, _sandbox, _template_class
 from .text import clean
 
+LEGACY_TEMPLATE = Path(__file__).with_name("legacy_roadmap.docx")
+# The top-level names of the render context (plus "render"): what a template written for it may read.
+LEGACY_NAMES = frozenset({
+    "client", "msp", "quarter", "as_of", "as_of_iso", "currency", "currency_symbol", "vcio_version", "summary",
+    "grades", "risks", "initiatives", "findings", "excluded", "data_gaps", "budget", "method", "data_sources",
+    "top_risks", "next_90_days", "phases", "goals", "unaligned_initiatives", "current_state", "coming_up",
+    "license_optimisation", "changes", "decisions", "headline", "internal", "decisions_needed",
+    "findings_by_category", "limits", "render"})
+
 CHART_WIDTH_MM = 165
-LOGO_MAX_MM = (60, 22)  # width, height
 GRADE_TEXT = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "Not assessed"}
 BAND_COLOUR = {"high": "red", "medium": "amber", "low": "green"}
 BUDGET_COLUMNS = ("Hardware", "Projects", "Licensing", "Contracts")
@@ -42,6 +49,7 @@ def render_roadmap(context: dict, template: Path, charts: dict[str, bytes] | Non
 
     template = Path(template)
     refuse_doctype(template, "roadmap")
+    template = _for_this_context(template)
     try:
         tpl = _template_class()(str(template))
         tpl.init_docx()
@@ -70,167 +78,32 @@ def render_roadmap(context: dict, template: Path, charts: dict[str, bytes] | Non
     return reproducible(buffer.getvalue(), context)
 
 
-MAX_POWER_BITS = 4096  # a ** b in a template: results up to 4,096 bits (1,233 digits)
-MAX_REPEAT = 1_000_000  # "text" * n and [list] * n in a template: up to a million characters or items
+def _for_this_context(template: Path) -> Path:
+    """``template``, or the render context's own template when ``template`` was written for the review."""
+    try:
+        stat = template.stat()
+    except OSError:
+        return template  # the renderer reports the missing file
+    key = (str(template), stat.st_size, stat.st_mtime_ns)
+    if key not in _WRITTEN_FOR_THE_REVIEW:
+        _WRITTEN_FOR_THE_REVIEW[key] = _reads_the_review(template)
+    return LEGACY_TEMPLATE if _WRITTEN_FOR_THE_REVIEW[key] else template
 
 
-COMPILED_TEMPLATES = 64  # distinct template sources kept per process (body, headers, footers, properties)
+_WRITTEN_FOR_THE_REVIEW: dict[tuple, bool] = {}
 
 
-def _remembered(memo: dict, source: str, make):
-    """``make(source)``, computed once per distinct source while the memo holds it (bounded)."""
-    value = memo.get(source)
-    if value is None:
-        if len(memo) >= COMPILED_TEMPLATES:
-            memo.clear()
-        value = memo[source] = make(source)
-    return value
-
-
-@functools.cache
-def _template_class():
-    """docxtpl's ``DocxTemplate``, cleaning each distinct part XML once per process.
-
-    ``patch_xml`` (regular expressions that re-join tags Word split) gives the same result for the same
-    part of the same template, client after client; ``resolve_listing`` has nothing to do when no text
-    holds a tab or a break.
-    """
+def _reads_the_review(template: Path) -> bool:
+    """True when every name the template reads is a name of the review's template context and some are not
+    names of the render context. A misspelt name makes it neither: it fails as before."""
     from docxtpl import DocxTemplate
 
-    class PatchingOnce(DocxTemplate):
-        patched: dict = {}
-
-        def patch_xml(self, src_xml):
-            patch = super().patch_xml
-            return _remembered(self.patched, src_xml, lambda xml: _cell_fills_in_place(patch(xml)))
-
-        def resolve_listing(self, xml):
-            # docxtpl rewrites tabs, line and page breaks in text as Word elements, with regular
-            # expressions over every paragraph; a part holding none of those characters is left as is.
-            if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
-                return super().resolve_listing(xml)
-            return xml
-
-    return PatchingOnce
-
-
-@functools.cache
-def _environment():
-    """The process's one sandboxed Jinja environment, remembering every template source it compiled.
-
-    docxtpl compiles the template's XML again for every document (``from_string``): ~60% of a roadmap's
-    time. The source is the same for every client of a template, so the compiled template is reused;
-    rendering it with another client's context is what Jinja templates are for.
-    """
-    from jinja2 import StrictUndefined
-
-    class CompilingOnce(_sandbox()):
-        compiled: dict = {}
-
-        def from_string(self, source, globals=None, template_class=None):
-            if globals is not None or template_class is not None or not isinstance(source, str):
-                return super().from_string(source, globals, template_class)
-            return _remembered(self.compiled, source, super().from_string)
-
-    return CompilingOnce(undefined=StrictUndefined, autoescape=True, finalize=_literal)
-
-
-def _sandbox():
-    """Jinja's sandbox, refusing arithmetic that runs inside C for minutes or fills memory.
-
-    The per-client time limit (a timer signal) cannot interrupt one long C operation: ``{{ 7**987654321 }}``
-    (which Jinja would even evaluate while compiling the template) or ``{{ 'x' * 10**10 }}``. Intercepting
-    ``**`` and ``*`` also stops Jinja from folding them at compile time, so they are checked here.
-    """
-    from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import SandboxedEnvironment
-
-    class RoadmapSandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset({"**", "*"})
-
-        def call_binop(self, context, operator, left, right):
-            if (operator == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1
-                    and left.bit_length() * right > MAX_POWER_BITS):
-                raise SecurityError(f"{left} ** {right} is too large for a template")
-            if operator == "*":
-                for seq, n in ((left, right), (right, left)):
-                    if isinstance(seq, (str, list, tuple)) and type(n) is int and len(seq) * n > MAX_REPEAT:
-                        raise SecurityError(f"repeating {type(seq).__name__} {n} times is too large for a template")
-            return super().call_binop(context, operator, left, right)
-
-    return RoadmapSandbox
-
-
-def _literal(value: Any) -> Any:
-    """Every {{ value }} as escaped text that docxtpl leaves alone.
-
-    After rendering, docxtpl turns "{_{", "}_}", "{_%" and "%_}" anywhere in the part into "{{", "}}", "{%"
-    and "%}" (its way of writing literal tags in a template); in client text the underscore is written as a
-    character reference instead, so the text reads exactly as given. Rich text and images pass through.
-    """
-    from markupsafe import Markup, escape
-
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(str(escape(value)).replace("{_", "{&#95;").replace("_}", "&#95;}"))
-    return value
-
-
-def _image(tpl, data: bytes | None, width_mm: float):
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-    if not data:
-        return ""
-    return InlineImage(tpl, io.BytesIO(data), width=Mm(width_mm))
-
-
-def _logo(tpl, path: str):
-    from docx.image.image import Image
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-    file = Path(path) if path else None
-    if not file or not file.is_file():
-        return ""
+    from .roadmap_context import CONTEXT_NAMES
     try:
-        image = Image.from_file(str(file))
-        ratio = image.px_height / image.px_width
-    except Exception:  # not an image python-docx can read: leave the cover without it
-        return ""
-    width = min(LOGO_MAX_MM[0], LOGO_MAX_MM[1] / ratio)
-    return InlineImage(tpl, str(file), width=Mm(width))
-
-
-# docxtpl's {% cellbg %} writes the cell's w:shd as the first child of w:tcPr, before w:tcW.
-_CELLBG_FILL = re.compile(r'(<w:tcPr\b[^>/]*>)(<w:shd w:val="clear" w:color="auto" w:fill="\{\{.*?\}\}"/>)(.*?</w:tcPr>)',
-                          re.DOTALL)
-_NAMESPACE_DECLARATION = re.compile(r'\sxmlns:\w+="[^"]*"')
-_PART_ROOT = re.compile(r"<[\w:]+(?:\s[^>]*)?>")  # the first start tag: the root (w:body, w:hdr, w:ftr)
-
-
-def _cell_fills_in_place(xml: str) -> str:
-    """docxtpl's prepared part with every ``{% cellbg %}`` fill moved to its schema place in ``w:tcPr``.
-
-    Works on the part's source before Jinja runs (the fill is still a ``{{ expression }}``), so each template
-    is corrected once per process. The cell's properties are parsed with the namespaces the part's root
-    declares, which are taken off again when they are written back. A cell whose properties do not parse (a
-    revision mark holding a nested ``w:tcPr``) is left as docxtpl wrote it; ``vcio templates check``
-    reports it when it validates the trial render.
-    """
-    root = _PART_ROOT.search(xml)
-    declared = _NAMESPACE_DECLARATION.findall(root.group(0)) if root else []
-
-    def move(match: re.Match) -> str:
-        start, fill, rest = match.groups()
-        if rest == "</w:tcPr>":
-            return match.group(0)  # nothing else in the cell's properties: already in place
-        try:
-            cell = etree.fromstring(start[:-1] + "".join(declared) + ">" + rest)
-        except etree.XMLSyntaxError:
-            return match.group(0)
-        ooxml.put(cell, etree.fromstring(fill.replace("<w:shd", f'<w:shd xmlns:w="{ooxml.NS["w"]}"', 1)))
-        text = etree.tostring(cell, encoding="unicode")
-        return _NAMESPACE_DECLARATION.sub(lambda m: "" if m.group(0) in declared else m.group(0), text)
-
-    return _CELLBG_FILL.sub(move, xml)
+        used = DocxTemplate(str(template)).get_undeclared_template_variables(_sandbox()())
+    except Exception:
+        return False  # not a template this check can read: the renderer reports why
+    return bool(used - LEGACY_NAMES) and used <= set(CONTEXT_NAMES) | {"render"}
 
 
 class _ColouredRun:

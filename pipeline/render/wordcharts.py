@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 from xml.sax.saxutils import quoteattr
 
 from .charts import (PHASE_STYLE, SERIES_COLOURS, STATUS_COLOURS, TIMELINE_LABEL_LIMIT, TIMELINE_MAX,
@@ -38,6 +38,7 @@ class ChartSpec:
     height_mm: float
     style: dict[str, Any] = field(default_factory=dict)
     alt_text: str = ""
+    finish: Callable[[Any], None] | None = None  # a last touch on the styled python-pptx Chart
 
 
 def roadmap_chart_specs(context: dict) -> dict[str, ChartSpec | str]:
@@ -127,6 +128,9 @@ class WordChart:
         package = part.package
         chart_space, xlsx = chart_part_xml(spec.kind, spec.title, spec.categories, spec.series, created=self.created,
                                            **spec.style)
+        if spec.finish is not None:
+            from pptx.chart.chart import Chart
+            spec.finish(Chart(chart_space, None))
         chart_part = Part(PackURI(package.next_partname("/word/charts/chart%d.xml")), CHART_CT, b"", package)
         rid = part.relate_to(chart_part, CHART_RT)
         workbook = Part(PackURI(package.next_partname("/word/embeddings/Microsoft_Excel_Sheet%d.xlsx")), XLSX_CT,

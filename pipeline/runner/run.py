@@ -183,6 +183,8 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         ingested, clients = _load_portfolio(options, settings, as_of)
         exempt_from_gc()  # the model lives as long as the run: collections need not walk it again and again
         manifest = _manifest_head(quarter, as_of, started, ingested)
+        if settings.deprecations:
+            manifest["settings_warnings"] = list(settings.deprecations)
         atomic_write(quarter_dir / "rejects.csv", to_csv(REJECTS_COLUMNS, (r.__dict__ for r in ingested.rejects)))
         if clients is None:
             manifest.update(status="failed", finished_at=env.now().isoformat(),

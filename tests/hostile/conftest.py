@@ -194,6 +194,14 @@ def read_csv(path: Path) -> list[dict]:
 
 
 def synthetic():
+    """The synthetic client as the deck's and the workbook's render context (until they render from the review)."""
+    from pipeline.render.lint import legacy_synthetic_context
+
+    return legacy_synthetic_context()
+
+
+def synthetic_review():
+    """The synthetic client's review (pipeline.render.lint.synthetic_context()): what the roadmap renders from."""
     from pipeline.render.lint import synthetic_context
 
     return synthetic_context()
@@ -201,8 +209,28 @@ def synthetic():
 
 @pytest.fixture(scope="session")
 def base_context() -> dict:
-    """pipeline.render.lint.synthetic_context(), built once (tests deep-copy it before changing it)."""
+    """The synthetic render context, built once (tests deep-copy it before changing it)."""
     return synthetic()
+
+
+@pytest.fixture(scope="session")
+def base_review():
+    """The synthetic client review, built once (frozen: tests change copies with dataclasses.replace)."""
+    return synthetic_review()
+
+
+def review_with_text(review, name: str, texts: list[str], hosts: list[str] | None = None):
+    """The review with another client name, one finding line (appendix table) per text and, when given, the first
+    initiative covering one device per host name (named in the appendix)."""
+    from dataclasses import replace
+
+    groups = tuple(replace(review.finding_groups[0], text=t) for t in texts)
+    changed = dict(client=replace(review.client, name=name), finding_groups=groups)
+    if hosts is not None:
+        first = review.initiatives[0]
+        items = tuple(replace(first.items[0], subject=h, kind="device") for h in hosts)
+        changed["initiatives"] = (replace(first, items=items), *review.initiatives[1:])
+    return replace(review, **changed)
 
 
 def files_under(root: Path) -> set[Path]:

@@ -6,17 +6,18 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+from dataclasses import replace
 
 import pytest
 from lxml import etree
 
-from pipeline.render.docx import render_roadmap
 from pipeline.render.pptx import render_deck
+from pipeline.render.roadmap import render_roadmap
 from pipeline.render.text import clean, clean_text
 from pipeline.render.workbook import render_workbook
 from tests.hostile.conftest import (E2E_HOSTNAMES, HOSTILE_NAMES, QBR, ROADMAP, TEXT_CLIENT, client_entries,
-                                    client_file, docx_cells, docx_paragraphs, pptx_cells, pptx_paragraphs,
-                                    review_with, xlsx_cells, xlsx_column, xlsx_value)
+                                    client_file, docx_cells, docx_paragraphs, docx_text, pptx_cells, pptx_paragraphs,
+                                    review_with, review_with_text, xlsx_cells, xlsx_column, xlsx_value)
 
 DIRTY = "A\x00B\x01C\x08D\x0bE\x0cF\x1fG\x7fH\ud800I\udfffJ\ufffeK\uffffL\tM\nN"
 CLEAN = "ABCDEFGHIJKL\tM\nN"
@@ -52,6 +53,13 @@ def dirty_context(base: dict) -> dict:
     return ctx
 
 
+def dirty_review(base):
+    """The review with raw, uncleaned strings (the template context is cleaned by the renderer)."""
+    review = review_with_text(base, DIRTY, [DIRTY], [DIRTY])
+    risk = replace(review.risks[0], title=DIRTY)
+    return replace(review, risks=(risk, *review.risks[1:]), msp=replace(review.msp, name=DIRTY))
+
+
 def _xml_parts(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {n: archive.read(n) for n in archive.namelist() if n.endswith((".xml", ".rels"))}
@@ -64,11 +72,12 @@ def _strictly_valid(data: bytes) -> None:
         assert b"\x01" not in part and b"\x00" not in part, name
 
 
-def test_control_characters_never_reach_the_roadmap(base_context):
-    data = render_roadmap(dirty_context(base_context), ROADMAP, {})
+def test_control_characters_never_reach_the_roadmap(base_review):
+    data = render_roadmap(dirty_review(base_review), ROADMAP, {})
     _strictly_valid(data)
     assert CLEAN in docx_cells(data)
     assert CLEAN in docx_paragraphs(data), "the client name on the cover"
+    assert f"Prepared by {base_review.client.vcio}, {CLEAN}" in docx_paragraphs(data), "the MSP name on the cover"
 
 
 def test_control_characters_never_reach_the_deck(base_context):
@@ -92,14 +101,15 @@ MARKUP = ["<", "&", "\"", "'", "<b>&amp;</b>", "a < b && c > \"d\" 'e'", "&#x41;
 
 
 @pytest.mark.parametrize("text", MARKUP)
-def test_markup_characters_render_exactly(base_context, text):
+def test_markup_characters_render_exactly(base_context, base_review, text):
+    roadmap = render_roadmap(review_with_text(base_review, f"Client {text}", [text], [text]), ROADMAP, {})
+    assert text in docx_cells(roadmap)
+    assert f"Client {text}" in docx_paragraphs(roadmap)
+    assert text in docx_text(roadmap)
     ctx = copy.deepcopy(base_context)
     ctx["client"]["name"] = f"Client {text}"
     ctx["findings"][0]["title"] = text
     ctx["current_state"]["assets"][0]["hostname"] = text
-    roadmap = render_roadmap(ctx, ROADMAP, {})
-    assert text in docx_cells(roadmap)
-    assert f"Client {text}" in docx_paragraphs(roadmap)
     deck = render_deck(ctx, QBR)
     assert text in pptx_cells(deck)
     assert f"Client {text}  \u00b7  2026-Q4" in pptx_paragraphs(deck)

@@ -9,12 +9,13 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.render.docx import render_roadmap
 from pipeline.render.pptx import render_deck
+from pipeline.render.roadmap import render_roadmap
 from pipeline.render.text import clean_text, neutralise_formula
 from pipeline.render.workbook import render_workbook
-from tests.hostile.conftest import (QBR, ROADMAP, docx_cells, docx_paragraphs, pptx_cells, pptx_paragraphs,
-                                    review_with, squash, synthetic, xlsx_column, xlsx_value)
+from tests.hostile.conftest import (QBR, ROADMAP, docx_cells, docx_paragraphs, docx_text, pptx_cells, pptx_paragraphs,
+                                    review_with, review_with_text, squash, synthetic, synthetic_review, xlsx_column,
+                                    xlsx_value)
 
 # Every category, surrogates (Cs) and unassigned code points included. Short strings: the deck shortens
 # a table cell longer than four lines with an ellipsis, by design.
@@ -22,6 +23,7 @@ ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=()), max_size=24)
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                       HealthCheck.function_scoped_fixture])
 BASE = synthetic()
+BASE_REVIEW = synthetic_review()
 
 
 def fuzzed(name: str, titles: list[str], hosts: list[str]) -> dict:
@@ -43,11 +45,13 @@ def contains(haystack: list[str], needle: str) -> bool:
 @FUZZ
 @given(name=ANY_TEXT, titles=st.lists(ANY_TEXT, min_size=1, max_size=3), hosts=st.lists(ANY_TEXT, min_size=1, max_size=3))
 def test_fuzzed_roadmap_renders_and_keeps_the_text(name, titles, hosts):
-    data = render_roadmap(fuzzed(name, titles, hosts), ROADMAP, {})
+    data = render_roadmap(review_with_text(BASE_REVIEW, name, titles, hosts), ROADMAP, {})
     cells, paragraphs = docx_cells(data), docx_paragraphs(data)
     assert contains(paragraphs, name)
-    for text in titles + hosts:
+    for text in titles:
         assert contains(cells, text), repr(text)
+    for text in hosts:
+        assert contains([docx_text(data)], text), repr(text)
 
 
 @FUZZ

@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from pipeline.render.docx import render_roadmap
 from pipeline.errors import TemplateError
+from pipeline.render.roadmap import render_roadmap
 from pipeline.render.pptx import render_deck
 from pipeline.render.text import neutralise_formula
 from pipeline.render.workbook import render_workbook
 from tests.conftest import INPUTS, REPO, run_cli
 from tests.hostile.conftest import (AS_OF, MARKUP_LIKE, QBR, ROADMAP, TEMPLATE_LIKE, docx_cells, docx_paragraphs,
-                                    docx_text, pptx_cells, pptx_paragraphs, review_with, xlsx_cells, xlsx_column,
-                                    xlsx_value)
+                                    docx_text, pptx_cells, pptx_paragraphs, review_with, review_with_text, xlsx_cells,
+                                    xlsx_column, xlsx_value)
 
 HOSTILE = TEMPLATE_LIKE + MARKUP_LIKE
 
@@ -42,12 +42,12 @@ def hostile_context(base: dict, strings: list[str], name: str) -> dict:
 
 # ----------------------------------------------------------------------------- client text stays literal
 @pytest.mark.parametrize("name", ["{{ config }}", "{% for x in range(10**9) %}", "{{ ''.__class__.__mro__ }}"])
-def test_template_like_client_text_survives_literally_in_the_roadmap(base_context, name):
-    ctx = hostile_context(base_context, HOSTILE, name)
-    data = render_roadmap(ctx, ROADMAP, {})
+def test_template_like_client_text_survives_literally_in_the_roadmap(base_review, name):
+    data = render_roadmap(review_with_text(base_review, name, HOSTILE, HOSTILE), ROADMAP, {})
     cells = docx_cells(data)
     for text in HOSTILE:
         assert text in cells, f"{text!r} did not survive in the roadmap's tables"
+        assert text in docx_text(data), f"{text!r} did not survive as a device name in the appendix"
     paragraphs = docx_paragraphs(data)
     assert any(p == name for p in paragraphs), "the client name is on the cover exactly as given"
     assert sum(name in p for p in paragraphs) >= 2, "and in the running header"
@@ -73,11 +73,10 @@ def test_template_like_client_text_survives_literally_in_the_workbook():
     assert xlsx_cells(data, "Summary")[0].value == "{{ config }}: findings workbook, 2026-Q4"
 
 
-def test_docxtpl_escape_sequences_in_client_text_are_not_rewritten(base_context):
+def test_docxtpl_escape_sequences_in_client_text_are_not_rewritten(base_review):
     """docxtpl rewrites "{_{" "}_}" "{_%" "%_}" to "{{" "}}" "{%" "%}" in its output: not in client text."""
     text = "{_{ config }_} and {_% raw %_}"
-    ctx = hostile_context(base_context, [text], text)
-    data = render_roadmap(ctx, ROADMAP, {})
+    data = render_roadmap(review_with_text(base_review, text, [text]), ROADMAP, {})
     assert text in docx_cells(data)
     assert "{{ config }}" not in docx_text(data)
 
@@ -105,27 +104,27 @@ SANDBOX_ESCAPES = [
 
 
 @pytest.mark.parametrize("tag", SANDBOX_ESCAPES)
-def test_hostile_roadmap_template_is_refused_by_the_sandbox(tmp_path, base_context, tag):
+def test_hostile_roadmap_template_is_refused_by_the_sandbox(tmp_path, base_review, tag):
     with pytest.raises(TemplateError) as info:
-        render_roadmap(base_context, _docx_template(tmp_path, tag), {})
+        render_roadmap(base_review, _docx_template(tmp_path, tag), {})
     message = str(info.value)
     assert any(word in message for word in ("unsafe", "undefined", "no attribute")), message
     assert "<class" not in message and "<module" not in message and "<function" not in message, "nothing leaked"
 
 
-def test_hostile_template_runs_no_command(tmp_path, base_context):
+def test_hostile_template_runs_no_command(tmp_path, base_review):
     marker = tmp_path / "pwned"
     tag = "{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}"
     with pytest.raises(TemplateError):
-        render_roadmap(base_context, _docx_template(tmp_path, tag), {})
+        render_roadmap(base_review, _docx_template(tmp_path, tag), {})
     assert not marker.exists()
 
 
 @pytest.mark.parametrize("tag", ["{% for x in range(10**9) %}x{% endfor %}", "{{ 1 // 0 }}"])
-def test_template_arithmetic_abuse_is_a_template_error(tmp_path, base_context, tag):
+def test_template_arithmetic_abuse_is_a_template_error(tmp_path, base_review, tag):
     """The sandbox caps range() with an OverflowError: a TemplateError for the MSP, not a crash."""
     with pytest.raises(TemplateError):
-        render_roadmap(base_context, _docx_template(tmp_path, tag), {})
+        render_roadmap(base_review, _docx_template(tmp_path, tag), {})
 
 
 def test_hostile_template_fails_the_client_through_the_cli(tmp_path):
@@ -215,11 +214,11 @@ def _all_bytes(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("part", ["word/document.xml", "word/header1.xml"])
-def test_xxe_in_the_roadmap_template_is_refused_and_never_read(tmp_path, base_context, secret, part):
+def test_xxe_in_the_roadmap_template_is_refused_and_never_read(tmp_path, base_review, secret, part):
     template = _rewrite(ROADMAP, tmp_path / "xxe.docx",
                         {part: lambda d: _with_dtd(d, b"<w:t", _dtd(secret), b"&xxe;&lol2;")})
     with FileWatch("xxe-secret-dir") as watch, pytest.raises(TemplateError, match="DTD"):
-        render_roadmap(base_context, template, {})
+        render_roadmap(base_review, template, {})
     assert watch.opened == []
 
 
@@ -308,7 +307,7 @@ def linked(tmp_path) -> Path:
     return path
 
 
-def test_external_links_in_the_roadmap_template_are_not_followed(tmp_path, base_context, linked, monkeypatch):
+def test_external_links_in_the_roadmap_template_are_not_followed(tmp_path, base_review, linked, monkeypatch):
     rels = EXTERNAL_RELS.format(linked=linked).encode()
     attached = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
                 b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
@@ -321,10 +320,10 @@ def test_external_links_in_the_roadmap_template_are_not_followed(tmp_path, base_
                         {} if has_settings_rels else {"word/_rels/settings.xml.rels": attached})
     attempts = _block_network(monkeypatch)
     with FileWatch("linked-target-dir") as watch:
-        data = render_roadmap(base_context, template, {})
+        data = render_roadmap(base_review, template, {})
     assert watch.opened == [] and attempts == []
     assert b"LINKED-FILE-CONTENT" not in _all_bytes(data)
-    assert base_context["client"]["name"] in docx_text(data)
+    assert base_review.client.name in docx_text(data)
 
 
 def test_external_links_in_the_deck_template_are_not_followed(tmp_path, base_context, linked, monkeypatch):
@@ -405,7 +404,7 @@ RUNAWAY = {
     # Python-level work: stopped by the per-client time limit (documents.render_timeout_seconds)
     "nested loops": "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}{{ client.name }}",
     # one C-level operation a timer signal cannot interrupt (Jinja even folds it while compiling): the sandbox
-    # refuses it (pipeline/render/docx.py _sandbox)
+    # refuses it (pipeline/render/roadmap.py _sandbox)
     "huge power": "{{ 7 ** 987654321 }}",
     "huge repeat": "{{ 'x' * 10 ** 10 }}",
 }
@@ -449,7 +448,7 @@ def test_the_template_check_refuses_c_level_arithmetic_quickly(tmp_path, kind):
     assert code == 1 and "too large for a template" in output, output[-2000:]
 
 
-def test_ordinary_template_arithmetic_still_works(tmp_path, base_context):
-    data = render_roadmap(base_context, _docx_template(
+def test_ordinary_template_arithmetic_still_works(tmp_path, base_review):
+    data = render_roadmap(base_review, _docx_template(
         tmp_path, "{{ 2 ** 10 }} {{ 'ab' * 3 }} {{ 3 * 4 }} {{ 2.5 * 2 }} {{ [0] * 2 }} {{ (-2) ** 3 }}"), {})
     assert "1024 ababab 12 5.0 [0, 0] -8" in docx_text(data)

@@ -6,27 +6,65 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from pipeline.render.lint import check_deck, check_roadmap, check_templates, synthetic_context
+from pipeline.render.lint import (RENAMED, check_deck, check_roadmap, check_templates, legacy_synthetic_context,
+                                  synthetic_context)
+from pipeline.review.model import ClientReview
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+LEGACY_TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "render" / "legacy_roadmap.docx"
+
+
+@pytest.fixture(scope="module")
+def review():
+    return synthetic_context()
 
 
 @pytest.fixture(scope="module")
 def context():
-    return synthetic_context()
+    return legacy_synthetic_context()
 
 
-def test_built_in_templates_are_clean(context):
-    assert check_roadmap(TEMPLATES / "roadmap.docx", context).ok
+def test_the_synthetic_client_is_a_review(review):
+    assert isinstance(review, ClientReview)
+    assert review.client.name == "Template Check Ltd" and review.initiatives and review.risks
+
+
+def test_built_in_templates_are_clean(review, context):
+    assert check_roadmap(TEMPLATES / "roadmap.docx", review).ok
     assert check_deck(TEMPLATES / "qbr.pptx", context).ok
 
 
-def test_unknown_variable_is_named(tmp_path, context):
+def test_a_template_of_an_earlier_version_gets_each_old_name_with_its_new_one(review):
+    """The roadmap template vcio shipped before the review: every renamed name is listed with its replacement."""
+    report = check_roadmap(LEGACY_TEMPLATE, review)
+    assert not report.ok
+    assert "renamed: {{ headline }} is now {{ summary.headline }} (a list of sentences)" in report.problems
+    assert "renamed: {{ render.charts.timeline }} is now {{ roadmap }} (a table: quarters across, initiatives as " \
+           "rows)" in report.problems
+    # a field of a loop variable, named through the list it loops over ({%p for i in ... %}{{ i.target_quarter }})
+    assert any(p.startswith("renamed: {{ goals[].target_date }} is now g.target") for p in report.problems)
+    assert not any(p.startswith("unknown variable {{ headline }}") for p in report.problems)
+    assert all(p.startswith("renamed: ") for p in report.problems), report.problems
+
+
+def test_a_renamed_name_in_a_rebranded_template_is_reported_with_its_replacement(tmp_path, review):
+    document = Document()
+    document.add_paragraph("{{ client.name }}: {{ budget.next_four_total_text }}")
+    document.add_paragraph("{% for y in budget.fiscal_years %}{{ y.total_text }}{% endfor %}")
+    path = tmp_path / "mine.docx"
+    document.save(path)
+    problems = check_roadmap(path, review).problems
+    assert problems == [f"renamed: {{{{ budget.fiscal_years[].total_text }}}} is now "
+                        f"{RENAMED['budget.fiscal_years[].total_text']}",
+                        "renamed: {{ budget.next_four_total_text }} is now {{ budget.next_12_months }}"]
+
+
+def test_unknown_variable_is_named(tmp_path, review):
     document = Document()
     document.add_paragraph("Dear {{ client.name }}, your {{ secret_budget }} is ready")
     path = tmp_path / "mine.docx"
     document.save(path)
-    report = check_roadmap(path, context)
+    report = check_roadmap(path, review)
     assert not report.ok
     assert any("secret_budget" in p and "Known names" in p for p in report.problems)
 

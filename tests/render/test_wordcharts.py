@@ -1,20 +1,23 @@
-"""Native Word charts in the roadmap: what each chart plots, and that Word finds a well-formed chart part
-with its workbook (reopened from the saved .docx, parts followed through their relationships)."""
+"""Native Word charts in the roadmap: the budget chart plots the review's budget, and Word finds a well-formed
+chart part with its workbook (reopened from the saved .docx, parts followed through their relationships)."""
 
 from __future__ import annotations
 
-import copy
 import io
 import zipfile
+from dataclasses import replace
 
 import pytest
 from docx import Document
 from lxml import etree
 from openpyxl import load_workbook
 
-from pipeline.render.docx import render_roadmap
-from pipeline.render.wordcharts import CHART_CT, CHART_RT, PACKAGE_RT, roadmap_chart_specs
-from tests.render.conftest import TEMPLATES, make_context
+from pipeline.render.roadmap import render_roadmap
+from pipeline.render.roadmap_charts import NO_COSTS, TOTAL_SERIES, roadmap_chart_specs
+from pipeline.render.roadmap_context import template_context
+from pipeline.render.wordcharts import CHART_CT, CHART_RT, PACKAGE_RT
+from tests.render.conftest import TEMPLATES
+from tests.review.conftest import sample_reviews
 
 TEMPLATE = TEMPLATES / "roadmap.docx"
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -55,99 +58,47 @@ def charts_of(data: bytes) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def rendered() -> tuple[dict, bytes]:
-    ctx = make_context(first_review=False)
-    return ctx, render_roadmap(ctx, TEMPLATE)
+def rendered():
+    review = sample_reviews()["Cedar & Finch LLP"]
+    return review, render_roadmap(review, TEMPLATE)
 
 
-def test_three_native_charts_each_with_its_own_workbook(rendered):
+def test_one_native_chart_with_its_own_workbook(rendered):
     _, data = rendered
     charts = charts_of(data)
-    assert [c["title"] for c in charts] == ["Devices by support status", "Initiatives by target quarter",
-                                            "Budget forecast by quarter"]
-    assert len({c["partname"] for c in charts}) == 3
-    assert not Document(io.BytesIO(data)).inline_shapes or all(
-        s.type != 3 for s in Document(io.BytesIO(data)).inline_shapes)  # 3 = picture: none left
+    assert [c["title"] for c in charts] == ["Budget by quarter"]
+    assert not any(s.type == 3 for s in Document(io.BytesIO(data)).inline_shapes)  # 3 = picture: none
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert sum(n.startswith("word/embeddings/") and n.endswith(".xlsx") for n in names) == 3
+    assert sum(n.startswith("word/embeddings/") and n.endswith(".xlsx") for n in names) == 1
 
 
-def test_support_chart_counts_devices_by_status(rendered):
-    ctx, data = rendered
-    support = charts_of(data)[0]
-    items = ctx["current_state"]["support_status"]
-    total = sum(i["count"] for i in items)
-    assert support["categories"] == [f"{i['label']} ({100 * i['count'] / total:.0f}%)" for i in items]
-    assert list(support["series"]["Devices"].values()) == [float(i["count"]) for i in items]
+def test_budget_chart_plots_the_review_budget_on_fiscal_quarters(rendered):
+    review, data = rendered
+    (budget,) = charts_of(data)
+    assert review.client.fiscal_year_start == 4
+    assert budget["categories"] == list(review.budget.fiscal_labels)
+    for line in review.budget.lines:
+        if any(line.amounts):
+            got = [budget["series"][line.category].get(n, 0.0) for n in range(len(line.amounts))]
+            assert got == pytest.approx(list(line.amounts))
+    assert list(budget["series"])[-1] == TOTAL_SERIES
+    assert budget["labels"] == [review.wording.money(t) for t in review.budget.totals]
     # the workbook behind the chart holds the same numbers (what Edit Data shows)
-    sheet = support["workbook"]
-    assert [sheet.cell(row=r + 2, column=2).value for r in range(len(items))] == [i["count"] for i in items]
-
-
-def test_timeline_bar_runs_to_the_target_quarter_and_is_labelled_with_it(rendered):
-    ctx, data = rendered
-    timeline = charts_of(data)[1]
-    initiatives = ctx["initiatives"]
-    assert timeline["categories"] == [f"{i['rank']}. {i['title']}"[:45].rstrip() + "\u2026"
-                                      if len(f"{i['rank']}. {i['title']}") > 46 else f"{i['rank']}. {i['title']}"
-                                      for i in initiatives]
-    assert set(timeline["series"]) == {i["phase"] for i in initiatives}
-    assert timeline["labels"] == [i["target_quarter"] for i in initiatives]
-    # one bar per initiative, in its phase's series; later targets make longer bars
-    lengths = {}
-    for values in timeline["series"].values():
-        lengths.update(values)
-    assert sorted(lengths) == list(range(len(initiatives)))
-    by_target = {i["target_quarter"]: lengths[n] for n, i in enumerate(initiatives)}
-    assert by_target["2027-Q1"] < by_target["2027-Q4"] < by_target["2028-Q3"]
-
-
-def test_budget_chart_stacks_each_category_per_quarter(rendered):
-    ctx, data = rendered
-    budget = charts_of(data)[2]
-    rows = ctx["budget"]["rows"]
-    assert set(budget["series"]) == {r["category"] for r in rows}
-    for row in rows:
-        expected = [float(v) for v in row["amounts"][:12]]
-        got = [budget["series"][row["category"]].get(n, 0.0) for n in range(len(expected))]
-        assert got == expected
-
-
-def test_timeline_height_grows_with_the_initiatives():
-    few, many = make_context(), make_context()
-    many["initiatives"] = [dict(few["initiatives"][0], rank=n + 1, title=f"Initiative {n}") for n in range(12)]
-    assert roadmap_chart_specs(many)["timeline"].height_mm > roadmap_chart_specs(few)["timeline"].height_mm
+    sheet = budget["workbook"]
+    hardware = next(line for line in review.budget.lines if line.category == "Hardware")
+    assert [sheet.cell(row=r + 2, column=2).value for r in range(len(hardware.amounts))] == list(hardware.amounts)
 
 
 def test_nothing_to_plot_gives_a_sentence_not_an_empty_chart():
-    ctx = make_context()
-    ctx["initiatives"] = []
-    ctx["current_state"] = dict(ctx["current_state"], support_status=[])
-    ctx["budget"] = dict(ctx["budget"], rows=[])
-    specs = roadmap_chart_specs(ctx)
-    assert specs == {"budget": "No costs are forecast for the next quarters.",
-                     "timeline": "No initiatives are planned.", "support": "Devices by support status: not reported."}
-    data = render_roadmap(ctx, TEMPLATE)
+    review = sample_reviews()["Bluebird Creative Studio"]
+    budget = review.budget
+    zero = tuple(0.0 for _ in budget.totals)
+    empty = replace(review, budget=replace(budget, totals=zero, one_time=zero, recurring=zero,
+                                           lines=tuple(replace(line, amounts=zero) for line in budget.lines)))
+    assert roadmap_chart_specs(template_context(empty)) == {"budget": NO_COSTS}
+    data = render_roadmap(empty, TEMPLATE)
     assert charts_of(data) == []
-    assert "Devices by support status: not reported." in [p.text for p in Document(io.BytesIO(data)).paragraphs]
-
-
-def test_formula_like_labels_stay_literal_text_in_the_chart_workbook():
-    ctx = make_context()
-    ctx = copy.deepcopy(ctx)
-    ctx["initiatives"][0]["title"] = "=cmd|'/C calc'!A0"
-    timeline = charts_of(render_roadmap(ctx, TEMPLATE))[1]
-    sheet = timeline["workbook"]
-    assert sheet.cell(row=2, column=1).value == "1. =cmd|'/C calc'!A0"
-    assert sheet.cell(row=2, column=1).data_type == "s"
-
-
-def test_rendering_twice_in_one_process_gives_the_same_document_body():
-    """The compiled template is reused across clients: a second client must not see the first one's data."""
-    first, second = make_context(name="First Client Ltd"), make_context(name="Second Client Ltd")
-    render_roadmap(first, TEMPLATE)
-    text = "\n".join(p.text for p in Document(io.BytesIO(render_roadmap(second, TEMPLATE))).paragraphs)
-    assert "Second Client Ltd" in text and "First Client Ltd" not in text
+    assert "No costs are forecast for the next quarters." in [p.text for p in Document(io.BytesIO(data)).paragraphs]
 
 
 def test_chart_parts_do_not_collide_with_charts_already_in_a_customised_template(tmp_path, rendered):
@@ -155,7 +106,7 @@ def test_chart_parts_do_not_collide_with_charts_already_in_a_customised_template
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    _, data = rendered
+    review, data = rendered
     package = zipfile.ZipFile(io.BytesIO(data))
     template = Document(str(TEMPLATE))
     part = Part(PackURI("/word/charts/chart1.xml"), CHART_CT, package.read("word/charts/chart1.xml"),
@@ -172,10 +123,10 @@ def test_chart_parts_do_not_collide_with_charts_already_in_a_customised_template
         f'</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'))
     custom = tmp_path / "custom.docx"
     template.save(str(custom))
-    charts = charts_of(render_roadmap(make_context(), custom))
-    assert [c["title"] for c in charts] == ["Devices by support status", "Initiatives by target quarter",
-                                            "Budget forecast by quarter", "Devices by support status"]
-    assert len({c["partname"] for c in charts}) == 4
+    data = render_roadmap(review, custom)
+    charts = charts_of(data)
+    assert [c["title"] for c in charts] == ["Budget by quarter", "Budget by quarter"]
+    assert len({c["partname"] for c in charts}) == 2
     assert charts[-1]["partname"] == "/word/charts/chart1.xml"  # the template's own chart, untouched
-    names = zipfile.ZipFile(io.BytesIO(render_roadmap(make_context(), custom))).namelist()
-    assert len([n for n in names if n.startswith("word/embeddings/")]) == 4
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert len([n for n in names if n.startswith("word/embeddings/")]) == 2

@@ -94,15 +94,13 @@ def test_second_run_exits_75_while_locked(tmp_path):
 
 
 def _roadmap_failing_for(client: str, path: Path) -> Path:
-    """The built-in roadmap template with a tag that divides by zero for one client only."""
-    source = REPO / "templates" / "roadmap.docx"
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                poison = f'{{% if client.name == "{client}" %}}{{{{ 1 // 0 }}}}{{% endif %}}'
-                data = data.replace(b"<w:body>", f'<w:body><w:p><w:r><w:t>{poison}</w:t></w:r></w:p>'.encode(), 1)
-            zout.writestr(item, data)
+    """A roadmap template naming the client, with a tag that divides by zero for one client only."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph().add_run(f'{{% if client.name == "{client}" %}}{{{{ 1 // 0 }}}}{{% endif %}}')
+    document.add_paragraph().add_run("Roadmap of {{ client.name }}")
+    document.save(path)
     return path
 
 
