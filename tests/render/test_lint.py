@@ -101,17 +101,18 @@ def _with_part(source: Path, target: Path, part: str, edit) -> Path:
     return target
 
 
-def test_cell_properties_out_of_order_are_reported_with_where_and_the_fix(tmp_path, context):
-    """A rebranded template saved by an older tool: a header cell's fill before its width."""
+def test_cell_properties_out_of_order_are_reported_with_where_and_the_fix(tmp_path, review):
+    """A rebranded template saved by an older tool: a cell's fill before its width."""
     import re
     path = _with_part(TEMPLATES / "roadmap.docx", tmp_path / "old-tool.docx", "word/document.xml", lambda xml: re.sub(
         r"<w:tcPr>(<w:tcW [^>]*/>)</w:tcPr>", r'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="1B2A41"/>\1'
                                               r"</w:tcPr>", xml, count=1))
-    report = check_roadmap(path, context)
+    report = check_roadmap(path, review)
     assert not report.ok
     order = [p for p in report.problems if "out of schema order" in p]
     assert len(order) == 1
-    assert "word/document.xml: /w:document/w:body/w:tbl[1]/w:tr[1]/w:tc[1]/w:tcPr: w:tcW after w:shd" in order[0]
+    # the first table of the built-in roadmap: the status line of the summary, one row of one cell
+    assert "word/document.xml: /w:document/w:body/w:tbl[1]/w:tr/w:tc/w:tcPr: w:tcW after w:shd" in order[0]
     assert "save it" in order[0] and "vcio templates init" in order[0]
 
 
@@ -126,7 +127,7 @@ def test_layout_text_properties_out_of_order_are_reported(tmp_path, context):
             and "a:solidFill after a:latin" in p]
 
 
-def test_trial_render_is_validated_against_the_office_schemas(tmp_path, context):
+def test_trial_render_is_validated_against_the_office_schemas(tmp_path, review):
     """A template with a stale Word 2010 styles copy (as python-docx's default had): the order of every part
     is fine, but the rendered roadmap is not what Word expects."""
     from pipeline.render import officecheck
@@ -147,7 +148,7 @@ def test_trial_render_is_validated_against_the_office_schemas(tmp_path, context)
             new.writestr(info, data)
         new.writestr("word/stylesWithEffects.xml", '<w:styles xmlns:w="http://schemas.openxmlformats.org/'
                                                    'wordprocessingml/2006/main"><w:docDefaults/></w:styles>')
-    report = check_roadmap(path, context)
+    report = check_roadmap(path, review)
     assert not report.ok
     assert all("not valid for Office" in p for p in report.problems)
     assert any("stylesWithEffects" in p for p in report.problems)

@@ -509,3 +509,35 @@ def test_a_client_without_any_data_gets_plain_statements():
     assert _charts(data) == [] and "Not assessed" in text
     for word in FORBIDDEN:
         assert word not in text, word
+
+
+# ----------------------------------------------------------------------------- what Word opens as written
+def _office_findings(data: bytes) -> list[str]:
+    from pipeline.render import officecheck
+    if not officecheck.available():
+        pytest.skip("the Office schema validator is not installed (pip install -e '.[test]')")
+    return officecheck.findings(data, ".docx")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_sample_roadmap_is_valid_for_office(rendered, name):
+    assert _office_findings(rendered[name][1]) == []
+
+
+def test_a_later_review_with_logos_and_pictures_is_valid_for_office(tmp_path):
+    """The parts a first review leaves out (what changed, logos) and the picture charts."""
+    from PIL import Image
+
+    from pipeline.render.roadmap_charts import roadmap_pictures
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (400, 100), "#1B2A41").save(logo)
+    review = _later_review(sample_reviews()["Granite Ridge Manufacturing"])
+    review = replace(review, msp=Msp("Acme IT Partners", None, logo), client=replace(review.client, logo=logo))
+    assert _office_findings(render_roadmap(review, TEMPLATE)) == []
+    assert _office_findings(render_roadmap(review, TEMPLATE, roadmap_pictures(template_context(review)))) == []
+
+
+def test_the_same_review_gives_the_same_bytes():
+    review = sample_reviews()["Cedar & Finch LLP"]
+    assert render_roadmap(review, TEMPLATE) == render_roadmap(review, TEMPLATE)
