@@ -286,13 +286,12 @@ def _changes(review: ClientReview) -> dict:
                "severity": change.severity.capitalize(), "fill": SEVERITY_FILL.get(change.severity, NO_FILL)}
               for label, rows in (("New", c.new), ("Resolved", c.resolved)) for change in rows
               if change.severity in SERIOUS]
-    long_open = [change for change in c.still_open if change.quarters_open >= 3]
-    counts = (f"Since {c.previous_quarter}: {w.count(len(c.new), 'new finding')}, {len(c.resolved):,} resolved, "
-              f"{len(c.still_open):,} still open" if c.previous_quarter else "")
-    if long_open:
-        counts += f", of which {w.count(len(long_open), 'finding')} for three quarters or more"
+    long_open = len([change for change in c.still_open if change.quarters_open >= 3])
+    # the summary already counts new, resolved and still open: only the long-open ones are said here
+    counts = (f"{w.count(long_open, 'finding')} {w.plural(long_open, 'has')} been open for three quarters or "
+              "more." if long_open else "")
     return {"first_review": c.first_review, "previous_quarter": c.previous_quarter or "", "summary": c.summary,
-            "counts": counts + "." if counts else "", "completed": list(c.completed_initiatives),
+            "counts": counts, "completed": list(c.completed_initiatives),
             "rows": listed,
             "note": (f"Critical and high items are listed here; all {w.count(len(c.new) + len(c.resolved), 'change')} "
                      "are listed in the findings workbook.") if c.new or c.resolved else ""}

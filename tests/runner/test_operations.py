@@ -284,3 +284,9 @@ def test_resume_says_why_clients_are_rendered_again(tmp_path):
     every = small_run(out, "--resume", inputs=inputs)
     assert every.returncode == 0
     assert "WARNING" in every.stderr and "all 2 clients are rendered again" in every.stderr
+    # an obsolete setting still loads: one warning in the log, and in the manifest
+    assert every.stderr.count("[documents] deck_appendix_rows is no longer used") == 1
+    manifest = json.loads((out / "2026-Q4" / "manifest.json").read_text())
+    assert manifest["settings_warnings"] == [f"{inputs / 'vcio.toml'}: [documents] deck_appendix_rows is no longer "
+                                             "used (the deck's appendix lists one line per kind of finding, and the "
+                                             "findings workbook lists every row); remove it"]
