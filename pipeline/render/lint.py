@@ -249,7 +249,6 @@ RENAMED: dict[str, str] = {
     "render.sources": "{{ method.sources }}",
     "render.charts.timeline": "{{ roadmap }} (a table: quarters across, initiatives as rows)",
     "render.charts.support": "{{ estate }}",
-    "client.vcio": "{{ prepared_by }} (the line is empty when neither the vCIO nor the MSP is known)",
     "summary.servers": "{{ estate.rows }}",
     "summary.licensed_users": "{{ estate.people }}",
     "summary.monthly_subscriptions": "{{ estate.people }}",
