@@ -6,7 +6,9 @@ findings, grades, initiatives, risks and budget totals. Regenerate them after a 
     VCIO_UPDATE_GOLDEN=1 .venv/bin/pytest tests/findings/test_engine.py -q
     # or: .venv/bin/python -m tests.findings.test_engine
 
-and review the diff like code: every changed line is a change in what a client is told.
+and review the diff like code: every changed line is a change in what a client is told. A test that
+rewrites its file fails, saying so, and passes on the next run once the file matches; `.ci/run` refuses
+to run with VCIO_UPDATE_GOLDEN set.
 """
 
 from __future__ import annotations
@@ -169,15 +171,25 @@ def golden_path(name: str) -> Path:
     return GOLDEN / f"{unique_slugs(list(sample_clients()))[name]}.json"
 
 
-def write_golden_files() -> list[Path]:
-    """Regenerate every golden file from the current code and inputs/ (run after a deliberate change)."""
+def golden_text(name: str) -> str:
+    return json.dumps(golden_for(name), indent=1, ensure_ascii=False) + "\n"
+
+
+def rewrite_golden(name: str) -> bool:
+    """Write one client's golden file from the current code and inputs/; True when its content changed."""
+    path = golden_path(name)
+    text = golden_text(name)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
     GOLDEN.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in sample_clients():
-        path = golden_path(name)
-        path.write_text(json.dumps(golden_for(name), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def write_golden_files() -> list[Path]:
+    """Regenerate the golden files from the current code and inputs/ (run after a deliberate change); returns
+    the ones whose content changed."""
+    return [golden_path(name) for name in sample_clients() if rewrite_golden(name)]
 
 
 SAMPLE_NAMES = ["Harbor Point Dental", "Granite Ridge Manufacturing", "Bluebird Creative Studio", "Cedar & Finch LLP",
@@ -192,10 +204,11 @@ def test_the_sample_clients_are_the_ones_with_golden_files():
 def test_golden(name):
     actual = golden_for(name)
     path = golden_path(name)
-    if os.environ.get("VCIO_UPDATE_GOLDEN") == "1":
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        return
+    # A regeneration never passes: the rewritten file is a change in what a client is told, and it lands
+    # only as a reviewed commit (.ci/run refuses to run with the variable set).
+    if os.environ.get("VCIO_UPDATE_GOLDEN") and rewrite_golden(name):
+        pytest.fail(f"{path.relative_to(REPO)} was rewritten (VCIO_UPDATE_GOLDEN is set): review the diff "
+                    f"(git diff {path.relative_to(REPO)}) and commit it; the test passes once the file matches")
     assert path.is_file(), f"{path} is missing: run VCIO_UPDATE_GOLDEN=1 .venv/bin/pytest {__file__}"
     expected = json.loads(path.read_text(encoding="utf-8"))
     for section in expected:  # one section at a time, so a failure names what changed
@@ -282,4 +295,4 @@ def test_harbor_point_renewal_is_planned_before_the_agreement_ends():
 
 if __name__ == "__main__":
     for written in write_golden_files():
-        print(written.relative_to(REPO))
+        print(f"rewritten, review and commit: {written.relative_to(REPO)}")

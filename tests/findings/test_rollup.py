@@ -405,6 +405,20 @@ class TestBudget:
         # FY2027: 9760 + 3960 + 4260 + 7760; FY2028 and FY2029: 4 x 5760
         assert result.fiscal_years == {"FY2027": 25740.0, "FY2028": 23040.0, "FY2029": 23040.0}
 
+    @pytest.mark.parametrize("end, counted", [(date(2027, 3, 31), False), (date(2027, 4, 1), True)])
+    def test_a_subscription_ending_on_a_quarters_first_day_is_paid_that_quarter(self, end, counted):
+        data = client(subscriptions=[subscription(quantity=1, price=100.0, end_date=end)])
+        rows = budget(data, [], AS_OF, default_config()).rows["Licensing"]
+        assert rows[:2] == [300.0, 300.0 if counted else 0.0]  # 2027-Q1, 2027-Q2
+
+    @pytest.mark.parametrize("start, counted", [(date(2027, 6, 30), True), (date(2027, 7, 1), False)])
+    def test_a_subscription_or_contract_starting_on_a_quarters_last_day_is_paid_that_quarter(self, start, counted):
+        data = client(subscriptions=[subscription(quantity=1, price=100.0, start_date=start)],
+                      contracts=[contract(monthly_amount=1000.0, start_date=start, end_date=None, no_end=True)])
+        result = budget(data, [], AS_OF, default_config())
+        assert result.rows["Licensing"][1:3] == [300.0 if counted else 0.0, 300.0]  # 2027-Q2, 2027-Q3
+        assert result.rows["Contracts"][1:3] == [3000.0 if counted else 0.0, 3000.0]
+
     def test_escalation_applies_per_forecast_year(self):
         data = client(contracts=[contract(monthly_amount=1000.0)])
         result = budget(data, [], AS_OF, configured(**{"budget.annual_escalation_percent": 10}))

@@ -79,6 +79,23 @@ class TestEndOfSupport:
         assert "Extended security updates" not in after.recommendation
         assert after.severity == "critical" and "Migrate the workloads on ERP01" in after.recommendation
 
+    @pytest.mark.parametrize("offset, mentioned", [(-1, True), (0, True), (1, False)])
+    def test_extended_updates_are_mentioned_through_their_last_day(self, catalog, offset, mentioned):
+        """Like support itself, extended updates run through their end date (their last patch day)."""
+        from pipeline.findings.lifecycle import identify_os
+        extended_end = catalog.status(identify_os(SERVER_2012R2)).extended_end
+        data = client(assets=[asset("ERP01", device_type="server", os=SERVER_2012R2)])
+        finding = one(data, self.RULE, as_of=extended_end + offset * DAY)
+        assert ("Extended security updates run to" in finding.recommendation) == mentioned
+
+    @pytest.mark.parametrize("shift_days, remedy", [(-1, "Replace"), (0, "Replace"), (1, "Upgrade")])
+    def test_windows_10_pc_one_year_short_of_its_maximum_age_is_replaced(self, shift_days, remedy):
+        """A desktop (maximum age 5 years) in service for 4 years or more is replaced, not upgraded."""
+        since = add_years(AS_OF, -4) + shift_days * DAY
+        finding = one(client(assets=[asset(os=WIN10, purchase_date=since)]), self.RULE, config=PRICES)
+        assert finding.recommendation.startswith(f"{remedy} PC-01")
+        assert finding.estimated_cost == (1000 if remedy == "Replace" else 100)
+
     def test_linux_server_is_migrated_like_a_windows_server(self):
         finding = one(client(assets=[asset("WEB01", device_type="server", os=UBUNTU_2004)]), self.RULE)
         assert finding.severity == "critical"
@@ -428,6 +445,14 @@ class TestRenewals:
         assert finding.title == "Microsoft 365 Business Premium renews on Nov 30, 2026"
         assert "Right-size" not in finding.recommendation and finding.facts["committed"] is False
 
+    @pytest.mark.parametrize("days, committed", [(30, False), (31, False), (32, True)])
+    def test_a_monthly_term_end_more_than_31_days_away_is_a_commitment(self, days, committed):
+        """A month-to-month term's commitment end is at most a month away; anything later is a committed term."""
+        sub = subscription(quantity=10, billing_term="monthly", commitment_end=AS_OF + days * DAY)
+        finding = one(client(subscriptions=[sub], users=[user()]), "renewal.subscription")
+        assert finding.facts["committed"] is committed
+        assert ("Right-size" in finding.recommendation) is committed
+
     def test_monthly_subscription_with_an_end_date_is_ending_not_renewing(self):
         sub = subscription(quantity=3, billing_term="monthly", end_date=date(2027, 1, 31))
         finding = one(client(subscriptions=[sub], users=[user()]), "renewal.subscription")
@@ -480,6 +505,21 @@ class TestLicenceWaste:
         finding = one(client(subscriptions=[subscription(quantity=7, price=20.0)], users=users),
                       "licensing.unassigned_seats")
         assert finding.estimated_cost == 1200.0 and finding.severity == "medium"  # 5 x 20 x 12
+
+    @pytest.mark.parametrize("annual, severity", [(999.99, "low"), (1000.0, "medium"), (1000.01, "medium")])
+    def test_waste_severity_is_medium_from_exactly_a_thousand_a_year(self, annual, severity):
+        # one idle seat whose price makes the annual waste exactly the amount
+        data = client(subscriptions=[subscription(quantity=2, price=annual / 12)], users=[user()])
+        finding = one(data, "licensing.unassigned_seats")
+        assert finding.estimated_cost == annual and finding.severity == severity
+
+    @pytest.mark.parametrize("monthly, severity", [(83.33, "low"), (83.34, "medium")])
+    def test_blocked_user_waste_severity_around_a_thousand_a_year(self, monthly, severity):
+        # 83.33 x 12 = 999.96, 83.34 x 12 = 1000.08
+        data = client(subscriptions=[subscription(quantity=1, price=monthly)],
+                      users=[user("left@acme.example", blocked=True)])
+        finding = one(data, "licensing.blocked_user_licensed")
+        assert finding.estimated_cost == round(monthly * 12, 2) and finding.severity == severity
 
     def test_list_price_when_the_subscription_has_none(self):
         finding = one(client(subscriptions=[subscription(quantity=2, price=None)], users=[user()]),

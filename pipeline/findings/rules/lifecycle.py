@@ -144,7 +144,7 @@ def _eol_remedy(asset: Asset, identity, status, newer, ctx: RuleContext) -> tupl
                 "needs no new hardware.", ctx.prices.feature_update, "feature_update")
     if identity.is_server or asset.device_type == "server":
         extended = f" Extended security updates run to {fmt(status.extended_end)} at extra cost." if (
-            status.extended_end and status.extended_end > ctx.as_of) else ""
+            status.extended_end and status.extended_end >= ctx.as_of) else ""  # runs through its last day
         return (f"Migrate the workloads on {name} to a supported server or cloud service and retire it." + extended,
                 ctx.prices.device("server"), "migrate")
     if identity.product == "windows" and identity.edition in {"ltsc", "iot-ltsc"}:
