@@ -24,6 +24,25 @@ def run_cli(*args: str, cwd: Path = REPO, env: dict | None = None, timeout: int 
                           env=full_env, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
+def sample_contexts(quarter: str, as_of: date) -> dict[str, tuple[object, dict]]:
+    """The sample exports analysed the way a worker does it, without history: {client name: (ClientData,
+    render context)} for every sample client."""
+    from pipeline.config import find_config, load_settings
+    from pipeline.ingest import IngestOptions, ingest_folder
+    from pipeline.model import build_clients
+    from pipeline.render.context import RunFacts
+    from pipeline.runner.client_job import ClientJob, analyse
+
+    config = load_settings(find_config(None, INPUTS))
+    clients = build_clients(ingest_folder(INPUTS, IngestOptions(as_of=as_of)))
+    result = {}
+    for name, client in clients.items():
+        facts = RunFacts(quarter=quarter, as_of=as_of, vcio_version="test")
+        context, _counts = analyse(ClientJob(client, "slug", facts, config, REPO, REPO, ()))
+        result[name] = (client, context)
+    return result
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory):
     """The CLI run over inputs/ into a temporary folder: (completed process, output folder, manifest)."""

@@ -7,8 +7,7 @@ that looks like a spreadsheet formula, and a non-ASCII client name.
 
 from __future__ import annotations
 
-import json
-import os
+import copy
 from pathlib import Path
 
 import pytest
@@ -246,12 +245,6 @@ def make_context(devices: int = 14, users: int = 18, extra_findings: int = 0, fi
     return ctx
 
 
-def real_contexts() -> list[Path]:
-    """JSON dumps of real contexts, when a pipeline run left them (optional)."""
-    folder = Path(os.environ.get("VCIO_CONTEXTS", "/tmp/vcio_contexts"))
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
-
-
 @pytest.fixture
 def context() -> dict:
     return make_context()
@@ -284,8 +277,19 @@ def empty_context() -> dict:
     return ctx
 
 
-@pytest.fixture(params=[p.name for p in real_contexts()] or ["none"])
-def real_context(request) -> dict:
-    if request.param == "none":
-        pytest.skip("no real context dumps in /tmp/vcio_contexts")
-    return json.loads((Path(os.environ.get("VCIO_CONTEXTS", "/tmp/vcio_contexts")) / request.param).read_text())
+SAMPLE_NAMES = ["Harbor Point Dental", "Granite Ridge Manufacturing", "Bluebird Creative Studio", "Cedar & Finch LLP",
+                "Northwind Logistics", "Sunrise Pediatrics"]
+
+
+@pytest.fixture(scope="session")
+def sample_render_contexts() -> dict[str, dict]:
+    """The render contexts of the sample clients, analysed from the exports in inputs/ (quarter 2026-Q4)."""
+    from tests.conftest import SAMPLE_AS_OF, sample_contexts
+    return {name: ctx for name, (_client, ctx) in sample_contexts("2026-Q4", SAMPLE_AS_OF).items()}
+
+
+@pytest.fixture(params=SAMPLE_NAMES)
+def real_context(request, sample_render_contexts) -> dict:
+    """One sample client's real render context (a copy: a test may not change the shared one)."""
+    assert sorted(sample_render_contexts) == sorted(SAMPLE_NAMES)
+    return copy.deepcopy(sample_render_contexts[request.param])
