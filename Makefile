@@ -1,4 +1,4 @@
-# vcio: `make run` renders the sample clients; `make test` runs the whole suite.
+# vcio: `make run` renders the sample clients; `make test` runs the whole suite, `make test-fast` all but the slow tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ SAMPLE_AS_OF := 2026-11-20
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test install check-install preview bench clean
+.PHONY: run test test-fast install check-install preview bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
+
+# The inner loop: everything but the tests marked slow (under a minute on an idle 2-core machine).
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # The wheel installed into a fresh environment outside the checkout, run from an empty folder.
 check-install:

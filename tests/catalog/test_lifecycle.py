@@ -244,6 +244,7 @@ OS_LIKE = st.from_regex(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(st.none(), st.text(max_size=80), OS_LIKE), build=BUILDS)
 def test_identify_os_never_raises(text: str | None, build: object) -> None:

@@ -175,6 +175,7 @@ def _workers(pid: int) -> list[int]:
     return [grandchild for child in _children(pid) for grandchild in _children(child)]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the worker processes")
 def test_a_killed_worker_fails_one_client_and_the_others_finish(tmp_path):
     inputs = copy_samples(tmp_path / "inputs")

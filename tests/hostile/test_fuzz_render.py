@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +42,7 @@ def contains(haystack: list[str], needle: str) -> bool:
     return any(want in squash(text) for text in haystack)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=ANY_TEXT, titles=st.lists(ANY_TEXT, min_size=1, max_size=3), hosts=st.lists(ANY_TEXT, min_size=1, max_size=3))
 def test_fuzzed_roadmap_renders_and_keeps_the_text(name, titles, hosts):
@@ -53,6 +55,7 @@ def test_fuzzed_roadmap_renders_and_keeps_the_text(name, titles, hosts):
         assert contains([docx_text(data)], text), repr(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=ANY_TEXT, titles=st.lists(ANY_TEXT, min_size=1, max_size=3), hosts=st.lists(ANY_TEXT, min_size=1, max_size=3))
 def test_fuzzed_deck_renders_and_keeps_the_text(name, titles, hosts):
@@ -63,6 +66,7 @@ def test_fuzzed_deck_renders_and_keeps_the_text(name, titles, hosts):
         assert contains(cells, text), repr(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=ANY_TEXT, titles=st.lists(ANY_TEXT, min_size=1, max_size=3), hosts=st.lists(ANY_TEXT, min_size=1, max_size=3))
 def test_fuzzed_workbook_renders_and_keeps_the_text_exactly(name, titles, hosts):

@@ -182,6 +182,7 @@ def big_run(tmp_path_factory):
     return SimpleNamespace(result=result, out=out, manifest=manifest, size=big.stat().st_size)
 
 
+@pytest.mark.slow
 def test_a_50_mb_export_is_read_in_full(big_run):
     assert big_run.size > 48_000_000
     no_traceback(big_run.result)
@@ -191,6 +192,7 @@ def test_a_50_mb_export_is_read_in_full(big_run):
     assert all(e["status"] == "ok" for e in big_run.manifest["clients"])
 
 
+@pytest.mark.slow
 def test_a_client_with_5000_devices_gets_a_readable_deck(big_run):
     from pptx import Presentation
 
@@ -209,6 +211,7 @@ def test_a_client_with_5000_devices_gets_a_readable_deck(big_run):
     assert deck_path.stat().st_size < 5_000_000
 
 
+@pytest.mark.slow
 def test_a_client_with_5000_devices_gets_every_device_in_the_workbook_and_a_capped_roadmap(big_run):
     from tests.hostile.conftest import docx_text
 
@@ -219,6 +222,7 @@ def test_a_client_with_5000_devices_gets_every_device_in_the_workbook_and_a_capp
     assert f"Showing 500 of {BIG_DEVICES} devices" in roadmap
 
 
+@pytest.mark.slow
 def test_an_oversized_cell_is_a_per_file_error(tmp_path):
     inputs = copy_samples(tmp_path / "inputs")
     (inputs / "rmm" / "runaway_quote.csv").write_text(

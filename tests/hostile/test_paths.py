@@ -136,6 +136,7 @@ class WriteWatch:
                 cls.seen.append((event, os.fsdecode(args[0])))
 
 
+@pytest.mark.slow
 def test_every_write_of_a_run_is_under_the_output_folder(tmp_path, monkeypatch):
     """In process (--jobs 1), an audit hook sees every file operation of the whole run."""
     import matplotlib

@@ -15,6 +15,7 @@ from tests.conftest import INPUTS
 from tests.hostile.conftest import QUARTER, files_under
 
 
+@pytest.mark.slow
 def test_a_run_makes_no_network_call(tmp_path, monkeypatch):
     """In process (--jobs 1), with every way to open a connection or resolve a name switched off."""
     from pipeline.runner.run import RunOptions, run

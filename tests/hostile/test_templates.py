@@ -421,6 +421,7 @@ def _run_bounded(args: list[str]) -> tuple[int, str]:
     return process.returncode, stdout + stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(RUNAWAY))
 def test_a_runaway_template_fails_its_clients_and_the_run_ends(tmp_path, kind):
     template = _docx_template(tmp_path, RUNAWAY[kind])

@@ -10,6 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +63,7 @@ def _check(result, inputs: Path) -> None:
             assert item.error is None  # readable but no profile matched
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(files=st.lists(st.tuples(st.sampled_from([".csv", ".tsv", ".txt", ".xlsx"]), st.binary(max_size=600)),
                       min_size=1, max_size=3),
@@ -116,6 +118,7 @@ def _render(header, rows, delimiter, newline, blank_lines) -> str:
     return buffer.getvalue() + "".join(lines)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(spec=csv_files(), with_roster=st.booleans())
 # Regression: "Infinity" or "1e309" in a whole-number column crashed ingest (OverflowError).
@@ -173,6 +176,7 @@ def _mutate(data: bytes, mutations) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(source=st.sampled_from(FIXTURE_FILES), mutations=st.lists(mutation, min_size=1, max_size=4))
 def test_damaged_real_exports_never_crash_ingest(source, mutations):

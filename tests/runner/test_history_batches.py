@@ -65,6 +65,7 @@ def batches(monkeypatch):
     return sizes
 
 
+@pytest.mark.slow
 def test_snapshots_are_recorded_a_batch_at_a_time(tmp_path, batches):
     outcome = _run(tmp_path)
     names = [c["name"] for c in outcome.manifest["clients"]]
@@ -73,6 +74,7 @@ def test_snapshots_are_recorded_a_batch_at_a_time(tmp_path, batches):
     assert _recorded(tmp_path) == set(names) == _with_files(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_run_killed_while_recording_leaves_no_documents_without_their_snapshot(tmp_path, monkeypatch, batches):
     real = HistoryStore.record_snapshots  # the counting one: calls so far are in `batches`
 

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 from pptx import Presentation
@@ -38,6 +39,7 @@ def run(out: Path, config: Path | None = None):
     return out / "2026-Q4", next(c for c in manifest["clients"] if c["name"] == NORTHWIND)
 
 
+@pytest.mark.slow
 def test_partner_cost_stays_internal(tmp_path):
     quarter_dir, entry = run(tmp_path / "client")
     for key in ("roadmap", "qbr", "workbook"):

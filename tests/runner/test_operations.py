@@ -47,6 +47,7 @@ def test_a_bad_per_client_setting_is_refused_before_any_work(tmp_path):
     assert not (out / "2026-Q4" / "manifest.json").exists()
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2(tmp_path):
     disagree = run_cli("run", "--inputs", str(INPUTS), "--out", str(tmp_path), "--as-of", AS_OF, "--quarter", "2026-Q3")
     assert disagree.returncode == 2 and "2026-Q4" in disagree.stderr
@@ -131,6 +132,7 @@ def test_json_logs_parse_and_end_with_a_summary(tmp_path):
     assert "\r" not in result.stderr  # no progress bar without a terminal
 
 
+@pytest.mark.slow
 def test_presenter_edits_are_kept(tmp_path):
     from pptx import Presentation
 
@@ -155,6 +157,7 @@ def test_presenter_edits_are_kept(tmp_path):
     assert "was edited" in result.stderr
 
 
+@pytest.mark.slow
 def test_resume_skips_unchanged_clients_and_redoes_changed_ones(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(INPUTS, inputs)
@@ -187,6 +190,7 @@ def _complete(path: Path) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_sigkill_never_leaves_a_partial_file_and_resume_finishes(tmp_path):
     out = tmp_path / "out"
     rng = random.Random(7)
@@ -234,6 +238,7 @@ def test_schedules_parse():
         assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_dask_executor_gives_the_same_findings(tmp_path):
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
@@ -266,6 +271,7 @@ def test_init_scaffolds_a_working_folder(tmp_path):
     assert again.returncode == 0 and "kept" in again.stdout
 
 
+@pytest.mark.slow
 def test_resume_says_why_clients_are_rendered_again(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(INPUTS, inputs)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from ..conftest import INPUTS, run_cli
@@ -18,6 +19,7 @@ def chart_count(doc: Document) -> int:
     return sum(1 for el in doc.element.body.iter(f"{{{CHART_URI}}}chart"))
 
 
+@pytest.mark.slow
 def test_native_charts_by_default_and_pictures_on_request(tmp_path):
     folder, _ = run(tmp_path / "native")
     doc = roadmap(folder)
