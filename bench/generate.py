@@ -10,8 +10,8 @@ Two modes::
     # and per-tenant M365 "Export users" files, plus the roster so every row resolves):
     .venv/bin/python bench/generate.py --devices 1000000 --users 500000 --out bench/out/data-1m
 
-Formats and headers are the ones ``tools/make_samples.py`` writes (copied here: the sample
-generator keeps them inline in its writer functions, not as importable constants):
+Formats, headers, encodings and date styles come from ``tools/exports.py``, the writer the sample and
+ingest-fixture generators use too:
 Datto RMM DeviceDetails / DevicePatchSummary / DeviceStorage (UTF-8 BOM, CRLF, ``YYYY-MM-DD HH:MM:SS EST``),
 ConnectWise Manage configurations + agreements (API field names, ISO ``...Z`` dates), Microsoft 365
 ``users.csv`` + ``ActiveUserDetail.csv`` per tenant folder ``m365/<domain>/``, Pax8 subscriptions,
@@ -25,7 +25,6 @@ byte-identical files. Dates are relative to the samples' review date 2026-11-20 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import random
@@ -40,38 +39,14 @@ AS_OF = date(2026, 11, 20)
 REPORT_REFRESH = date(2026, 11, 18)
 EXPORT_TIME = datetime(2026, 11, 20, 7, 45)
 
-# ----------------------------------------------------------------------------------------------
-# Headers (identical to tools/make_samples.py and inputs/)
-# ----------------------------------------------------------------------------------------------
-ROSTER_HEADER = ["name", "aliases", "domains", "psa_id", "tier", "vcio", "fiscal_year_start", "cadence"]
-GOALS_HEADER = ["client", "goal", "target_date", "owner", "success_metric", "priority", "tags"]
-DECISIONS_HEADER = ["client", "item_id", "decision", "decided_on", "decided_by", "note", "revisit_quarter"]
-CW_CONFIG_HEADER = ["id", "name", "type.name", "status.name", "company.identifier", "company.name", "serialNumber",
-                    "modelNumber", "purchaseDate", "installationDate", "warrantyExpirationDate", "osType", "osInfo",
-                    "manufacturer.name", "vendor.name"]
-CW_AGREEMENT_HEADER = ["id", "name", "type.name", "company.identifier", "company.name", "startDate", "endDate",
-                       "noEndingDateFlag", "cancelledFlag", "billAmount", "billingCycle.name"]
-DATTO_DETAILS_HEADER = ["Device Hostname", "Site Name", "Device Type", "Operating System", "Last Seen",
-                        "Last Reboot", "Device CPU", "Physical CPU Cores", "Memory", "Security", "Ext IP Addr",
-                        "Int IP Addr", "Agent Version", "Enrollment Date"]
-DATTO_PATCH_HEADER = ["Device Hostname", "Site Name", "Patches Approved Pending", "Patches Installed",
-                      "Patches Not Approved", "Patch Status", "Last Reboot"]
-DATTO_STORAGE_HEADER = ["Device Hostname", "Site Name", "Drive", "Capacity", "Free Space", "Serial Number",
-                        "Device Model", "Manufacturer"]
-PSWARRANTY_HEADER = ["Serial", "Warranty Product name", "StartDate", "EndDate", "Warranty Status", "Client"]
-PAX8_HEADER = ["id", "companyId", "companyName", "companyExternalId", "productId", "productName", "quantity",
-               "billingTerm", "commitmentTerm.term", "commitmentTerm.endDate", "startDate", "endDate", "price",
-               "partnerCost", "currencyCode", "status"]
-M365_USERS_HEADER = ["Display name", "DirSyncEnabled", "User principal name", "Object Id", "First name", "Last name",
-                     "When created", "Soft deletion time stamp", "Title", "Department", "Preferred data location",
-                     "City", "CountryOrRegion", "Office", "StateOrProvince", "Usage location", "Last dirsync time",
-                     "Block credential", "Licenses", "Password never expires", "Last password change time stamp",
-                     "Mobile Phone", "Phone number", "Postal code", "Preferred language", "Street address", "Fax",
-                     "Proxy addresses"]
-SERVICES = ("Exchange", "OneDrive", "SharePoint", "Skype For Business", "Yammer", "Teams")
-M365_ACTIVITY_HEADER = (["Report Refresh Date", "User Principal Name", "Display Name", "Is Deleted", "Deleted Date"]
-                        + [f"Has {s} License" for s in SERVICES] + [f"{s} Last Activity Date" for s in SERVICES]
-                        + [f"{s} License Assign Date" for s in SERVICES] + ["Assigned Products"])
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: make tools.exports importable
+from tools.exports import (CW_AGREEMENTS, CW_CONFIGURATIONS, DATTO_DEVICE_DETAILS, DATTO_PATCH_SUMMARY,  # noqa: E402
+                           DATTO_STORAGE, DECISIONS, M365_ACTIVE_USER_DETAIL, M365_SERVICES, M365_USERS,
+                           PAX8_SUBSCRIPTIONS, PSWARRANTY, PSWARRANTY_LOOKUP_FAILED, ROSTER, ExportFormat,
+                           ExportWriter, datto_datetime, iso_z, m365_bool, m365_datetime)
+from tools.exports import GOALS as GOALS_FILE  # noqa: E402  (GOALS below is the goals' texts)
+
+SERVICES = M365_SERVICES
 
 # ----------------------------------------------------------------------------------------------
 # Catalogs (a subset of make_samples.py's, same spellings)
@@ -177,36 +152,16 @@ VCIOS = ["Dana Whitfield", "Marcus Oyelaran", "Priya Raman", "Tom Becker"]
 # ----------------------------------------------------------------------------------------------
 # Writers
 # ----------------------------------------------------------------------------------------------
-class Out:
-    """One CSV file written through a single csv.writer (fast enough for millions of rows)."""
+class Out(ExportWriter):
+    """One file of the data set under ``root``; ``rows`` counts its records for the stats."""
 
-    def __init__(self, root: Path, rel: str, header: list[str], bom: bool = False, crlf: bool = True):
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
-        self.writer = csv.writer(self.file, lineterminator="\r\n" if crlf else "\n")
-        self.writer.writerow(header)
-        self.rows = 0
+    def __init__(self, root: Path, rel: str, fmt: ExportFormat):
         self.rel = rel
+        super().__init__(root / rel, fmt, count_lines=False)
 
-    def row(self, values) -> None:
-        self.writer.writerow(values)
-        self.rows += 1
-
-    def close(self) -> None:
-        self.file.close()
-
-
-def datto_dt(dt: datetime | None) -> str:
-    return f"{dt:%Y-%m-%d %H:%M:%S} EST" if dt else ""
-
-
-def iso_z(d: date | None) -> str:
-    return f"{d.isoformat()}T00:00:00Z" if d else ""
-
-
-def ms_dt(dt: datetime | None) -> str:
-    return f"{dt:%Y-%m-%d %H:%M:%S}Z" if dt else ""
+    @property
+    def rows(self) -> int:
+        return self.records
 
 
 def add_years(d: date, n: int) -> date:
@@ -278,7 +233,7 @@ def plan_clients(rng: random.Random, n: int, devices: list[int] | None = None,
 
 
 def write_roster(root: Path, plans: list[ClientPlan]) -> None:
-    out = Out(root, "clients.csv", ROSTER_HEADER, crlf=False)
+    out = Out(root, "clients.csv", ROSTER)
     for p in plans:
         aliases = [a for a in (p.psa_name, p.site, p.pax8_name) if a != p.name]
         out.row([p.name, ";".join(aliases), f"{p.domain};{p.tenant}", p.psa_id, p.tier, p.vcio, p.fy_start, p.cadence])
@@ -286,14 +241,14 @@ def write_roster(root: Path, plans: list[ClientPlan]) -> None:
 
 
 def write_goals(root: Path, rng: random.Random, plans: list[ClientPlan]) -> None:
-    out = Out(root, "goals.csv", GOALS_HEADER, crlf=False)
+    out = Out(root, "goals.csv", GOALS_FILE)
     for p in plans:
         for goal, tags in rng.sample(GOALS, rng.randint(1, 3)):
             target = AS_OF + timedelta(days=rng.randint(60, 700))
             out.row([p.name, goal, target.isoformat(), rng.choice(["Owner", "Office Manager", "CFO"]),
                      "Measured at the next QBR", rng.choice(["High", "Medium", "Low"]), tags])
     out.close()
-    Out(root, "decisions.csv", DECISIONS_HEADER, crlf=False).close()
+    Out(root, "decisions.csv", DECISIONS).close()
 
 
 class Serials:
@@ -329,13 +284,13 @@ def generate_full(root: Path, n_clients: int, seed: int) -> dict:
     write_roster(root, plans)
     write_goals(root, rng, plans)
     serials = Serials(rng)
-    det = Out(root, "rmm/DeviceDetailsExport.csv", DATTO_DETAILS_HEADER, bom=True)
-    pat = Out(root, "rmm/DevicePatchSummaryExport.csv", DATTO_PATCH_HEADER, bom=True)
-    sto = Out(root, "rmm/DeviceStorageExport.csv", DATTO_STORAGE_HEADER, bom=True)
-    cw = Out(root, "psa/cw_configurations.csv", CW_CONFIG_HEADER)
-    agr = Out(root, "psa/cw_agreements.csv", CW_AGREEMENT_HEADER)
-    war = Out(root, "warranty/pswarranty.csv", PSWARRANTY_HEADER, bom=True)
-    pax = Out(root, "pax8/subscriptions.csv", PAX8_HEADER)
+    det = Out(root, "rmm/DeviceDetailsExport.csv", DATTO_DEVICE_DETAILS)
+    pat = Out(root, "rmm/DevicePatchSummaryExport.csv", DATTO_PATCH_SUMMARY)
+    sto = Out(root, "rmm/DeviceStorageExport.csv", DATTO_STORAGE)
+    cw = Out(root, "psa/cw_configurations.csv", CW_CONFIGURATIONS)
+    agr = Out(root, "psa/cw_agreements.csv", CW_AGREEMENTS)
+    war = Out(root, "warranty/pswarranty.csv", PSWARRANTY)
+    pax = Out(root, "pax8/subscriptions.csv", PAX8_SUBSCRIPTIONS)
     ws_os = [k for k, v in OSES.items() if v[3]]
     ws_w = [OSES[k][3] for k in ws_os]
     srv_os = [k for k, v in OSES.items() if v[4]]
@@ -377,12 +332,12 @@ def generate_full(root: Path, n_clients: int, seed: int) -> dict:
                 last_seen = EXPORT_TIME - timedelta(days=seen_days, seconds=rng.randint(0, 3600))
                 reboot = last_seen - timedelta(days=rng.uniform(0.1, 20))
                 enrolled = datetime.combine(purchase, datetime.min.time()) + timedelta(days=rng.randint(3, 30), hours=9)
-                det.row([host, p.site, m.kind, osd[0], datto_dt(last_seen), datto_dt(reboot), m.cpu, m.cores,
+                det.row([host, p.site, m.kind, osd[0], datto_datetime(last_seen), datto_datetime(reboot), m.cpu, m.cores,
                          f"{m.mem_gb} GB", rng.choice(AV), f"198.51.100.{p.index % 250 + 1}",
-                         f"10.{p.index % 250}.{i // 250}.{i % 250 + 1}", "4.4.2298.2298", datto_dt(enrolled)])
+                         f"10.{p.index % 250}.{i // 250}.{i % 250 + 1}", "4.4.2298.2298", datto_datetime(enrolled)])
                 status = rng.choice(PATCH)
                 pending = 0 if status in ("Fully Patched", "No Policy") else rng.randint(1, 12)
-                pat.row([host, p.site, pending, rng.randint(40, 240), rng.randint(0, 6), status, datto_dt(reboot)])
+                pat.row([host, p.site, pending, rng.randint(40, 240), rng.randint(0, 6), status, datto_datetime(reboot)])
                 drives = [("C:", m.disk_gb)] + ([("D:", 1862.9)] if m.kind == "Server" else [])
                 for drive, cap in drives:
                     free = cap * rng.uniform(0.04, 0.8)
@@ -402,7 +357,7 @@ def generate_full(root: Path, n_clients: int, seed: int) -> dict:
                         iso_z(wend), os_type, os_info, m.psa_manufacturer, rng.choice(["CDW", "Ingram Micro", "TD SYNNEX"])])
             if wend and m.psa_manufacturer in WARRANTY_PRODUCTS and rng.random() < 0.85:
                 if rng.random() < 0.03:
-                    war.row([serial, "Could not get warranty information", "", "", "", p.psa_name])
+                    war.row([serial, PSWARRANTY_LOOKUP_FAILED, "", "", "", p.psa_name])
                 else:
                     war.row([serial, rng.choice(WARRANTY_PRODUCTS[m.psa_manufacturer]),
                              (purchase + timedelta(days=rng.randint(0, 6))).isoformat(), wend.isoformat(),
@@ -433,8 +388,8 @@ def generate_full(root: Path, n_clients: int, seed: int) -> dict:
 def write_tenant(root: Path, rng: random.Random, p: ClientPlan, activity: bool = True, exact: bool = False) -> int:
     """users.csv (+ ActiveUserDetail.csv) of one tenant: p.users people plus shared mailboxes
     (with ``exact``, the shared mailboxes are part of p.users, so the row count is exactly p.users)."""
-    users = Out(root, f"m365/{p.domain}/users.csv", M365_USERS_HEADER, bom=True)
-    act = Out(root, f"m365/{p.domain}/ActiveUserDetail.csv", M365_ACTIVITY_HEADER, bom=True) if activity else None
+    users = Out(root, f"m365/{p.domain}/users.csv", M365_USERS)
+    act = Out(root, f"m365/{p.domain}/ActiveUserDetail.csv", M365_ACTIVE_USER_DETAIL) if activity else None
     main_lic = rng.choices(LICENSES, [w for *_, w in LICENSES])[0]
     second = rng.choice(LICENSES)
     assigned: dict[str, int] = {}
@@ -468,10 +423,10 @@ def write_tenant(root: Path, rng: random.Random, p: ClientPlan, activity: bool =
         created = datetime(2018, 1, 1) + timedelta(days=rng.randint(0, 3200), seconds=rng.randint(0, 86400))
         pw = created + timedelta(days=rng.randint(0, 400))
         users.row([display, "", upn, f"{p.index:08x}-{j:04x}-4000-8000-{rng.getrandbits(48):012x}", first, last,
-                   ms_dt(created), "", "" if shared else rng.choice(["Manager", "Associate", "Analyst", "Assistant"]),
+                   m365_datetime(created), "", "" if shared else rng.choice(["Manager", "Associate", "Analyst", "Assistant"]),
                    "" if shared else rng.choice(DEPTS), "", "Springfield", "United States", "Springfield Office", "IL",
-                   "US", "", "TRUE" if blocked else "FALSE", "+".join(licenses) if licenses else "Unlicensed",
-                   "FALSE", ms_dt(pw), "", "", "62701", "en-US", "1 Main St", "",
+                   "US", "", m365_bool(blocked, excel=True), "+".join(licenses) if licenses else "Unlicensed",
+                   m365_bool(False, excel=True), m365_datetime(pw), "", "", "62701", "en-US", "1 Main St", "",
                    f"SMTP:{upn}+smtp:{local}@{p.tenant}"])
         if act is not None:
             services = set()
@@ -520,13 +475,13 @@ def generate_big(root: Path, n_devices: int, n_users: int, n_clients: int, seed:
     users[0] += n_users - sum(users)
     plans = plan_clients(rng, n_clients, devices, users, big_first=False)
     write_roster(root, plans)
-    det = Out(root, "rmm/DeviceDetailsExport.csv", DATTO_DETAILS_HEADER, bom=True)
+    det = Out(root, "rmm/DeviceDetailsExport.csv", DATTO_DEVICE_DETAILS)
     ws_os = [k for k, v in OSES.items() if v[3]]
     ws_w = [OSES[k][3] for k in ws_os]
     # Pre-render a pool of last-seen / reboot / enrolment strings: fleets repeat values, and the
     # generator stays fast (a million rows in well under a minute).
-    seen_pool = [datto_dt(EXPORT_TIME - timedelta(seconds=rng.randint(0, 86400 * 30))) for _ in range(5000)]
-    enrol_pool = [datto_dt(datetime(2019, 1, 1) + timedelta(seconds=rng.randint(0, 86400 * 2500))) for _ in range(5000)]
+    seen_pool = [datto_datetime(EXPORT_TIME - timedelta(seconds=rng.randint(0, 86400 * 30))) for _ in range(5000)]
+    enrol_pool = [datto_datetime(datetime(2019, 1, 1) + timedelta(seconds=rng.randint(0, 86400 * 2500))) for _ in range(5000)]
     for p in plans:
         for i in range(p.devices):
             m = WORKSTATIONS[rng.randrange(len(WORKSTATIONS))] if i % 20 else SERVERS[i % 3]

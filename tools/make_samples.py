@@ -20,21 +20,28 @@ structures (not by re-reading the CSVs) that a test can check after ingest.
 
 Layout of this file: catalogs (operating systems, hardware models) -> data classes ->
 random helpers -> one builder per client (its story lives there) -> one writer per file
-format -> expected facts -> README -> main().
+(the formats themselves, headers, encodings and date styles, are in tools/exports.py, shared with the
+benchmark and ingest-fixture generators) -> expected facts -> README -> main().
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 import shutil
+import sys
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: make tools.exports importable
+from tools.exports import (CW_AGREEMENTS, CW_CONFIGURATIONS, DATTO_DEVICE_DETAILS, DATTO_PATCH_SUMMARY,  # noqa: E402
+                           DATTO_STORAGE, DECISIONS, GOALS, M365_ACTIVE_USER_DETAIL, M365_SERVICES, M365_USERS,
+                           M365_USERS_EXCEL, NINJAONE_DEVICES, PAX8_SUBSCRIPTIONS, PSWARRANTY,
+                           PSWARRANTY_LOOKUP_FAILED, ROSTER, ExportFormat, ExportWriter, datto_datetime,
+                           epoch_date, epoch_seconds, gigabytes, iso_z, m365_bool, m365_datetime, us_datetime)
 
 SEED = 20261120
 AS_OF = date(2026, 11, 20)                    # the review date of the samples
@@ -239,7 +246,7 @@ PRODUCT_SERVICES = {
     "Microsoft Teams Phone Standard": (),
     "Microsoft Defender for Office 365 (Plan 1)": (),
 }
-SERVICES = ("Exchange", "OneDrive", "SharePoint", "Skype For Business", "Yammer", "Teams")
+SERVICES = M365_SERVICES
 
 PAX8_PRODUCT_IDS: dict[str, str] = {}   # filled lazily, deterministic order of first use
 
@@ -1307,45 +1314,15 @@ def build_sunrise() -> Client:
 # Writers (one per file format)
 # --------------------------------------------------------------------------------------
 
-class CsvOut:
-    """Write one CSV file, remembering the physical line on which each record starts."""
+class SampleFile(ExportWriter):
+    """One export under inputs/, listed in the summary main() prints."""
 
-    def __init__(self, rel: str, header: list[str], encoding: str = "utf-8", bom: bool = False,
-                 crlf: bool = True, quote_all: bool = False):
-        self.rel, self.header, self.encoding, self.bom = rel, header, encoding, bom
-        self.eol = "\r\n" if crlf else "\n"
-        self.quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
-        self.chunks: list[str] = []
-        self.line = 1               # physical line the next record starts on
-        self.records = 0
-        self.row(header, count=False)
-
-    def _render(self, row: list) -> str:
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator=self.eol, quoting=self.quoting).writerow(
-            ["" if v is None else v for v in row])
-        return buf.getvalue()
-
-    def row(self, row: list, count: bool = True) -> int:
-        text = self._render(row)
-        start = self.line
-        self.chunks.append(text)
-        self.line += text.count("\n")
-        if count:
-            self.records += 1
-        return start
-
-    def blank(self) -> None:
-        self.chunks.append(self.eol)
-        self.line += 1
+    def __init__(self, rel: str, fmt: ExportFormat, **overrides):
+        self.rel = rel
+        super().__init__(INPUTS / rel, fmt, **overrides)
 
     def save(self) -> None:
-        path = INPUTS / self.rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = "".join(self.chunks).encode(self.encoding)
-        if self.bom:
-            data = b"\xef\xbb\xbf" + data
-        path.write_bytes(data)
+        self.close()
         WRITTEN.append((self.rel, self.records))
 
 
@@ -1353,44 +1330,13 @@ WRITTEN: list[tuple[str, int]] = []
 BAD_ROWS: dict[str, list[dict]] = {}
 
 
-def iso_z(d: date | None) -> str:
-    return f"{d.isoformat()}T00:00:00Z" if d else ""
-
-
-def us_dt(d: date | datetime | None) -> str:
-    """US locale date-time as a re-saved sheet shows it: 11/3/2021 2:15:00 PM."""
-    if d is None:
-        return ""
-    if not isinstance(d, datetime):
-        d = datetime(d.year, d.month, d.day)
-    h = d.hour % 12 or 12
-    return f"{d.month}/{d.day}/{d.year} {h}:{d.minute:02d}:{d.second:02d} {'AM' if d.hour < 12 else 'PM'}"
-
-
-def datto_dt(dt: datetime | None) -> str:
-    return f"{dt:%Y-%m-%d %H:%M:%S} EST" if dt else ""
-
-
-def ms_dt(dt: datetime | None) -> str:
-    return f"{dt:%Y-%m-%d %H:%M:%S}Z" if dt else ""
-
-
 def epoch(dt: datetime) -> float:
     """Local EST wall time -> epoch seconds."""
-    return dt.replace(tzinfo=EST).timestamp()
-
-
-def epoch_date(d: date) -> float:
-    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp()
-
-
-def gb(v: float) -> str:
-    return f"{v:.1f} GB"
+    return epoch_seconds(dt, EST)
 
 
 def write_roster(clients: list[Client]) -> None:
-    out = CsvOut("clients.csv", ["name", "aliases", "domains", "psa_id", "tier", "vcio",
-                                 "fiscal_year_start", "cadence"], crlf=False)
+    out = SampleFile("clients.csv", ROSTER)
     for c in clients:
         out.row([c.name, ";".join(c.aliases), ";".join([c.domain, *c.extra_domains, c.tenant]),
                  c.psa_id, c.tier, c.vcio, c.fy_start, c.cadence])
@@ -1398,8 +1344,7 @@ def write_roster(clients: list[Client]) -> None:
 
 
 def write_goals(clients: list[Client]) -> None:
-    out = CsvOut("goals.csv", ["client", "goal", "target_date", "owner", "success_metric",
-                               "priority", "tags"], crlf=False)
+    out = SampleFile("goals.csv", GOALS)
     for c in clients:
         for g in c.goals:
             out.row([c.name, g.goal, g.target.isoformat(), g.owner, g.metric, g.priority,
@@ -1408,17 +1353,13 @@ def write_goals(clients: list[Client]) -> None:
 
 
 def write_decisions() -> None:
-    out = CsvOut("decisions.csv", ["client", "item_id", "decision", "decided_on", "decided_by",
-                                   "note", "revisit_quarter"], crlf=False)
+    out = SampleFile("decisions.csv", DECISIONS)
     out.save()
 
 
 def write_cw_configurations(clients: list[Client]) -> None:
     rel = "psa/cw_configurations.csv"
-    out = CsvOut(rel, ["id", "name", "type.name", "status.name", "company.identifier",
-                       "company.name", "serialNumber", "modelNumber", "purchaseDate",
-                       "installationDate", "warrantyExpirationDate", "osType", "osInfo",
-                       "manufacturer.name", "vendor.name"])
+    out = SampleFile(rel, CW_CONFIGURATIONS)
     next_id = 1187
     for c in clients:
         rows = [d for d in c.devices if d.in_psa]
@@ -1426,7 +1367,7 @@ def write_cw_configurations(clients: list[Client]) -> None:
             next_id += rng.randint(1, 9)
             d.psa_id = next_id
         messy = c.us_dates_in_psa
-        fmt = us_dt if messy else iso_z
+        fmt = us_datetime if messy else iso_z
         for n, d in enumerate(rows):
             if messy and n == 12:
                 out.blank()                              # the re-saved sheet's blank line
@@ -1463,10 +1404,7 @@ def write_cw_configurations(clients: list[Client]) -> None:
 
 
 def write_cw_agreements(clients: list[Client]) -> None:
-    out = CsvOut("psa/cw_agreements.csv", ["id", "name", "type.name", "company.identifier",
-                                           "company.name", "startDate", "endDate",
-                                           "noEndingDateFlag", "cancelledFlag", "billAmount",
-                                           "billingCycle.name"])
+    out = SampleFile("psa/cw_agreements.csv", CW_AGREEMENTS)
     next_id = 301
     for c in clients:
         for a in c.agreements:
@@ -1484,22 +1422,15 @@ def datto_devices(clients: list[Client]) -> list[tuple[Client, Device]]:
 
 def write_datto(clients: list[Client]) -> None:
     rows = datto_devices(clients)
-    det = CsvOut("rmm/DeviceDetailsExport.csv",
-                 ["Device Hostname", "Site Name", "Device Type", "Operating System", "Last Seen",
-                  "Last Reboot", "Device CPU", "Physical CPU Cores", "Memory", "Security",
-                  "Ext IP Addr", "Int IP Addr", "Agent Version", "Enrollment Date"], bom=True)
-    pat = CsvOut("rmm/DevicePatchSummaryExport.csv",
-                 ["Device Hostname", "Site Name", "Patches Approved Pending", "Patches Installed",
-                  "Patches Not Approved", "Patch Status", "Last Reboot"], bom=True)
-    sto = CsvOut("rmm/DeviceStorageExport.csv",
-                 ["Device Hostname", "Site Name", "Drive", "Capacity", "Free Space",
-                  "Serial Number", "Device Model", "Manufacturer"], bom=True)
+    det = SampleFile("rmm/DeviceDetailsExport.csv", DATTO_DEVICE_DETAILS)
+    pat = SampleFile("rmm/DevicePatchSummaryExport.csv", DATTO_PATCH_SUMMARY)
+    sto = SampleFile("rmm/DeviceStorageExport.csv", DATTO_STORAGE)
     trailing_done = False
     for c, d in rows:
         m = d.model
-        det.row([d.hostname, d.site, m.kind, d.os.caption, datto_dt(d.last_seen),
-                 datto_dt(d.last_reboot), m.cpu, m.cores, f"{m.mem_gb} GB", d.av, d.ext_ip,
-                 d.int_ip, d.agent, datto_dt(d.enrolled)])
+        det.row([d.hostname, d.site, m.kind, d.os.caption, datto_datetime(d.last_seen),
+                 datto_datetime(d.last_reboot), m.cpu, m.cores, f"{m.mem_gb} GB", d.av, d.ext_ip,
+                 d.int_ip, d.agent, datto_datetime(d.enrolled)])
         pending, installed, not_approved = {
             "Fully Patched": (0, rng.randint(60, 240), rng.randint(0, 4)),
             "Approved Pending": (rng.randint(1, 14), rng.randint(40, 200), rng.randint(0, 6)),
@@ -1508,13 +1439,13 @@ def write_datto(clients: list[Client]) -> None:
             "No Policy": (0, 0, rng.randint(35, 90)),
         }[d.patch_status]
         pat.row([d.hostname, d.site, pending, installed, not_approved, d.patch_status,
-                 datto_dt(d.last_reboot)])
+                 datto_datetime(d.last_reboot)])
         serial = d.serial
         if c.us_dates_in_psa and not trailing_done and m.serial_style == "dell":
             serial += " "                              # one trailing space in the RMM too
             trailing_done = True
         for drive, cap, free in d.drives:
-            sto.row([d.hostname, d.site, drive, gb(cap), gb(free), serial, m.name,
+            sto.row([d.hostname, d.site, drive, gigabytes(cap), gigabytes(free), serial, m.name,
                      m.rmm_manufacturer])
     det.save()
     pat.save()
@@ -1522,11 +1453,7 @@ def write_datto(clients: list[Client]) -> None:
 
 
 def write_ninja(clients: list[Client]) -> None:
-    out = CsvOut("rmm/ninjaone_devices.csv",
-                 ["id", "systemName", "dnsName", "nodeClass", "references.organization.name",
-                  "offline", "lastContact", "created", "os.name", "os.buildNumber",
-                  "system.manufacturer", "system.model", "system.serialNumber",
-                  "references.warranty.endDate"], crlf=False)
+    out = SampleFile("rmm/ninjaone_devices.csv", NINJAONE_DEVICES)
     next_id = 412
     for c in clients:
         for d in sorted((d for d in c.devices if d.rmm == "ninja"), key=lambda d: d.hostname):
@@ -1545,8 +1472,7 @@ def write_ninja(clients: list[Client]) -> None:
 
 
 def write_pswarranty(clients: list[Client]) -> None:
-    out = CsvOut("warranty/pswarranty.csv", ["Serial", "Warranty Product name", "StartDate",
-                                             "EndDate", "Warranty Status", "Client"], bom=True)
+    out = SampleFile("warranty/pswarranty.csv", PSWARRANTY)
     for c in clients:
         for d in c.devices:
             if not d.valid or d.warranty_lookup == "skip" or d.warranty_end is None:
@@ -1554,7 +1480,7 @@ def write_pswarranty(clients: list[Client]) -> None:
             if d.model.psa_manufacturer not in ("Dell", "Lenovo", "HP", "HPE"):
                 continue
             if d.warranty_lookup == "fail":
-                out.row([d.serial, "Could not get warranty information", "", "", "", c.psa_name])
+                out.row([d.serial, PSWARRANTY_LOOKUP_FAILED, "", "", "", c.psa_name])
                 continue
             start = d.purchase + timedelta(days=rng.randint(0, 6))
             status = "OK" if d.warranty_end >= AS_OF else "Expired"
@@ -1564,11 +1490,7 @@ def write_pswarranty(clients: list[Client]) -> None:
 
 
 def write_pax8(clients: list[Client]) -> None:
-    out = CsvOut("pax8/subscriptions.csv",
-                 ["id", "companyId", "companyName", "companyExternalId", "productId",
-                  "productName", "quantity", "billingTerm", "commitmentTerm.term",
-                  "commitmentTerm.endDate", "startDate", "endDate", "price", "partnerCost",
-                  "currencyCode", "status"])
+    out = SampleFile("pax8/subscriptions.csv", PAX8_SUBSCRIPTIONS)
     for c in clients:
         if not c.subs:
             continue
@@ -1588,18 +1510,10 @@ def write_m365(c: Client) -> None:
     excel = c.users_cp1252
 
     def b(v: bool) -> str:
-        return ("TRUE" if v else "FALSE") if excel else str(v)
+        return m365_bool(v, excel)
 
     users = sorted(c.users, key=lambda u: u.display.lower())
-    out = CsvOut(f"m365/{c.domain}/users.csv",
-                 ["Display name", "DirSyncEnabled", "User principal name", "Object Id",
-                  "First name", "Last name", "When created", "Soft deletion time stamp", "Title",
-                  "Department", "Preferred data location", "City", "CountryOrRegion", "Office",
-                  "StateOrProvince", "Usage location", "Last dirsync time", "Block credential",
-                  "Licenses", "Password never expires", "Last password change time stamp",
-                  "Mobile Phone", "Phone number", "Postal code", "Preferred language",
-                  "Street address", "Fax", "Proxy addresses"],
-                 encoding="cp1252" if excel else "utf-8", bom=not excel)
+    out = SampleFile(f"m365/{c.domain}/users.csv", M365_USERS_EXCEL if excel else M365_USERS)
     for u in users:
         member = u.kind == "member"
         synced = u.dirsync and member
@@ -1610,28 +1524,18 @@ def write_m365(c: Client) -> None:
             proxies = f"SMTP:{u.upn}+smtp:{local}@{c.tenant}"
             if c.extra_domains and member:
                 proxies += f"+smtp:{local}@{c.extra_domains[0]}"
-        dirsync_time = ms_dt(days_ago(rng.uniform(0.01, 0.4))) if synced else ""
+        dirsync_time = m365_datetime(days_ago(rng.uniform(0.01, 0.4))) if synced else ""
         out.row([u.display, b(True) if synced else "", u.upn, new_guid(), u.first, u.last,
-                 ms_dt(u.created), "", u.title, u.department, "",
+                 m365_datetime(u.created), "", u.title, u.department, "",
                  c.city if member else "", "United States" if member else "",
                  f"{c.city} Office" if member else "", c.state_code if member else "",
                  "US" if u.kind != "guest" else "", dirsync_time, b(u.blocked),
                  "+".join(u.licenses) if u.licenses else "Unlicensed", b(u.pw_never_expires),
-                 ms_dt(u.pw_changed), u.mobile, u.phone, c.postal if member else "",
+                 m365_datetime(u.pw_changed), u.mobile, u.phone, c.postal if member else "",
                  "en-US" if member else "", c.street if member else "", "", proxies])
     out.save()
 
-    act = CsvOut(f"m365/{c.domain}/ActiveUserDetail.csv",
-                 ["Report Refresh Date", "User Principal Name", "Display Name", "Is Deleted",
-                  "Deleted Date", "Has Exchange License", "Has OneDrive License",
-                  "Has SharePoint License", "Has Skype For Business License",
-                  "Has Yammer License", "Has Teams License", "Exchange Last Activity Date",
-                  "OneDrive Last Activity Date", "SharePoint Last Activity Date",
-                  "Skype For Business Last Activity Date", "Yammer Last Activity Date",
-                  "Teams Last Activity Date", "Exchange License Assign Date",
-                  "OneDrive License Assign Date", "SharePoint License Assign Date",
-                  "Skype For Business License Assign Date", "Yammer License Assign Date",
-                  "Teams License Assign Date", "Assigned Products"], bom=True)
+    act = SampleFile(f"m365/{c.domain}/ActiveUserDetail.csv", M365_ACTIVE_USER_DETAIL)
     for u in sorted((u for u in c.users if u.kind != "guest"), key=lambda u: u.upn):
         services = set()
         for lic in u.licenses:
