@@ -25,10 +25,15 @@ class ExportFormat:
     encoding: str = "utf-8"
     bom: bool = False       # a UTF-8 byte-order mark (UTF-16 files carry their own)
     crlf: bool = True       # Windows line ends
+    delimiter: str = ","
+    quote_all: bool = False  # every cell in double quotes (PowerShell's Export-Csv)
+    preamble: str = ""       # lines before the header, each ending in a line break
 
     @property
     def header_line(self) -> str:
-        return ",".join(self.header)
+        """The header as the tool writes it, with its preamble (line breaks as "\n")."""
+        cells = [f'"{c}"' for c in self.header] if self.quote_all else self.header
+        return self.preamble + self.delimiter.join(cells)
 
 
 # ---------------------------------------------------------------------------- vcio's own files
@@ -49,6 +54,27 @@ CW_AGREEMENTS = ExportFormat("cw_manage_agreements", (
     "id", "name", "type.name", "company.identifier", "company.name", "startDate", "endDate", "noEndingDateFlag",
     "cancelledFlag", "billAmount", "billingCycle.name"))
 
+# The same two lists in the UI (display labels, unverified), as Excel saves them.
+CW_CONFIGURATIONS_UI = ExportFormat("cw_manage_configurations_ui", (
+    "Configuration Name", "Configuration Type", "Company", "Site", "Status", "Serial Number", "Model Number",
+    "Manufacturer", "Purchase Date", "Installed Date", "Warranty Expiration"))
+CW_AGREEMENTS_UI = ExportFormat("cw_manage_agreements_ui", (
+    "Agreement Name", "Company", "Agreement Type", "Start Date", "End Date", "Bill Amount", "Cancelled",
+    "No Ending Date", "Agreement Status"))
+# Autotask REST API entities flattened by a script: picklists are integer ids.
+AUTOTASK_CONFIGURATION_ITEMS = ExportFormat("autotask_configuration_items", (
+    "id", "companyID", "configurationItemType", "referenceTitle", "referenceNumber", "serialNumber", "installDate",
+    "warrantyExpirationDate", "isActive", "rmmDeviceUID", "rmmDeviceAuditHostname", "rmmDeviceAuditOperatingSystem",
+    "rmmDeviceAuditMissingPatchCount"), crlf=False)
+AUTOTASK_CONTRACTS = ExportFormat("autotask_contracts", (
+    "id", "companyID", "contractName", "contractType", "contractCategory", "contractNumber", "contractPeriodType",
+    "startDate", "endDate", "status", "estimatedRevenue", "setupFee"), crlf=False)
+# HaloPSA /Asset API flattened: hostname in key_field, serial in key_field2 (varies by tenant).
+HALOPSA_ASSETS = ExportFormat("halopsa_assets", (
+    "id", "inventory_number", "key_field", "key_field2", "key_field3", "client_id", "client_name", "site_id",
+    "site_name", "assettype_id", "assettype_name", "status_name", "inactive", "warranty_start", "warranty_end"),
+    crlf=False)
+
 # ---------------------------------------------------------------------------- RMM
 # Datto RMM scheduled reports: UTF-8 with BOM, CRLF, times with a zone abbreviation.
 DATTO_DEVICE_DETAILS = ExportFormat("datto_rmm_device_details", (
@@ -67,6 +93,22 @@ NINJAONE_DEVICES = ExportFormat("ninjaone_devices", (
     "os.name", "os.buildNumber", "system.manufacturer", "system.model", "system.serialNumber",
     "references.warranty.endDate"), crlf=False)
 
+# NinjaOne device grid exported from the UI (labels unverified, columns chosen by the user).
+NINJAONE_GRID = ExportFormat("ninjaone_devices_ui", (
+    "Name", "Organization", "Location", "Type", "OS Name", "OS Build", "Last Contact", "Serial Number",
+    "Manufacturer", "Model"), bom=True)
+CW_AUTOMATE_COMPUTERS = ExportFormat("cw_automate_computers", (
+    "Id", "ComputerName", "Client.Name", "Location.Name", "Type", "Status", "OperatingSystemName",
+    "OperatingSystemVersion", "RemoteAgentLastContact", "DateAdded", "AssetDate", "WarrantyEndDate", "SerialNumber",
+    "BiosManufacturer", "IsVirtualMachine"), crlf=False)
+NABLE_DEVICES = ExportFormat("nable_devices", (
+    "deviceId", "uri", "longName", "deviceClass", "deviceClassLabel", "description", "isProbe", "supportedOs",
+    "supportedOsLabel", "discoveredName", "lastLoggedInUser", "customerId", "customerName", "siteId", "siteName",
+    "soName", "lastApplianceCheckinTime"))
+KASEYA_VSA_AGENTS = ExportFormat("kaseya_vsa_agents", (
+    "AgentId", "AgentName", "ComputerName", "MachineGroup", "MachineGroupId", "OSType", "OSInfo", "Online",
+    "LastCheckInTime"))
+
 # ---------------------------------------------------------------------------- warranty lookups
 PSWARRANTY = ExportFormat("pswarranty", ("Serial", "Warranty Product name", "StartDate", "EndDate", "Warranty Status",
                                          "Client"), bom=True)
@@ -79,6 +121,12 @@ PAX8_SUBSCRIPTIONS = ExportFormat("pax8_subscriptions", (
     "commitmentTerm.term", "commitmentTerm.endDate", "startDate", "endDate", "price", "partnerCost", "currencyCode",
     "status"))
 
+# Partner Center subscriptions (API field names) plus the customer name a script adds.
+PARTNER_CENTER_SUBSCRIPTIONS = ExportFormat("distributor_subscriptions_generic", (
+    "customerName", "id", "offerId", "offerName", "friendlyName", "quantity", "unitType", "creationDate",
+    "effectiveStartDate", "commitmentEndDate", "status", "autoRenewEnabled", "billingType", "billingCycle",
+    "termDuration"))
+
 # ---------------------------------------------------------------------------- Microsoft 365
 # Admin center, Active users > Export users (current layout): UTF-8 with BOM, CRLF. An Excel re-save of it is
 # cp1252 without a BOM and spells booleans TRUE/FALSE (M365_USERS_EXCEL).
@@ -90,6 +138,39 @@ M365_USERS = ExportFormat("m365_export_users", (
     "Preferred language", "Street address", "Fax", "Proxy addresses"), bom=True)
 M365_USERS_EXCEL = ExportFormat(M365_USERS.name, M365_USERS.header, encoding="cp1252")
 M365_SERVICES = ("Exchange", "OneDrive", "SharePoint", "Skype For Business", "Yammer", "Teams")
+# The older alphabetical Export users layout, with 'License assignment details'.
+M365_USERS_LEGACY = ExportFormat("m365_export_users_legacy", (
+    "Block credential", "City", "Country/Region", "Department", "DirSyncEnabled", "Display name", "Fax", "First name",
+    "Last dirsync time", "Last name", "Last password change time stamp", "License assignment details", "Licenses",
+    "Mobile Phone", "Oath token meta data", "Object Id", "Office", "Password never expires", "Phone number",
+    "Postal code", "Preferred data location", "Preferred language", "Proxy addresses", "Release track",
+    "Soft deletion time stamp", "State", "Street address", "Strong password required", "Title", "Usage location",
+    "User principal name", "When created"))
+# Entra admin center, Download users: locale dates (8/19/2021 1:25:31 PM).
+ENTRA_USERS = ExportFormat("entra_download_users", (
+    "userPrincipalName", "displayName", "surname", "mail", "givenName", "id", "userType", "jobTitle", "department",
+    "accountEnabled", "usageLocation", "streetAddress", "state", "country", "officeLocation", "city", "postalCode",
+    "telephoneNumber", "mobilePhone", "alternateEmailAddress", "ageGroup", "consentProvidedForMinor",
+    "legalAgeGroupClassification", "companyName", "creationType", "directorySynced", "invitationState",
+    "identityIssuer", "createdDateTime"))
+# Graph userRegistrationDetails through Windows PowerShell 5.1 Export-Csv without -NoTypeInformation.
+M365_MFA_REGISTRATION = ExportFormat("m365_mfa_registration", (
+    "id", "userPrincipalName", "userDisplayName", "userType", "isAdmin", "isSsprRegistered", "isSsprEnabled",
+    "isSsprCapable", "isMfaRegistered", "isMfaCapable", "isPasswordlessCapable", "methodsRegistered",
+    "defaultMfaMethod", "isSystemPreferredAuthenticationMethodEnabled", "systemPreferredAuthenticationMethods",
+    "userPreferredMethodForSecondaryAuthentication", "lastUpdatedDateTime"), quote_all=True,
+    preamble="#TYPE Microsoft.Graph.PowerShell.Models.MicrosoftGraphUserRegistrationDetails\n")
+# GetMFAStatus.ps1 (o365reports.com): one file of enabled/enforced users, one of users without MFA.
+M365_MFA_STATUS_ENABLED = ExportFormat("m365_mfa_status_o365reports", (
+    "DisplayName", "UserPrincipalName", "MFAStatus", "ActivationStatus", "DefaultMFAMethod", "AllMFAMethods",
+    "MFAPhone", "MFAEmail", "LicenseStatus", "IsAdmin", "AdminRoles", "SignInStatus"), quote_all=True)
+M365_MFA_STATUS_DISABLED = ExportFormat("m365_mfa_status_o365reports", (
+    "DisplayName", "UserPrincipalName", "Department", "MFAStatus", "LicenseStatus", "IsAdmin", "AdminRoles",
+    "SignInStatus"), quote_all=True)
+# Microsoft's "Product names and service plan identifiers for licensing": one row per service plan.
+MS_PRODUCT_SERVICE_PLANS = ExportFormat("ms_product_service_plans", (
+    "Product_Display_Name", "String_Id", "GUID", "Service_Plan_Name", "Service_Plan_Id",
+    "Service_Plans_Included_Friendly_Names"))
 # Reports > Usage > Active users, "Export": UTF-8 with BOM, CRLF, YYYY-MM-DD, empty = never.
 M365_ACTIVE_USER_DETAIL = ExportFormat("m365_active_user_detail", (
     "Report Refresh Date", "User Principal Name", "Display Name", "Is Deleted", "Deleted Date",
@@ -165,8 +246,11 @@ class ExportWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Python's utf-8-sig codec writes the BOM; other encodings never get one from here.
         self._file = open(path, "w", encoding="utf-8-sig" if bom and encoding == "utf-8" else encoding, newline="")
-        self._writer = csv.writer(self._file, lineterminator=self.eol,
-                                  quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+        self._writer = csv.writer(self._file, delimiter=fmt.delimiter, lineterminator=self.eol,
+                                  quoting=csv.QUOTE_ALL if quote_all or fmt.quote_all else csv.QUOTE_MINIMAL)
+        for line in fmt.preamble.splitlines():
+            self._file.write(line + self.eol)
+            self.line += 1
         self._write(fmt.header)
 
     def _write(self, values) -> int:
