@@ -214,7 +214,6 @@ def test_roadmap_has_native_word_charts(sample_run):
     assert all(p.content_type.endswith("drawingml.chart+xml") and p.rels for p in parts)
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("libreoffice") is None and shutil.which("soffice") is None,
                     reason="LibreOffice is not installed (optional check)")
 def test_libreoffice_converts_the_documents(sample_run, tmp_path):

@@ -89,6 +89,9 @@ class TestGrades:
     def test_nothing_to_assess_is_grey(self):
         result = by_area(grades(client(), []))
         assert all((g.percent, g.score, g.colour) == (None, None, "grey") for g in result.values())
+        assert [(g.area, g.label, g.assessed, g.affected) for g in result.values()] == [
+            ("lifecycle", "Lifecycle", 0, 0), ("security", "Security", 0, 0), ("licensing", "Licensing", 0, 0),
+            ("continuity", "Continuity", 0, 0)]
 
     def test_clean_client_is_all_green(self):
         result = by_area(grades(client(assets=self.DEVICES, users=[user()], subscriptions=[subscription(quantity=1)]), []))
@@ -314,6 +317,11 @@ class TestRisks:
             "Devices out of warranty or about to be (4)": (2, 3, 6, "low"),
             "Updates waiting for a reboot (1)": (1, 2, 2, "low"),
         }
+
+    def test_subjects_are_listed_case_insensitively(self):
+        findings = [make_finding("security.reboot_pending", name, "low") for name in ("pc-2", "PC-1", "Pc-3")]
+        risk, = risks(client(), findings, [])
+        assert risk.subjects == ["PC-1", "pc-2", "Pc-3"] and risk.category == "security"
 
     def test_likelihood_is_capped_at_5(self):
         findings = [make_finding("security.av_not_running", f"PC-{i}", "critical") for i in range(6)]

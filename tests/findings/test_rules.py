@@ -436,6 +436,8 @@ class TestRenewals:
                            commitment_end=date(2026, 11, 30))
         finding = one(client(subscriptions=[sub], users=[user()]), "renewal.subscription")
         assert finding.facts["committed"] is True and "Right-size" in finding.recommendation
+        assert finding.title == ("Microsoft 365 Business Premium: 10 seats, commitment ends Nov 30, 2026 "
+                                 "(billed monthly)")
 
     def test_month_to_month_term_does_not_say_right_size(self):
         """Partner Center termDuration P1M: the commitment end is next month's roll-over."""
@@ -534,6 +536,25 @@ class TestLicenceWaste:
         finding = one(client(subscriptions=[sub], users=[user()]), "licensing.unassigned_seats")
         assert finding.due_date == date(2027, 3, 31)
         assert "Reduce Microsoft 365 Business Premium by 4 seats at the Mar 31, 2027 renewal" in finding.recommendation
+
+    @pytest.mark.parametrize("offset, points_at_it", [(-1, False), (0, True), (1, True)])
+    def test_idle_seats_point_at_a_renewal_from_the_day_itself(self, offset, points_at_it):
+        renews = AS_OF + offset * DAY
+        sub = subscription(quantity=5, billing_term="annual", commitment_end=renews)
+        finding = one(client(subscriptions=[sub], users=[user()]), "licensing.unassigned_seats")
+        assert finding.due_date == (renews if points_at_it else None)
+        assert (f"at the {renews.strftime('%b %d, %Y').replace(' 0', ' ')} renewal" in finding.recommendation) \
+            == points_at_it
+
+    def test_a_cheap_paid_licence_is_still_waste(self):
+        """Only free licences are ignored: a dollar a month idle is still money spent."""
+        data = client(subscriptions=[subscription("Cheap add-on", quantity=3, price=1.0)],
+                      users=[user(licenses=["Cheap add-on"]), user("gone@acme.example", blocked=True,
+                                                               licenses=["Cheap add-on"])])
+        idle = one(data, "licensing.unassigned_seats")
+        assert (idle.facts["spare"], idle.estimated_cost) == (1, 12.0)
+        blocked = one(data, "licensing.blocked_user_licensed")
+        assert blocked.estimated_cost == 12.0 and blocked.title.endswith("still holds Cheap add-on")
 
     def test_no_user_export_means_no_idle_seat_finding(self):
         assert found(client(subscriptions=[subscription(quantity=50)]), "licensing.unassigned_seats") == []
@@ -654,8 +675,14 @@ class TestSecurity:
 
     def test_mfa_not_registered(self):
         finding = one(client(users=[user(mfa_registered=False)]), "security.mfa_not_registered")
-        assert finding.severity == "high"
+        assert finding.severity == "high" and finding.due_date == AS_OF
         assert finding.title == "User ann@acme.example has no MFA method registered"
+
+    def test_every_user_is_checked_for_mfa_after_one_that_is_skipped(self):
+        users = [user("left@acme.example", mfa_registered=False, blocked=True),
+                 user("room@acme.example", mfa_registered=False, licenses=[]),
+                 user("bob@acme.example", mfa_registered=False)]
+        assert [f.subject for f in found(client(users=users), "security.mfa_not_registered")] == ["bob@acme.example"]
 
     def test_admin_without_mfa_is_critical(self):
         finding = one(client(users=[user(mfa_registered=False, is_admin=True)]), "security.mfa_not_registered")
