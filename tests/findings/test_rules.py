@@ -82,7 +82,7 @@ class TestEndOfSupport:
     @pytest.mark.parametrize("offset, mentioned", [(-1, True), (0, True), (1, False)])
     def test_extended_updates_are_mentioned_through_their_last_day(self, catalog, offset, mentioned):
         """Like support itself, extended updates run through their end date (their last patch day)."""
-        from pipeline.findings.lifecycle import identify_os
+        from pipeline.catalog.os_identity import identify_os
         extended_end = catalog.status(identify_os(SERVER_2012R2)).extended_end
         data = client(assets=[asset("ERP01", device_type="server", os=SERVER_2012R2)])
         finding = one(data, self.RULE, as_of=extended_end + offset * DAY)
@@ -169,6 +169,43 @@ class TestEndOfSupport:
     def test_newest_windows_11_release_is_supported_and_gets_no_feature_update(self):
         data = client(assets=[asset("LT-25", device_type="laptop", os=WIN11_25H2_PRO)])
         assert one(data, self.RULE, as_of=eol_of(WIN11_25H2_PRO) - 30 * DAY) is None
+
+    @pytest.mark.parametrize("unseen, retired", [(89, False), (90, False), (91, True)])
+    def test_presumed_retired_only_after_more_than_90_days_unseen(self, unseen, retired):
+        gone = asset("PC-GONE", last_seen=at(AS_OF - unseen * DAY), provenance={"last_seen": {"observed": AS_OF}})
+        data = client(assets=[gone])
+        assert (one(data, "lifecycle.confirm_disposal") is not None) == retired
+        assert (one(data, "security.agent_offline") is not None) == (not retired)
+
+    @pytest.mark.parametrize("unseen, still_seen", [(29, True), (30, True), (31, False)])
+    def test_a_retired_device_the_rmm_saw_within_30_days_may_still_be_in_use(self, unseen, still_seen):
+        old = asset("DR-OLD", status="Inactive", last_seen=at(AS_OF - unseen * DAY),
+                    provenance={"last_seen": {"observed": AS_OF}})
+        disposal = one(client(assets=[old]), "lifecycle.confirm_disposal")
+        assert ("The RMM still saw it on" in disposal.recommendation) == still_seen
+
+    @pytest.mark.parametrize("offset, severity", [(-1, "low"), (0, "low"), (1, "medium")])
+    def test_a_retired_desktop_holds_data_worth_a_medium_once_its_os_is_past_support(self, offset, severity):
+        old = asset("DR-OLD", os=WIN10, status="Inactive", last_seen=None)
+        disposal = one(client(assets=[old]), "lifecycle.confirm_disposal", as_of=eol_of(WIN10) + offset * DAY)
+        assert disposal.severity == severity and disposal.facts["unsupported_os"] is (severity == "medium")
+
+    @pytest.mark.parametrize("bought, remedy", [
+        (date(2018, 6, 30), "Replace PC-01 with a Windows 11 device (its hardware predates Windows 11's requirements)."),
+        (date(2018, 7, 1), "Upgrade PC-01 to Windows 11 (the device is young enough to keep).")])
+    def test_hardware_from_july_2018_can_run_windows_11(self, bought, remedy):
+        """With desktops kept 10 years, a 2018 PC is young enough: only its processor's age decides."""
+        kept_long = configured(**{"hardware.max_age_years.desktop": 10})
+        finding = one(client(assets=[asset(os=WIN10, purchase_date=bought)]), self.RULE, config=kept_long)
+        assert finding.recommendation.startswith(remedy)
+
+    @pytest.mark.parametrize("offset, bridge", [(-1, True), (0, True), (1, False)])
+    def test_windows_10_esu_is_offered_as_the_bridge_through_its_last_day(self, catalog, offset, bridge):
+        from pipeline.catalog.os_identity import identify_os
+        extended_end = catalog.status(identify_os(WIN10)).extended_end
+        pc = asset(os=WIN10, purchase_date=date(2017, 5, 1), last_seen=None)
+        finding = one(client(assets=[pc]), self.RULE, as_of=extended_end + offset * DAY, config=PRICES)
+        assert ("Extended Security Updates keep it patched" in finding.recommendation) == bridge
 
     def test_windows_10_hardware_too_old_for_11_is_replaced_with_esu_as_the_bridge(self):
         pc = asset(os=WIN10, purchase_date=date(2017, 5, 1))
@@ -564,6 +601,15 @@ class TestLicenceWaste:
         holder = user(licenses=["Microsoft Teams Exploratory"], blocked=True)
         assert found(client(subscriptions=[free], users=[holder]), "license_waste") == []
 
+    @pytest.mark.parametrize("offset, at_commitment_end", [(-1, False), (0, True), (1, True)])
+    def test_a_freed_seat_is_dropped_at_a_commitment_end_from_the_day_itself(self, offset, at_commitment_end):
+        ends = AS_OF + offset * DAY
+        data = client(subscriptions=[subscription(quantity=2, billing_term="annual", commitment_end=ends)],
+                      users=[user(), user("left@acme.example", blocked=True)])
+        finding = one(data, "licensing.blocked_user_licensed")
+        when = ends.strftime("%b %d, %Y").replace(" 0", " ")
+        assert (f"then drop the seat at the {when} commitment end" in finding.recommendation) == at_commitment_end
+
     def test_blocked_user_with_a_paid_licence(self):
         data = client(subscriptions=[subscription(quantity=2, price=22.0),
                                      subscription("Exchange Online (Plan 1)", quantity=1, price=4.8)],
@@ -668,6 +714,14 @@ class TestSecurity:
         assert (finding is not None) == flagged
         if finding:
             assert finding.title == "Desktop PC-01 has not checked in since Oct 20, 2026 (31 days as of Nov 20, 2026)"
+
+    @pytest.mark.parametrize("export_age, stale", [(29, False), (30, False), (31, True)])
+    def test_an_export_older_than_30_days_makes_its_findings_stale(self, export_age, stale):
+        """What an export observed more than thresholds.stale_input_days before the review was true then."""
+        exported = AS_OF - export_age * DAY
+        offline = asset(last_seen=at(exported - 40 * DAY), provenance={"last_seen": {"observed": exported}})
+        finding = one(client(assets=[offline]), "security.agent_offline")
+        assert finding.facts["stale_source"] is stale
 
     def test_agent_offline_only_for_rmm_tracked_devices(self):
         psa_only = asset(last_seen=at(AS_OF - 100 * DAY), tools=["psa"])

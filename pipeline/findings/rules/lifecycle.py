@@ -165,7 +165,7 @@ def _eol_remedy(asset: Asset, identity, status, newer, ctx: RuleContext) -> tupl
                else "its age is unknown, so its hardware may not meet Windows 11's requirements" if since is None
                else "its operating system cannot be upgraded in place")
         bridge = ""
-        if status.extended_end and status.extended_end > ctx.as_of:
+        if status.extended_end and status.extended_end >= ctx.as_of:  # through its last day, like support
             bridge = (f" Until it is replaced, Extended Security Updates keep it patched (about "
                       f"${ctx.prices.configured.windows10_esu_first_year:,.0f} per device for the first year, doubling "
                       f"each year, to {fmt(status.extended_end)} at most).")
