@@ -17,10 +17,9 @@ SAMPLE_AS_OF = date(2026, 11, 20)
 EXPECTED = json.loads((REPO / "tests" / "samples_expected.json").read_text(encoding="utf-8"))
 
 
-# Fixtures that run vcio over a whole input folder (5-8 s each on 2 cores): every test that uses one is slow,
-# so `pytest -m "not slow"` never builds them. sample_run (2-3 s) stays in the fast loop: the acceptance
-# tests on the samples are the ones worth running on every change.
-WHOLE_RUN_FIXTURES = {"hostile_run", "faulty_run", "two_quarters", "big_run"}
+# Fixtures that run vcio over a whole input folder (3-8 s each on 2 cores): every test that uses one is slow,
+# so `pytest -m "not slow"` never builds them.
+WHOLE_RUN_FIXTURES = {"sample_run", "hostile_run", "faulty_run", "two_quarters", "big_run"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,6 +6,7 @@ import time
 import zipfile
 from datetime import datetime
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 from pptx import Presentation
@@ -18,6 +19,7 @@ def _documents(folder):
             if p.suffix in {".docx", ".pptx", ".xlsx"}}
 
 
+@pytest.mark.slow
 def test_a_second_run_elsewhere_in_time_writes_the_same_bytes(sample_run, tmp_path):
     """A second process, in a time zone 14 hours from UTC (or 11 behind, if this one is already ahead) and
     necessarily later: every zip entry date and document property the libraries would take from the clock

@@ -112,6 +112,7 @@ def test_output_folder_below_a_file_exits_4(tmp_path):
     assert result.returncode == 2 and "is a file" in result.stderr, result.stderr  # refused as a usage error
 
 
+@pytest.mark.slow
 def test_a_file_where_a_client_folder_goes_exits_4(tmp_path):
     """Found by this suite: atomic_write's mkdir was outside its error handling (exit 70, traceback)."""
     out = tmp_path / "out"

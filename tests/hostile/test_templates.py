@@ -126,6 +126,7 @@ def test_template_arithmetic_abuse_is_a_template_error(tmp_path, base_review, ta
         render_roadmap(base_review, _docx_template(tmp_path, tag), {})
 
 
+@pytest.mark.slow
 def test_hostile_template_fails_the_client_through_the_cli(tmp_path):
     from tests.conftest import run_cli
 
@@ -374,6 +375,7 @@ def test_templates_check_refuses_every_external_link(tmp_path, kind):
     assert target.decode() in problem[0] and "allow_external_links" in problem[0]
 
 
+@pytest.mark.slow
 def test_templates_check_accepts_external_links_when_allowed(tmp_path):
     template = _with_external(tmp_path, "linked picture")
     config = tmp_path / "vcio.toml"
@@ -383,6 +385,7 @@ def test_templates_check_accepts_external_links_when_allowed(tmp_path):
     assert "warning: word/_rels/document.xml.rels: image -> http://198.51.100.7/logo.png" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["linked picture", "OLE link"])
 def test_a_run_with_an_external_link_in_a_template_exits_2_before_rendering(tmp_path, kind):
     template = _with_external(tmp_path, kind)

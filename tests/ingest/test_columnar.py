@@ -413,6 +413,7 @@ FIELDS = {"text": ("vcio_devices", "hostname"), "date": ("vcio_devices", "purcha
           "device_type": ("vcio_devices", "device_type")}
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=st.data(), kind=st.sampled_from(sorted(KIND_CELLS)), plain=st.booleans(),
        distinct=st.booleans(), memo=st.integers(1, 20))

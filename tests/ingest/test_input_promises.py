@@ -139,6 +139,7 @@ CONFLICTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CONFLICTS))
 def test_a_roster_that_contradicts_itself_is_an_error_naming_both_rows(tmp_path, case):
     roster, message = CONFLICTS[case]

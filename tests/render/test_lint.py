@@ -29,6 +29,7 @@ def test_the_synthetic_client_is_a_review(review):
     assert review.client.name == "Template Check Ltd" and review.initiatives and review.risks
 
 
+@pytest.mark.slow
 def test_built_in_templates_are_clean(review, context):
     assert check_roadmap(TEMPLATES / "roadmap.docx", review).ok
     assert check_deck(TEMPLATES / "qbr.pptx", context).ok

@@ -107,6 +107,7 @@ def test_validator_reports_styles_with_effects_that_disagree(roadmap):
 
 
 # ----------------------------------------------------------------------------- every generated document is valid
+@pytest.mark.slow
 def test_every_sample_document_is_valid(sample_run):
     """Each sample client's roadmap, deck and workbook, and the portfolio deck and workbook."""
     result, quarter_dir, _ = sample_run
@@ -137,6 +138,7 @@ def test_embedded_chart_workbooks_are_valid(sample_run):
     assert problems == {}
 
 
+@pytest.mark.slow
 def test_documents_from_initialised_templates_are_valid(tmp_path, context):
     """`vcio templates init` copies the templates an MSP rebrands: what vcio renders from them is valid too."""
     result = run_cli("templates", "init", str(tmp_path / "mine"))
@@ -149,6 +151,7 @@ def test_documents_from_initialised_templates_are_valid(tmp_path, context):
     assert officecheck.findings(render_deck(context, deck_template), ".pptx") == []
 
 
+@pytest.mark.slow
 def test_roadmap_with_picture_charts_is_valid(context):
     """``documents.roadmap_charts = "picture"``: matplotlib images placed by docxtpl instead of native charts."""
     from pipeline.render.charts import roadmap_charts

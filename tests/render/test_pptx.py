@@ -365,6 +365,7 @@ def test_render_does_not_mutate_the_context(large_context):
     assert large_context == before
 
 
+@pytest.mark.slow
 def test_real_contexts_render(real_context):
     prs = render(real_context)
     main = [t for t in titles(prs) if not t.endswith("(continued)")]

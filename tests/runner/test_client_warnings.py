@@ -25,6 +25,7 @@ def inputs(tmp_path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"], ids=["in-process", "worker-processes"])
 def test_a_workers_warning_reaches_the_json_log_file_and_the_manifest(tmp_path, inputs, jobs):
     log_file = tmp_path / "vcio.log"
@@ -47,6 +48,7 @@ def test_a_workers_warning_reaches_the_json_log_file_and_the_manifest(tmp_path, 
     assert "warnings" not in clients["Bluebird Creative Studio"]
 
 
+@pytest.mark.slow
 def test_a_text_log_file_gets_the_warning_once(tmp_path, inputs):
     log_file = tmp_path / "vcio.log"
     result = run_cli("run", "--inputs", str(inputs), "--out", str(tmp_path / "out"), "--as-of", "2026-11-20",

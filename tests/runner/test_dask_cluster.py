@@ -147,6 +147,7 @@ def _zip_members(data: bytes) -> dict[str, bytes]:
         return {n: archive.read(n) for n in archive.namelist()}
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_exits_4_before_reading_any_input(tmp_path):
     out = tmp_path / "out"
     result = run_cli("run", "--inputs", str(INPUTS), "--out", str(out), "--as-of", AS_OF, "--all", "--executor",

@@ -130,6 +130,7 @@ def _lost_connection(statement, parameters):
     raise OperationalError(statement, parameters, Exception("server closed the connection unexpectedly"))
 
 
+@pytest.mark.slow
 def test_a_client_whose_rows_the_store_refuses_fails_alone_and_is_redone_by_resume(tmp_path, database_faults,
                                                                                   batches):
     bad = "sunrise pediatrics"
@@ -160,6 +161,7 @@ def test_a_client_whose_rows_the_store_refuses_fails_alone_and_is_redone_by_resu
     assert _recorded(tmp_path) == set(clients) == _with_files(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_store_lost_mid_run_stops_new_clients_exits_4_and_resume_redoes_the_rest(tmp_path, database_faults,
                                                                                   batches):
     snapshot_inserts = []
@@ -220,6 +222,7 @@ def test_a_store_lost_while_reading_history_exits_4_before_any_client_starts(tmp
     assert _with_files(tmp_path) == set() and batches == []
 
 
+@pytest.mark.slow
 def test_a_clients_unreadable_history_fails_that_client_alone(tmp_path, database_faults, batches):
     def refusing(statement, parameters):
         if statement.startswith("SELECT") and "sunrise pediatrics" in map(str, dict(enumerate(parameters)).values()

@@ -144,6 +144,7 @@ def _starter(folder: str, barrier, overlaps, holds) -> None:
     os._exit(0)
 
 
+@pytest.mark.slow
 def test_concurrent_starters_never_hold_the_lock_at_the_same_time(tmp_path):
     context = multiprocessing.get_context("fork")
     overlaps, holds = context.Value("i", 0), context.Value("i", 0)

@@ -105,6 +105,7 @@ def _roadmap_failing_for(client: str, path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_poisoned_client_fails_alone_with_exit_1(tmp_path):
     template = _roadmap_failing_for("Sunrise Pediatrics", tmp_path / "roadmap.docx")
     config = tmp_path / "vcio.toml"
@@ -121,6 +122,7 @@ def test_poisoned_client_fails_alone_with_exit_1(tmp_path):
     assert "Traceback" in result.stderr  # the traceback goes to the log
 
 
+@pytest.mark.slow
 def test_json_logs_parse_and_end_with_a_summary(tmp_path):
     log_file = tmp_path / "vcio.log"
     result = small_run(tmp_path / "out", "--log-format", "json", "--log-file", str(log_file))
