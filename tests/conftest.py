@@ -19,7 +19,7 @@ EXPECTED = json.loads((REPO / "tests" / "samples_expected.json").read_text(encod
 
 # Fixtures that run vcio over a whole input folder (3-8 s each on 2 cores): every test that uses one is slow,
 # so `pytest -m "not slow"` never builds them.
-WHOLE_RUN_FIXTURES = {"sample_run", "hostile_run", "faulty_run", "two_quarters", "big_run"}
+WHOLE_RUN_FIXTURES = {"sample_run", "hostile_run", "faulty_run", "two_quarters", "big_run", "quiet_then_resumed"}
 
 
 def pytest_collection_modifyitems(config, items):

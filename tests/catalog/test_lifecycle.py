@@ -253,6 +253,7 @@ def test_identify_os_never_raises(text: str | None, build: object) -> None:
     assert identity.label
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(text=OS_LIKE, build=BUILDS)
 def test_status_never_raises(text: str, build: object) -> None:

@@ -69,6 +69,7 @@ def test_an_unknown_client_fails_before_the_ingest_with_did_you_mean(tmp_path):
     assert "ingested" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_client_named_by_an_alias_in_any_case_is_the_roster_client(tmp_path):
     # The sample roster gives Sunrise Pediatrics the alias "Sunrise Pediatrics PLLC".
     result = run_cli("run", "--inputs", str(INPUTS), "--out", str(tmp_path), "--as-of", SAMPLE_AS_OF.isoformat(),

@@ -49,6 +49,7 @@ TEXT_COLUMNS = (("Findings", "Title"), ("Findings", "Subject"), ("Findings", "Re
                 ("Budget", "Category"), ("Decisions needed", "Decision needed"), ("Decision record", "Recommendation"))
 
 
+@pytest.mark.slow
 def test_findings_workbook_stores_formula_like_text_as_text():
     data = render_workbook(review_with(FORMULA_LIKE, name="=Client"))
     assert formula_cells(data) == []

@@ -98,6 +98,7 @@ def test_user_principal_names_are_found_by_their_values_alone(tmp_path, profiles
     assert guesses["upn"].column == "Who" and guesses["upn"].confidence == "low"
 
 
+@pytest.mark.slow
 def test_written_profile_is_used_by_validate_and_the_rows_parse(tmp_path):
     inputs, path = inputs_with(tmp_path, "rmm/grid.csv", GRID)
     before = run_cli("validate", "--inputs", str(inputs), "--as-of", "2026-06-01")

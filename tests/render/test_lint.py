@@ -128,6 +128,7 @@ def test_layout_text_properties_out_of_order_are_reported(tmp_path, context):
             and "a:solidFill after a:latin" in p]
 
 
+@pytest.mark.slow
 def test_trial_render_is_validated_against_the_office_schemas(tmp_path, review):
     """A template with a stale Word 2010 styles copy (as python-docx's default had): the order of every part
     is fine, but the rendered roadmap is not what Word expects."""

@@ -260,6 +260,7 @@ def test_dask_executor_gives_the_same_findings(tmp_path):
             p.name for p in (local_out / "2026-Q4" / slug).iterdir())
 
 
+@pytest.mark.slow
 def test_init_scaffolds_a_working_folder(tmp_path):
     target = tmp_path / "msp"
     result = run_cli("init", str(target))

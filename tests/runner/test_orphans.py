@@ -76,6 +76,7 @@ def _wait_for(condition, seconds: float):
         time.sleep(0.1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script, expected", [(POOL_DRIVER, 4), (INGEST_DRIVER, 1)], ids=["pool", "ingest-child"])
 def test_kill_9_of_the_driver_leaves_no_descendant_alive(script, expected):
     driver = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True,
