@@ -21,6 +21,7 @@ def _luminance(hex_colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+@pytest.mark.slow
 def test_charts_are_pngs_at_most_150_dpi(context):
     charts = roadmap_charts(context)
     assert set(CHART_KEYS) <= set(charts)

@@ -44,6 +44,7 @@ def roadmap(context) -> bytes:
     return render_roadmap(context, Path(__file__).resolve().parents[2] / "templates" / "roadmap.docx")
 
 
+@pytest.mark.slow
 def test_validator_reports_cell_shading_before_the_cell_width(roadmap):
     """What docxtpl's {% cellbg %} wrote: w:shd as the first child of w:tcPr."""
     broken = _rewrite(roadmap, "word/document.xml", lambda xml: re.sub(

@@ -524,6 +524,7 @@ def test_every_sample_roadmap_is_valid_for_office(rendered, name):
     assert _office_findings(rendered[name][1]) == []
 
 
+@pytest.mark.slow
 def test_a_later_review_with_logos_and_pictures_is_valid_for_office(tmp_path):
     """The parts a first review leaves out (what changed, logos) and the picture charts."""
     from PIL import Image

@@ -3,6 +3,7 @@
 import io
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline import cli
@@ -24,6 +25,7 @@ def test_an_unexpected_error_is_internal_70_with_a_clear_line(monkeypatch, tmp_p
     assert "internal error" in result.output and "please report" in result.output
 
 
+@pytest.mark.slow
 def test_no_client_due_is_exit_0_with_a_message(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(INPUTS, inputs)
