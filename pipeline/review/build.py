@@ -33,6 +33,8 @@ class RunFacts:
     vcio_version: str
     files: list[dict] = field(default_factory=list)  # manifest-shaped reports of the files with this client's rows
     catalog_snapshot: str = ""
+    catalog_warning: str | None = None  # the catalog is far older than the review date
+    data_dates: list[dict] = field(default_factory=list)  # per source: observed from/to, stale, differs (freshness.py)
     profile_titles: dict[str, str] = field(default_factory=dict)  # format name -> what the export is
 
 

@@ -88,7 +88,6 @@ def risk_register(client_name: str, findings: list[Finding], plan: list[Initiati
 def describe(rule: str, members: list[Finding], as_of: date, wording: Wording) -> str:
     """The risk in plain words: which systems, what is wrong, since when."""
     w = wording
-    facts = members[0].facts
     who, many = phrases.named_or_counted(members, w, "user" if members[0].subject_kind == "user" else None)
     verb = (lambda one, more: more if many else one)
     if rule == "lifecycle.os_end_of_support":

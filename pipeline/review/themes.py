@@ -42,6 +42,8 @@ THEMES: dict[str, Theme] = {
                               "No device older than its replacement age by the end of {quarter}"),
     "os_update": Theme(4, "Projects", ("security", "compliance"),
                        "Every PC on a supported Windows release by the end of {quarter}"),
+    "legacy_isolation": Theme(5, "Projects", ("security", "compliance"),
+                              "Every line-of-business device isolated, with a vendor upgrade date agreed by {quarter}"),
     "warranty_support": Theme(5, "Hardware", ("continuity",),
                               "Every server and network device under warranty or support by the end of {quarter}"),
     "disposal": Theme(6, "Projects", ("compliance", "security"),
@@ -70,7 +72,9 @@ def theme_for(finding: Finding, replacement_price: float) -> str | None:
         remedy = facts.get("remedy")
         if remedy == "migrate":
             return "server_migration"
-        if remedy == "feature_update":
+        if remedy == "isolate":
+            return "legacy_isolation"
+        if remedy in {"feature_update", "upgrade", "ltsc_upgrade"}:
             return "os_update"
         if remedy == "upgrade_or_replace" and (finding.estimated_cost or 0) < replacement_price:
             return "os_update"  # a young device upgraded in place (labour only)
@@ -220,7 +224,7 @@ def _deadline(theme: str, members: list[Finding], as_of: date) -> date | None:
     """A date the work must beat: a commitment end for licences, an end of support still ahead."""
     if theme == "licence_cleanup":
         dates = [f.facts.get("renews_on") or f.due_date for f in members]
-    elif theme in {"server_migration", "windows_replacement", "os_update", "renewals"}:
+    elif theme in {"server_migration", "windows_replacement", "os_update", "renewals", "legacy_isolation"}:
         dates = [f.due_date for f in members]
     else:
         return None
@@ -251,7 +255,8 @@ def _goal_for(client: ClientData, theme: str) -> tuple[str | None, str | None]:
 
 
 # goals.csv may name an initiative kind of earlier vcio versions
-_OLD_KINDS = {"os_update": ("feature_update",), "licence_cleanup": ("license_rightsize", "license_reduce",
+_OLD_KINDS = {"os_update": ("feature_update", "ltsc_upgrade"), "legacy_isolation": ("legacy_isolation",),
+              "disposal": ("asset_disposal",), "licence_cleanup": ("license_rightsize", "license_reduce",
                                                                     "license_cleanup"),
               "renewals": ("contract_renewal",), "warranty_support": ("warranty_cover",)}
 
@@ -286,7 +291,9 @@ class _Words:
             noun = "PC" if all(phrases.device_noun(f) == "PC" for f in self.members) else "device"
             return f"Bring {one or w.count(n, noun)} to a supported Windows release"
         if theme == "warranty_support":
-            return f"Extend warranty or support on {self._devices()}"
+            return f"Extend warranty or support on {one or self._devices()}"
+        if theme == "legacy_isolation":
+            return f"Isolate {one or w.count(n, 'line-of-business device')} and plan the vendor upgrade"
         if theme == "disposal":
             return f"Confirm {w.count(n, 'retired device')} {w.plural(n, 'is')} wiped and disposed of"
         if theme == "endpoint_security":
@@ -330,4 +337,4 @@ class _Words:
 
 _UNITS = {"mfa_rollout": "user", "licence_cleanup": "item", "renewals": "renewal", "backup_coverage": "server"}
 _DEVICE_THEMES = {"server_migration", "windows_replacement", "hardware_refresh", "os_update", "warranty_support",
-                  "disposal", "endpoint_security"}
+                  "disposal", "endpoint_security", "legacy_isolation"}

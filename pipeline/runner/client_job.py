@@ -1,4 +1,4 @@
-"""One client's work: findings, roll-ups, context and documents, returned as bytes.
+"""One client's work: findings, the client review, and every document, returned as bytes.
 
 Pure with respect to the file system (nothing is written here), so the same function
 runs in the driver, in a process pool or on a remote worker; the driver writes files.
@@ -16,9 +16,8 @@ from ..config import Settings
 from ..findings import budget, evaluate, grades, initiatives, risks
 from ..catalog.lifecycle import LifecycleCatalog
 from ..model import ClientData
-from ..render.context import RunFacts, build_context
-from ..review import ClientReview, build_review
-from ..review import RunFacts as ReviewFacts
+from ..render.context import RunFacts as ContextFacts, build_context
+from ..review import ClientReview, RunFacts, build_review
 from ..timelimit import time_limit
 from ..history import decisions_template_csv
 from .clientlog import client_warnings
@@ -76,15 +75,15 @@ def catalog_for(dirs: tuple[Path, ...]) -> LifecycleCatalog:
     return LifecycleCatalog.load(dirs)
 
 
-def analyse(job: ClientJob) -> tuple[dict, dict]:
-    """(render context, finding counts) for one client."""
-    context, counts, _review = analyse_with_review(job)
-    return context, counts
+def review_client(job: ClientJob) -> tuple[ClientReview, dict]:
+    """(the client's review, finding counts)."""
+    catalog = job.catalog or catalog_for(job.lifecycle_dirs)
+    result = evaluate(job.client, job.facts.as_of, job.settings, catalog)
+    return build_review(job.client, result, job.settings, catalog, job.facts, job.history_view()), result.counts()
 
 
-def analyse_with_review(job: ClientJob) -> tuple[dict, dict, ClientReview]:
-    """(render context, finding counts, client review): the workbook, findings.csv and the portfolio row read the
-    review; the roadmap, the deck and the history snapshot still read the render context."""
+def legacy_context(job: ClientJob) -> dict:
+    """The untyped render context the roadmap still reads until it renders from the review."""
     from ..history import changes_context, decisions_context
 
     catalog = job.catalog or catalog_for(job.lifecycle_dirs)
@@ -93,29 +92,18 @@ def analyse_with_review(job: ClientJob) -> tuple[dict, dict, ClientReview]:
     grade_list = grades(job.client, result.findings)
     quarter = job.facts.quarter
     history = job.history_view()
-    facts = replace(job.facts,
-                    changes=changes_context(history, job.client.name, quarter, result.findings, grade_list, plan),
-                    decisions=decisions_context(job.client.decisions, result.findings, plan, quarter, history))
+    given = job.facts
+    facts = ContextFacts(given.quarter, given.as_of, given.vcio_version, given.files, given.catalog_snapshot,
+                         given.catalog_warning, given.data_dates,
+                         changes=changes_context(history, job.client.name, quarter, result.findings, grade_list, plan),
+                         decisions=decisions_context(job.client.decisions, result.findings, plan, quarter, history))
     context = build_context(
         job.client, result, grade_list, risks(job.client, result.findings, plan), plan,
         budget(job.client, plan, job.facts.as_of, job.settings), facts, job.settings, catalog)
     documents = job.settings.for_client(job.client.name).documents
     context["limits"] = {"deck_appendix_rows": documents.deck_appendix_rows,
                          "roadmap_appendix_rows": documents.roadmap_appendix_rows}
-    facts = job.facts
-    review = build_review(job.client, result, job.settings, catalog,
-                          ReviewFacts(facts.quarter, facts.as_of, facts.vcio_version, facts.files,
-                                      facts.catalog_snapshot), history)
-    return context, result.counts(), review
-
-
-def history_payload(context: dict) -> dict:
-    """What the driver needs to record a snapshot and a portfolio row: not the whole context."""
-    return {key: context[key] for key in HISTORY_KEYS}
-
-
-HISTORY_KEYS = ("findings", "grades", "risks", "initiatives", "budget", "decisions", "changes", "summary",
-                "license_optimisation", "coming_up", "client", "quarter", "as_of_iso", "currency_symbol")
+    return context
 
 
 def time_limit_message(limit: int) -> str:
@@ -135,34 +123,32 @@ def process_client(job: ClientJob) -> ClientOutput:
             output.error = f"{type(exc).__name__}: {exc}"
             output.traceback = traceback.format_exc()
             output.files = {}
-    # The render context and the review each check decisions.csv (until every document reads the review):
-    # a warning they both raise is one warning.
+    # The legacy roadmap context and the review each check decisions.csv: a warning they both raise is one.
     output.warnings = list({(w["level"], w["message"]): w for w in output.warnings}.values())
     return output
 
 
 def _build(job: ClientJob, output: ClientOutput) -> None:
-    """Findings, context and every document of one client, into `output.files`."""
-    context, output.counts, review = analyse_with_review(job)
+    """The review and every document of one client, into `output.files`."""
+    review, output.counts = review_client(job)
     quarter = job.facts.quarter
     name = job.client.name
     output.files["findings"] = ("findings.csv", findings_csv(review))
     output.files["decisions_template"] = ("decisions_template.csv", decisions_template_csv(
-        name, context["initiatives"], context["findings"]))
+        name, review.initiatives, review.findings))
     from ..render.workbook import render_workbook
 
     output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(review))
     from ..render.docx import render_roadmap
 
+    context = legacy_context(job)
     pictures = None
     if job.settings.for_client(name).documents.roadmap_charts == "picture":
         from ..render.charts import roadmap_charts
         pictures = roadmap_charts(context)
     output.files["roadmap"] = (document_name(name, "Roadmap", quarter, ".docx"),
                                render_roadmap(context, job.roadmap_template, pictures))
-    from ..render.pptx import render_deck
+    from ..render.deck import render_deck
 
-    output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(context, job.qbr_template))
-    output.context = history_payload(context)
-    output.review = review.history
-
+    output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(review, job.qbr_template))
+    output.context = output.review = review.history

@@ -18,11 +18,11 @@ from typing import Callable, Iterator
 
 from .. import __version__
 from ..config import Settings, find_config, load_settings
-from ..ingest import IngestOptions, IngestResult, ProfileError, ingest_folder
+from ..ingest import IngestOptions, IngestResult, ProfileError, ingest_folder, load_profiles
 from ..ingest.roster import match_client_names
 from ..model import ClientData, build_clients
 from ..quarters import Quarter, fiscal_quarter
-from ..render.context import RunFacts
+from ..review import RunFacts
 from ..resources import builtin_template
 from ..errors import (EnvironmentProblem, ExitStatus, HistoryDataError, HistoryUnavailable, NoInputError,
                       SchedulerUnavailable, UsageError)
@@ -204,6 +204,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
             log.warning("%s", catalog_warning)
             manifest.setdefault("warnings", []).append(catalog_warning)
         state = RunState.load(quarter_dir)
+        titles = {p.name: p.title for p in load_profiles([options.inputs / "profiles"])}
         store = _open_history(settings, options.out)
         manifest["history"] = store.describe()
         entries: dict[str, dict] = {}
@@ -246,6 +247,7 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
                 redo[why] = redo.get(why, 0) + 1
             facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__,
                              files=[reports[p] for p in client.input_sources if p in reports],
+                             profile_titles=titles,
                              catalog_snapshot=catalog.snapshot_date.isoformat(), catalog_warning=catalog_warning,
                              data_dates=data_dates([reports[p] for p in client.input_sources if p in reports], as_of))
             jobs.append(ClientJob(client, slugs[name], facts, settings, *templates, lifecycle_dirs,

@@ -43,7 +43,7 @@ def prepared_by(review: ClientReview) -> str:
 
 
 def render_deck(review: ClientReview, template) -> bytes:
-    deck = Deck(template, footer=_footer(review))
+    deck = Deck(template, footer=_footer(review), as_of=review.as_of)
     _title(deck, review)
     _executive_summary(deck, review)
     _scorecard(deck, review)
