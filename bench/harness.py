@@ -274,7 +274,7 @@ def _renderers() -> dict:
     except Exception as exc:  # noqa: BLE001
         found["docx_error"] = repr(exc)
     try:
-        from pipeline.render.pptx import render_deck
+        from pipeline.render.deck import render_deck
         found["pptx"] = render_deck
     except Exception as exc:  # noqa: BLE001
         found["pptx_error"] = repr(exc)
@@ -293,7 +293,7 @@ def _sample(names_by_size: list[str], k: int) -> list[str]:
 def child_stages(args) -> dict:
     """Ingest, model, findings+context (all clients), rendering per document (a size-stratified sample)."""
     from pipeline.model import build_clients
-    from pipeline.runner.client_job import analyse_with_review
+    from pipeline.runner.client_job import legacy_context, review_client
     from pipeline.runner.csvout import findings_csv
 
     data = Path(args.data)
@@ -329,12 +329,13 @@ def child_stages(args) -> dict:
     t_all = time.perf_counter()
     for name in by_size:
         try:
-            t, (ctx, _counts, review) = _time(analyse_with_review, jobs[name])
+            t, (review, _counts) = _time(review_client, jobs[name])
+            ctx = legacy_context(jobs[name]) if name in sample else None
         except Exception as exc:  # noqa: BLE001 - a failure is a result here
             failures.append({"client": name, "stage": "analyse", "error": f"{type(exc).__name__}: {exc}"})
             continue
         per.append(t)
-        findings.append(len(ctx["findings"]))
+        findings.append(len(review.findings))
         if name in sample:
             contexts[name], reviews[name] = ctx, review
     out["analyse"] = {**_stats(per), "wall_s": round(time.perf_counter() - t_all, 3),
@@ -398,7 +399,7 @@ def _render_one(renderers, ctx, review, roadmap_t, qbr_t, findings_csv, name, fa
         if data:
             b["docx"] = len(data)
     if "pptx" in renderers:
-        data = step("pptx", lambda: renderers["pptx"](ctx, qbr_t))
+        data = step("pptx", lambda: renderers["pptx"](review, qbr_t))
         if data:
             b["pptx"] = len(data)
     return {"t": t, "bytes": b}

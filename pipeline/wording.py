@@ -98,7 +98,7 @@ class Wording:
         if len(items) <= limit:
             return self.join(items)
         rest = len(items) - limit + 1
-        return self.join([*items[:limit - 1], self.count(rest, noun)])
+        return self.join([*items[:limit - 1], f"{rest:,} {noun}" if noun == "more" else self.count(rest, noun)])
 
     # ---- numbers
     def money(self, value: float | None, *, blank: str = "") -> str:

@@ -14,6 +14,7 @@ from .store import ClientHistory, HistoryStore, normalise_quarter
 
 log = logging.getLogger("vcio")
 
+TEMPLATE_SUBJECTS = 5  # covered items named in a template row's note; the workbook lists them all
 TEMPLATE_COLUMNS = ("client", "item_id", "decision", "decided_on", "decided_by", "note", "revisit_quarter")
 
 
@@ -225,8 +226,11 @@ def decisions_template_csv(client_name: str, initiatives: list, findings: list, 
     (overwrite it with the client's reason). UTF-8 with BOM (Excel), CRLF; formula-like text neutralised."""
     plan = [initiative_record(i) for i in initiatives]
     plan.sort(key=lambda i: (i["rank"] if i["rank"] else 10**9))
+    records = [finding_record(f) for f in findings]
+    subject_of = {f["finding_id"]: f["subject"] for f in records}
     covered = {fid for i in plan for fid in i["finding_ids"]}
-    loose = sorted((f for f in (finding_record(f) for f in findings) if f["finding_id"] not in covered),
+    # A low finding no initiative acts on (a PC's warranty date) is information, not a decision to record.
+    loose = sorted((f for f in records if f["finding_id"] not in covered and f["severity"] != "low"),
                    key=severity_key)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -237,7 +241,11 @@ def decisions_template_csv(client_name: str, initiatives: list, findings: list, 
                          neutralise_formula(note) if describe else "", ""])
 
     for item in plan:
-        row(item["initiative_id"], item["title"])
+        subjects = sorted({subject_of[f] for f in item["finding_ids"] if subject_of.get(f)}, key=str.casefold)
+        shown = ", ".join(subjects[:TEMPLATE_SUBJECTS]) + (
+            f" and {len(subjects) - TEMPLATE_SUBJECTS} more" if len(subjects) > TEMPLATE_SUBJECTS else "")
+        named = len(subjects) == 1 and subjects[0] in item["title"]
+        row(item["initiative_id"], f"{item['title']} (covers {shown})" if shown and not named else item["title"])
     for finding in loose:
         row(finding["finding_id"], f"{finding['title']} - {finding['subject']}" if finding["subject"] else finding["title"])
     return buffer.getvalue().encode("utf-8-sig")

@@ -295,7 +295,7 @@ class _Words:
         if theme == "legacy_isolation":
             return f"Isolate {one or w.count(n, 'line-of-business device')} and plan the vendor upgrade"
         if theme == "disposal":
-            return f"Confirm {w.count(n, 'retired device')} {w.plural(n, 'is')} wiped and disposed of"
+            return f"Confirm {one or w.count(n, 'retired device')} {w.plural(n, 'is')} wiped and disposed of"
         if theme == "endpoint_security":
             return f"Restore endpoint protection and patching on {w.count(n, 'device')}"
         if theme == "mfa_rollout":

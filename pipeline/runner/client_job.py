@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pickle
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 

@@ -18,7 +18,7 @@ from .parentdeath import pool_worker_started
 # The renderers import their libraries lazily (for a fast `vcio --help`): name the libraries themselves so
 # the fork server imports them once and every worker starts warm.
 # matplotlib is left out: it only draws roadmap charts when documents.roadmap_charts = "picture".
-PRELOAD = ["pipeline.runner.client_job", "pipeline.render.pptx", "pipeline.render.docx", "pipeline.render.wordcharts",
+PRELOAD = ["pipeline.runner.client_job", "pipeline.render.deck", "pipeline.render.docx", "pipeline.render.wordcharts",
            "pipeline.render.nativechart", "pipeline.render.workbook", "pipeline.history", "pptx", "pptx.chart.xlsx",
            "pptx.chart.xmlwriter", "docx", "docxtpl", "xlsxwriter", "jinja2.sandbox"]
 # A long run's workers are recycled now and then: each client leaves a little memory behind.

@@ -135,12 +135,13 @@ def test_decisions_template_lists_open_recommendations():
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["client", "item_id", "decision", "decided_on", "decided_by", "note", "revisit_quarter"]
     ids = [r[1] for r in rows[1:]]
-    # initiatives first (by rank), then the findings no initiative covers, most severe first
-    assert ids == [MFA_PLAN["initiative_id"], REFRESH["initiative_id"], risky["finding_id"], EOL["finding_id"],
-                   loose[1]["finding_id"]]
+    # initiatives first (by rank), then the findings no initiative covers, most severe first; a low one (a date to
+    # note, not a decision) is left out
+    assert ids == [MFA_PLAN["initiative_id"], REFRESH["initiative_id"], risky["finding_id"], EOL["finding_id"]]
     assert all(r[0] == "'@Acme" for r in rows[1:])
     assert all(r[2] == r[3] == r[4] == r[6] == "" for r in rows[1:])  # decision columns empty
-    assert rows[1][5] == "Register MFA for 1 user"
+    assert rows[1][5] == "Register MFA for 1 user (covers ann@acme.example)"
+    assert rows[2][5] == "Replace 3 aging devices (covers PC-1, PC-2, PC-3)"
     assert rows[3][5].startswith("'=HYPERLINK")
     assert b"\r\n" in data
     bare = decisions_template_csv("Acme", [REFRESH], [], describe=False)

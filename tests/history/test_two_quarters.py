@@ -65,8 +65,8 @@ def two_quarters(tmp_path_factory):
         (q4 / "harbor-point-dental" / "decisions_template.csv").read_text(encoding="utf-8-sig"))))
     by_title = {row["note"]: row for row in template}
     declined = next(row for title, row in by_title.items() if title.startswith("Replace") and "aging" in title)
-    deferred = next(row for title, row in by_title.items() if title.startswith("Restore warranty"))
-    accepted = next(row for title, row in by_title.items() if title.startswith("Migrate off Windows Server 2016"))
+    deferred = next(row for title, row in by_title.items() if title.startswith("Extend warranty"))
+    accepted = next(row for title, row in by_title.items() if "off Windows Server 2016" in title)
     with (inputs / "decisions.csv").open("a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Harbor Point Dental", declined["item_id"], "declined", "2026-11-24", "Dr. Reyes",
@@ -171,7 +171,7 @@ def test_decided_items_are_not_asked_again(two_quarters):
                if two_quarters[k]["item_id"] in title_by_id]
     assert decided, "the decided initiatives are still on the roadmap"
     deck = Presentation(str(q1 / entry["files"]["qbr"]))
-    needed = next(slide for slide in deck.slides if slide.shapes.title and slide.shapes.title.text == "Decisions needed")
+    needed = next(slide for slide in deck.slides if slide.shapes.title and slide.shapes.title.text == "Decisions needed today")
     text = "\n".join(cell.text for shape in needed.shapes if shape.has_table for row in shape.table.rows
                      for cell in row.cells) + "\n".join(s.text_frame.text for s in needed.shapes if s.has_text_frame)
     for title in decided:

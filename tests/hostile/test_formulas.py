@@ -193,8 +193,8 @@ def test_decisions_template_neutralises_hostile_notes(hostile_run):
     entry = client_entries(hostile_run.manifest)[TEXT_CLIENT]
     rows = read_csv(client_file(hostile_run.out, entry, "decisions_template"))
     notes = [r["note"] for r in rows]
-    for product in FORMULA_PRODUCTS:
-        assert any(n.startswith("'" + product) for n in notes), product
+    for product in FORMULA_PRODUCTS:  # named in the note of the initiative that covers it, as literal text
+        assert any(product in n for n in notes), product
     for row in rows:
         assert not any(_risky(v) for v in row.values()), row
 

@@ -328,7 +328,8 @@ def _proposals(deck: Deck, review: ClientReview) -> None:
             total += f" over {len([1 for _, a in item.schedule if a])} quarters"
         if item.annual_saving:
             total = (total + "; " if total else "") + f"saves {w.money(item.annual_saving)}/yr"
-        rows.append([item.title, item.summary, w.money(spend) if spend else "", total, item.owner or ""])
+        rows.append([item.title, f"{item.summary} {_including(item, w)}".strip(), w.money(spend) if spend else "",
+                     total, item.owner or ""])
     notes = ("The work we propose to start next quarter, each tied to a risk. Costs are planning estimates from "
              "our price list; quotes follow for what the client accepts. Owners are the client's, when goals.csv "
              "names one.")
@@ -337,6 +338,16 @@ def _proposals(deck: Deck, review: ClientReview) -> None:
                       [3.4, 4.4, 1.4, 2.0, 1.6], notes,
                       f"{w.count(len(items), 'proposal')}: {w.money(review.budget.next_90_days_one_time)} one-time "
                       f"in {quarter}", align=["l", "l", "r", "r", "l"], max_pages=BODY_TABLE_PAGES)
+
+
+def _including(item, w, limit: int = 3) -> str:
+    """ "Includes GRM-ERP01, GRM-FS01 and 1 more.": the systems behind an initiative, named."""
+    names = [i.subject for i in item.items]
+    if not names or len(names) == 1 and names[0] in item.title:
+        return ""
+    if len(names) <= limit + 1:
+        return f"Includes {w.join(names)}."
+    return f"Includes {', '.join(names[:limit])} and {len(names) - limit} more."
 
 
 def _budget(deck: Deck, review: ClientReview) -> None:
