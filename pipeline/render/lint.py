@@ -79,26 +79,6 @@ def synthetic_context():
     return build_review(client, result, settings, catalog, facts)
 
 
-def legacy_synthetic_context() -> dict:
-    """The same client as a render context of ``context.py``, for the deck until it renders from the review."""
-    from ..config import load_settings
-    from ..findings import budget, evaluate, grades, initiatives, risks
-    from ..catalog.lifecycle import LifecycleCatalog
-    from .context import RunFacts, build_context
-
-    as_of, client = SYNTHETIC_AS_OF, synthetic_client()
-    settings = load_settings(None)
-    catalog = LifecycleCatalog.load()
-    result = evaluate(client, as_of, settings, catalog)
-    plan = initiatives(client, result.findings, as_of)
-    context = build_context(client, result, grades(client, result.findings), risks(client, result.findings, plan),
-                            plan, budget(client, plan, as_of, settings),
-                            RunFacts("2026-Q4", as_of, "check", catalog_snapshot=catalog.snapshot_date.isoformat()),
-                            settings, catalog)
-    context["limits"] = {"deck_appendix_rows": 40, "roadmap_appendix_rows": 500}
-    return context
-
-
 def external_links(path: Path) -> list[str]:
     """Each relationship of the package that points outside it (TargetMode="External": a linked picture, an
     attached template, an OLE link, a remote font, a hyperlink), as "part: kind -> target".
@@ -381,13 +361,14 @@ def _path(node, aliases: dict[str, str]) -> str | None:
     return aliases.get(node.name, node.name) + "".join(reversed(suffix))
 
 
-def check_deck(path: Path, context: dict | None = None, allow_external_links: bool = False) -> TemplateReport:
+def check_deck(path: Path, context=None, allow_external_links: bool = False) -> TemplateReport:
     report = TemplateReport(path, "qbr")
     if not _is_office_file(path, report):
         return report
     from pptx import Presentation
 
-    from .pptx import REQUIRED_LAYOUTS, render_deck
+    from .deck import render_deck
+    from .deck.contract import REQUIRED_LAYOUTS
 
     deck = Presentation(str(path))
     layouts = {layout.name: layout for master in deck.slide_masters for layout in master.slide_layouts}
@@ -410,7 +391,7 @@ def check_deck(path: Path, context: dict | None = None, allow_external_links: bo
     if report.ok:
         try:
             with _trial_limit():
-                _validate_trial(render_deck(context or legacy_synthetic_context(), path), ".pptx", report)
+                _validate_trial(render_deck(context or synthetic_context(), path), ".pptx", report)
         except TemplateError as exc:
             report.problems.append(str(exc))
         except TimeLimitExceeded as exc:
@@ -439,15 +420,15 @@ def _is_office_file(path: Path, report: TemplateReport) -> bool:
 
 
 def check_templates(paths: list[Path], allow_external_links: bool = False) -> list[TemplateReport]:
-    review, context = None, None
+    review = None
     reports = []
     for path in paths:
         if path.suffix.lower() == ".docx":
             review = review or synthetic_context()
             reports.append(check_roadmap(path, review, allow_external_links))
         elif path.suffix.lower() == ".pptx":
-            context = context or legacy_synthetic_context()
-            reports.append(check_deck(path, context, allow_external_links))
+            review = review or synthetic_context()
+            reports.append(check_deck(path, review, allow_external_links))
         else:
             report = TemplateReport(path, "unknown")
             report.problems.append(f"{path.name}: a template is a .docx (roadmap) or .pptx (QBR deck)")

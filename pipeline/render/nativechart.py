@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from .charts import INK, NAVY, SERIES_COLOURS
+from .palette import INK, NAVY, SERIES_COLOURS
 from .text import clean_text
 
 AXIS_LINE = "C9D1DB"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from .charts import GRID, INK, NAVY, SERIES_COLOURS, SERIES_HATCHES, _font_family, _money_axis
+from .palette import GRID, INK, NAVY, SERIES_COLOURS, SERIES_HATCHES
 from .deck.builder import EMPHASIS_FADE, _lighter  # the deck's near-term emphasis, so both documents match
 from .wordcharts import ChartSpec
 
@@ -178,3 +178,22 @@ def _draw_budget(ax, context: dict) -> None:
     _money_axis(ax, str(chart.get("symbol") or ""))
     ax.set_ylim(0, top * 1.14)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, handlelength=1.6, handleheight=1.1)
+
+
+def _font_family() -> list[str]:
+    from matplotlib import font_manager
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    preferred = [name for name in ("Calibri", "Carlito", "Liberation Sans", "Arial") if name in available]
+    return preferred + ["DejaVu Sans"]
+
+
+def _money_axis(ax, symbol: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(value, _pos):
+        if abs(value) >= 1_000_000:
+            return f"{symbol}{value / 1_000_000:.1f}M"
+        if abs(value) >= 1_000:
+            return f"{symbol}{value / 1_000:.0f}k"
+        return f"{symbol}{value:.0f}"
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt))

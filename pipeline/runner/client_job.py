@@ -13,10 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import Settings
-from ..findings import budget, evaluate, grades, initiatives, risks
+from ..findings import evaluate
 from ..catalog.lifecycle import LifecycleCatalog
 from ..model import ClientData
-from ..render.context import RunFacts as ContextFacts, build_context
 from ..review import ClientReview, RunFacts, build_review
 from ..timelimit import time_limit
 from ..history import decisions_template_csv
@@ -64,9 +63,8 @@ class ClientOutput:
     counts: dict = field(default_factory=dict)
     error: str | None = None
     traceback: str | None = None
-    context: dict | None = None
     warnings: list[dict] = field(default_factory=list)  # {"level", "message"}: logged or warned while processing
-    review: dict | None = None  # the review's plain payload (ClientReview.history): the portfolio row reads it
+    payload: dict | None = None  # the review as plain data (ClientReview.history): the snapshot and portfolio row
 
 
 @lru_cache(maxsize=4)
@@ -80,30 +78,6 @@ def review_client(job: ClientJob) -> tuple[ClientReview, dict]:
     catalog = job.catalog or catalog_for(job.lifecycle_dirs)
     result = evaluate(job.client, job.facts.as_of, job.settings, catalog)
     return build_review(job.client, result, job.settings, catalog, job.facts, job.history_view()), result.counts()
-
-
-def legacy_context(job: ClientJob) -> dict:
-    """The untyped render context the roadmap still reads until it renders from the review."""
-    from ..history import changes_context, decisions_context
-
-    catalog = job.catalog or catalog_for(job.lifecycle_dirs)
-    result = evaluate(job.client, job.facts.as_of, job.settings, catalog)
-    plan = initiatives(job.client, result.findings, job.facts.as_of)
-    grade_list = grades(job.client, result.findings)
-    quarter = job.facts.quarter
-    history = job.history_view()
-    given = job.facts
-    facts = ContextFacts(given.quarter, given.as_of, given.vcio_version, given.files, given.catalog_snapshot,
-                         given.catalog_warning, given.data_dates,
-                         changes=changes_context(history, job.client.name, quarter, result.findings, grade_list, plan),
-                         decisions=decisions_context(job.client.decisions, result.findings, plan, quarter, history))
-    context = build_context(
-        job.client, result, grade_list, risks(job.client, result.findings, plan), plan,
-        budget(job.client, plan, job.facts.as_of, job.settings), facts, job.settings, catalog)
-    documents = job.settings.for_client(job.client.name).documents
-    context["limits"] = {"deck_appendix_rows": documents.deck_appendix_rows,
-                         "roadmap_appendix_rows": documents.roadmap_appendix_rows}
-    return context
 
 
 def time_limit_message(limit: int) -> str:
@@ -123,8 +97,6 @@ def process_client(job: ClientJob) -> ClientOutput:
             output.error = f"{type(exc).__name__}: {exc}"
             output.traceback = traceback.format_exc()
             output.files = {}
-    # The legacy roadmap context and the review each check decisions.csv: a warning they both raise is one.
-    output.warnings = list({(w["level"], w["message"]): w for w in output.warnings}.values())
     return output
 
 
@@ -139,16 +111,16 @@ def _build(job: ClientJob, output: ClientOutput) -> None:
     from ..render.workbook import render_workbook
 
     output.files["workbook"] = (document_name(name, "Findings", quarter, ".xlsx"), render_workbook(review))
-    from ..render.docx import render_roadmap
+    from ..render.roadmap import render_roadmap
 
-    context = legacy_context(job)
     pictures = None
     if job.settings.for_client(name).documents.roadmap_charts == "picture":
-        from ..render.charts import roadmap_charts
-        pictures = roadmap_charts(context)
+        from ..render.roadmap_charts import roadmap_pictures
+        from ..render.roadmap_context import template_context
+        pictures = roadmap_pictures(template_context(review))
     output.files["roadmap"] = (document_name(name, "Roadmap", quarter, ".docx"),
-                               render_roadmap(context, job.roadmap_template, pictures))
+                               render_roadmap(review, job.roadmap_template, pictures))
     from ..render.deck import render_deck
 
     output.files["qbr"] = (document_name(name, "QBR", quarter, ".pptx"), render_deck(review, job.qbr_template))
-    output.context = output.review = review.history
+    output.payload = review.history

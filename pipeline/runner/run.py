@@ -430,7 +430,7 @@ def _record_histories(store, batch: list[ClientOutput], quarter: str, as_of: dat
 
     items = []
     for output in batch:
-        ctx = output.context or {}
+        ctx = output.payload or {}
         items.append(SnapshotInput(output.name, quarter, as_of, ctx["findings"], ctx["grades"], ctx["risks"],
                                    ctx["initiatives"], ctx["budget"], ctx["decisions"], vcio_version=__version__))
     try:
@@ -539,12 +539,12 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
             raise
         for output in batch:
             if id(output) not in recorded:
-                output.context, output.review, output.files = None, None, {}
+                output.payload, output.files = None, {}
                 progress.update(False)
                 continue
             entry = entries[output.name]
-            portfolio = portfolio_row(output.name, output.review or {})
-            output.context = output.review = None  # the driver keeps no client's content once its files are written
+            portfolio = portfolio_row(output.name, output.payload or {})
+            output.payload = None  # the driver keeps no client's content once its files are written
             entry["files"], kept = _write_client_files(quarter_dir, output, state, fingerprints[output.name],
                                                        entry["findings"], portfolio)
             output.files = {}  # written: the driver keeps no document bytes, its memory stays flat

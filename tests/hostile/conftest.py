@@ -214,24 +214,11 @@ def read_csv(path: Path) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def synthetic():
-    """The synthetic client as the deck's and the workbook's render context (until they render from the review)."""
-    from pipeline.render.lint import legacy_synthetic_context
-
-    return legacy_synthetic_context()
-
-
 def synthetic_review():
     """The synthetic client's review (pipeline.render.lint.synthetic_context()): what the roadmap renders from."""
     from pipeline.render.lint import synthetic_context
 
     return synthetic_context()
-
-
-@pytest.fixture(scope="session")
-def base_context() -> dict:
-    """The synthetic render context, built once (tests deep-copy it before changing it)."""
-    return synthetic()
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,13 @@ workbooks behind the deck's native charts, and in findings.csv, rejects.csv and 
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import re
 
 import pytest
 
-from pipeline.render.pptx import render_deck
+from pipeline.render.deck import render_deck
 from pipeline.render.workbook import render_workbook
 from pipeline.runner.csvout import FINDINGS_COLUMNS, REJECTS_COLUMNS, findings_csv, to_csv
 from tests.hostile.conftest import (E2E_HOSTNAMES, FORMULA_LIKE, FORMULA_PRODUCTS, FORMULA_STARTS, QBR, QUARTER,
@@ -89,24 +88,26 @@ def test_control_character_before_a_formula_does_not_hide_it():
 
 
 # ----------------------------------------------------------------------------- workbooks behind the charts
-def chart_context(base: dict) -> dict:
-    ctx = copy.deepcopy(base)
-    state = ctx["current_state"]
-    state["support_status"] = [{"label": s, "count": n + 1} for n, s in enumerate(FORMULA_LIKE)]
-    state["age_buckets"] = [{"label": s, "count": n + 1} for n, s in enumerate(FORMULA_LIKE)]
-    state["warranty_status"] = [{"label": s, "count": n + 1} for n, s in enumerate(FORMULA_LIKE)]
-    row = ctx["budget"]["rows"][0]
-    ctx["budget"]["rows"] = [dict(row, category=s) for s in FORMULA_LIKE]
-    for grade, label in zip(ctx["grades"], FORMULA_LIKE):
-        grade["label"] = label
-    ctx["changes"] = dict(ctx["changes"], grade_trend=[
-        {"quarter": "=2026-Q3", **{g["area"]: 50 for g in ctx["grades"]}},
-        {"quarter": "+2026-Q4", **{g["area"]: 60 for g in ctx["grades"]}}])
-    return ctx
+def chart_review(base):
+    """The synthetic review with formula-like text in every label a deck chart plots: support, age and warranty
+    categories, budget categories, grade areas and the quarters of the grade trend."""
+    from dataclasses import replace
+
+    from pipeline.review.model import Counted
+
+    counted = tuple(Counted(label, n + 1) for n, label in enumerate(FORMULA_LIKE))
+    state = replace(base.current_state, support_status=counted, age_buckets=counted, warranty_status=counted)
+    line = base.budget.lines[0]
+    budget = replace(base.budget, lines=tuple(replace(line, category=label) for label in FORMULA_LIKE))
+    scorecard = tuple(replace(grade, label=label) for grade, label in zip(base.scorecard, FORMULA_LIKE))
+    trend = ({"quarter": "=2026-Q3", **{g.area: 50 for g in scorecard}},
+             {"quarter": "+2026-Q4", **{g.area: 60 for g in scorecard}})
+    changes = replace(base.changes, first_review=False, previous_quarter="2026-Q3", trend=trend)
+    return replace(base, current_state=state, budget=budget, scorecard=scorecard, changes=changes)
 
 
-def test_chart_workbooks_in_the_deck_hold_no_formula(base_context):
-    deck = render_deck(chart_context(base_context), QBR)
+def test_chart_workbooks_in_the_deck_hold_no_formula(base_review):
+    deck = render_deck(chart_review(base_review), QBR)
     books = embedded_workbooks(deck)
     assert len(books) >= 5, "current state (3), budget and grade trend charts"
     strings = set()
@@ -121,10 +122,10 @@ def test_chart_workbooks_in_the_deck_hold_no_formula(base_context):
     assert {"=2026-Q3", "+2026-Q4"} <= strings
 
 
-def test_chart_series_and_categories_in_the_chart_xml_are_literal(base_context):
+def test_chart_series_and_categories_in_the_chart_xml_are_literal(base_review):
     import zipfile
 
-    deck = render_deck(chart_context(base_context), QBR)
+    deck = render_deck(chart_review(base_review), QBR)
     with zipfile.ZipFile(io.BytesIO(deck)) as archive:
         charts = [archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("ppt/charts/chart")]
     xml = "".join(charts)

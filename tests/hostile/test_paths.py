@@ -141,7 +141,7 @@ def test_every_write_of_a_run_is_under_the_output_folder(tmp_path, monkeypatch):
     """In process (--jobs 1), an audit hook sees every file operation of the whole run."""
     import matplotlib
 
-    import pipeline.render.charts  # noqa: F401 - fonts and caches are set up before watching
+    import pipeline.render.roadmap_charts  # noqa: F401 - fonts and caches are set up before watching
     from pipeline.runner.run import RunOptions, run
 
     inputs = tmp_path / "inputs"

@@ -3,7 +3,6 @@ without entities; links in templates are not followed; rendering has a time limi
 
 from __future__ import annotations
 
-import copy
 import io
 import os
 import signal
@@ -19,7 +18,7 @@ from docx import Document
 
 from pipeline.errors import TemplateError
 from pipeline.render.roadmap import render_roadmap
-from pipeline.render.pptx import render_deck
+from pipeline.render.deck import render_deck
 from pipeline.render.workbook import render_workbook
 from tests.conftest import INPUTS, REPO, run_cli
 from tests.hostile.conftest import (AS_OF, MARKUP_LIKE, QBR, ROADMAP, TEMPLATE_LIKE, docx_cells, docx_paragraphs,
@@ -27,16 +26,6 @@ from tests.hostile.conftest import (AS_OF, MARKUP_LIKE, QBR, ROADMAP, TEMPLATE_L
                                     xlsx_column, xlsx_value)
 
 HOSTILE = TEMPLATE_LIKE + MARKUP_LIKE
-
-
-def hostile_context(base: dict, strings: list[str], name: str) -> dict:
-    """The synthetic context with one finding (title and subject) and one device per hostile string."""
-    ctx = copy.deepcopy(base)
-    ctx["client"]["name"] = name
-    finding, asset = ctx["findings"][0], ctx["current_state"]["assets"][0]
-    ctx["findings"] = [dict(finding, title=s, subject=s) for s in strings]
-    ctx["current_state"]["assets"] = [dict(asset, hostname=s) for s in strings]
-    return ctx
 
 
 # ----------------------------------------------------------------------------- client text stays literal
@@ -54,9 +43,8 @@ def test_template_like_client_text_survives_literally_in_the_roadmap(base_review
 
 
 @pytest.mark.parametrize("name", ["{{ config }}", "{{ ''.__class__.__mro__ }}"])
-def test_template_like_client_text_survives_literally_in_the_deck(base_context, name):
-    ctx = hostile_context(base_context, HOSTILE, name)
-    data = render_deck(ctx, QBR)
+def test_template_like_client_text_survives_literally_in_the_deck(base_review, name):
+    data = render_deck(review_with_text(base_review, name, HOSTILE, HOSTILE), QBR)
     cells = pptx_cells(data)
     for text in HOSTILE:
         assert text in cells, f"{text!r} did not survive in the deck's tables"
@@ -222,11 +210,11 @@ def test_xxe_in_the_roadmap_template_is_refused_and_never_read(tmp_path, base_re
     assert watch.opened == []
 
 
-def test_xxe_in_the_deck_template_is_refused_and_never_read(tmp_path, base_context, secret):
+def test_xxe_in_the_deck_template_is_refused_and_never_read(tmp_path, base_review, secret):
     part = "ppt/slideLayouts/slideLayout1.xml"
     template = _rewrite(QBR, tmp_path / "xxe.pptx", {part: lambda d: _with_dtd(d, b"<a:t>", _dtd(secret), b"&xxe;")})
     with FileWatch("xxe-secret-dir") as watch, pytest.raises(TemplateError, match="DTD"):
-        render_deck(base_context, template)
+        render_deck(base_review, template)
     assert watch.opened == []
 
 
@@ -326,14 +314,14 @@ def test_external_links_in_the_roadmap_template_are_not_followed(tmp_path, base_
     assert base_review.client.name in docx_text(data)
 
 
-def test_external_links_in_the_deck_template_are_not_followed(tmp_path, base_context, linked, monkeypatch):
+def test_external_links_in_the_deck_template_are_not_followed(tmp_path, base_review, linked, monkeypatch):
     rels = EXTERNAL_RELS.format(linked=linked).encode()
     template = _rewrite(QBR, tmp_path / "linked.pptx", {
         "ppt/slideLayouts/_rels/slideLayout1.xml.rels": lambda d: d.replace(b"</Relationships>", rels + b"</Relationships>"),
         "ppt/slideMasters/_rels/slideMaster1.xml.rels": lambda d: d.replace(b"</Relationships>", rels + b"</Relationships>")})
     attempts = _block_network(monkeypatch)
     with FileWatch("linked-target-dir") as watch:
-        data = render_deck(base_context, template)
+        data = render_deck(base_review, template)
     assert watch.opened == [] and attempts == []
     assert b"LINKED-FILE-CONTENT" not in _all_bytes(data)
 

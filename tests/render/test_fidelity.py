@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.render import textmetrics
-from pipeline.render.pptx import estimate_lines, text_width_emu
+from pipeline.render.deck.metrics import estimate_lines, text_width_emu
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 CARLITO = Path("/usr/share/fonts/truetype/crosextra")

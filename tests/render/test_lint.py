@@ -6,12 +6,12 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from pipeline.render.lint import (RENAMED, check_deck, check_roadmap, check_templates, legacy_synthetic_context,
-                                  synthetic_context)
+from pipeline.render.lint import RENAMED, check_deck, check_roadmap, check_templates, synthetic_context
 from pipeline.review.model import ClientReview
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-LEGACY_TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "render" / "legacy_roadmap.docx"
+# The built-in roadmap template of vcio 0.1 (before the client review): names of the old render context.
+LEGACY_TEMPLATE = Path(__file__).resolve().parent / "fixtures" / "roadmap_earlier_version.docx"
 
 
 @pytest.fixture(scope="module")
@@ -19,9 +19,6 @@ def review():
     return synthetic_context()
 
 
-@pytest.fixture(scope="module")
-def context():
-    return legacy_synthetic_context()
 
 
 def test_the_synthetic_client_is_a_review(review):
@@ -30,9 +27,9 @@ def test_the_synthetic_client_is_a_review(review):
 
 
 @pytest.mark.slow
-def test_built_in_templates_are_clean(review, context):
+def test_built_in_templates_are_clean(review):
     assert check_roadmap(TEMPLATES / "roadmap.docx", review).ok
-    assert check_deck(TEMPLATES / "qbr.pptx", context).ok
+    assert check_deck(TEMPLATES / "qbr.pptx", review).ok
 
 
 def test_a_template_of_an_earlier_version_gets_each_old_name_with_its_new_one(review):
@@ -70,13 +67,13 @@ def test_unknown_variable_is_named(tmp_path, review):
     assert any("secret_budget" in p and "Known names" in p for p in report.problems)
 
 
-def test_missing_layout_is_named_with_the_fix(tmp_path, context):
+def test_missing_layout_is_named_with_the_fix(tmp_path, review):
     deck = Presentation(str(TEMPLATES / "qbr.pptx"))
     layout = next(l for m in deck.slide_masters for l in m.slide_layouts if l.name == "vcio Title and Chart")
     layout.name = "My Chart Layout"
     path = tmp_path / "mine.pptx"
     deck.save(path)
-    report = check_deck(path, context)
+    report = check_deck(path, review)
     assert not report.ok
     assert any("vcio Title and Chart" in p and "Slide Master" in p for p in report.problems)
 
@@ -117,13 +114,13 @@ def test_cell_properties_out_of_order_are_reported_with_where_and_the_fix(tmp_pa
     assert "save it" in order[0] and "vcio templates init" in order[0]
 
 
-def test_layout_text_properties_out_of_order_are_reported(tmp_path, context):
+def test_layout_text_properties_out_of_order_are_reported(tmp_path, review):
     """In a deck template: a run property (the font) before the fill, in a layout vcio copies onto slides."""
     path = _with_part(TEMPLATES / "qbr.pptx", tmp_path / "old-tool.pptx", "ppt/slideLayouts/slideLayout4.xml",
                       lambda xml: xml.replace('<a:solidFill><a:srgbClr val="5B6B7F"/></a:solidFill><a:latin '
                                               'typeface="+mn-lt"/>', '<a:latin typeface="+mn-lt"/><a:solidFill>'
                                               '<a:srgbClr val="5B6B7F"/></a:solidFill>', 1))
-    report = check_deck(path, context)
+    report = check_deck(path, review)
     assert [p for p in report.problems if "out of schema order" in p and "slideLayout4.xml" in p
             and "a:solidFill after a:latin" in p]
 

@@ -337,7 +337,7 @@ def _fade_after(chart, first: int, colours: Sequence[str] | None) -> None:
     """Points after the first `first` categories drawn lighter: the near term stands out."""
     from pptx.dml.color import RGBColor
 
-    from ..charts import SERIES_COLOURS
+    from ..palette import SERIES_COLOURS
 
     palette = colours or SERIES_COLOURS
     for n, series in enumerate(chart.plots[0].series):

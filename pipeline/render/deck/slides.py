@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ...review.build import top_risk_count
 from ...review.model import NOT_ASSESSED, PARTLY, ClientReview
-from ..charts import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
+from ..palette import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
 from .builder import (APPENDIX_PT, BODY_TABLE_PAGES, TABLE_PT, Deck, LAYOUT_CHART, LAYOUT_CLOSING, LAYOUT_CONTENT,
                       LAYOUT_SECTION, LAYOUT_TABLE, LAYOUT_THREE, LAYOUT_TITLE, LAYOUT_TWO, TAKEAWAY_IDX)
 
