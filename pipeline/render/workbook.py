@@ -312,11 +312,11 @@ def _findings(book: Workbook, review: ClientReview) -> None:
                Column("Annual cost", MONEY, 12), Column("Recommendation", TEXT, 80), Column("Source rows", TEXT, 40))
     rows = []
     for f in review.findings:
-        kind, cost = f.cost_kind, f.estimated_cost
+        kind, cost = f.cost_kind, f.budgeted
         rows.append((f.finding_id, f.initiative_id, titles.get(f.initiative_id, ""),
                      categories.get(f.category, f.category), _severity(f.severity), f.title, f.subject, f.due_date,
                      f.quarter if kind == ONE_TIME else "", COST_KINDS.get(kind, ""),
-                     cost if kind == ONE_TIME else None, f.monthly_cost if kind == ANNUAL else None,
+                     cost if kind == ONE_TIME else None, f.monthly_budgeted if kind == ANNUAL else None,
                      cost if kind == ANNUAL else None, f.recommendation, ";".join(f.sources)))
     last = book.table(sheet, "Findings", columns, rows, freeze_columns=1)
     book.highlight(sheet, 1, last, 4, SEVERITY_HIGHLIGHTS)

@@ -21,6 +21,7 @@ from .state import coming_up, current_state, finding_groups, goal_rows
 from .themes import build_initiatives
 
 CATALOG_STALE_DAYS = 90
+OBSERVATION_SOURCES = ("report date", "newest timestamp")  # how an export's observation date was read
 MSP_WORK = {"disposal", "endpoint_security"}
 
 
@@ -59,7 +60,9 @@ def build_review(client: ClientData, result: FindingSet, settings: Settings, cat
     next_quarter = Quarter.of(as_of).next()
     needed = _decisions_needed(plan, decisions_dict, risks, next_quarter, wording)
     state = current_state(client, as_of, settings, catalog, plan, wording)
-    reviewed = tuple(ReviewFinding(f, *placed.get(f.finding_id, ("", None))) for f in findings)
+    budgeted = budgeted_costs(findings, plan)
+    reviewed = tuple(ReviewFinding(f, *placed.get(f.finding_id, ("", None)), budgeted.get(f.finding_id))
+                     for f in findings)
     party = Party(client.name, wording.possessive(client.name), client.vcio or None, client.tier or None,
                   client.fiscal_year_start, tuple(client.domains), None)
     changes = _changes(changes_dict)
@@ -71,12 +74,33 @@ def build_review(client: ClientData, result: FindingSet, settings: Settings, cat
         coverage=source_coverage(client, wording), scorecard=scorecard, risks=risks, initiatives=tuple(plan),
         budget=budget, decisions_needed=needed, coming_up=coming_up(findings, as_of, wording), changes=changes,
         decisions=decisions, goals=goal_rows(client, plan), current_state=state, findings=reviewed,
-        finding_groups=finding_groups(findings, placed, plan, wording),
+        finding_groups=finding_groups(findings, placed, plan, wording, budgeted),
         method=_method(result, settings, facts, catalog, budget, wording),
         internal=_internal(client) if settings.msp.internal_view else None)
     from .snapshot import history_payload
     object.__setattr__(review, "history", history_payload(review, changes_dict, decisions_dict))
     return review
+
+
+def budgeted_costs(findings, plan) -> dict[str, float | None]:
+    """What each finding costs in the budget. A device replaced for its age and its operating system is bought
+    once: the item's one-time cost sits on the finding that prices it highest, and its other findings carry none,
+    so findings.csv and the workbook add up to the budget. Recurring amounts (a licence saving, a renewal's value)
+    stay on their own finding."""
+    by_id = {f.finding_id: f for f in findings}
+    result: dict[str, float | None] = {}
+    for finding in findings:
+        if finding.estimated_cost is not None and finding.cost_kind == "recurring":
+            result[finding.finding_id] = finding.estimated_cost
+    for initiative in plan:
+        for item in initiative.items:
+            priced = [by_id[fid] for fid in item.finding_ids if by_id[fid].cost_kind == "one_time"
+                      and by_id[fid].estimated_cost]
+            if not priced:
+                continue
+            carrier = max(priced, key=lambda f: f.estimated_cost)
+            result[carrier.finding_id] = item.one_time
+    return result
 
 
 def _lower_first(label: str) -> str:
@@ -240,7 +264,8 @@ def _method(result: FindingSet, settings: Settings, facts: RunFacts, catalog, bu
     sources = []
     for f in facts.files:
         title = facts.profile_titles.get(f.get("format") or "", "")
-        observed = f.get("observed") or f.get("newest")
+        # A file's modification date says when it was copied, not what it observed: it is not shown.
+        observed = f.get("observed_on") if f.get("observed_from") in OBSERVATION_SOURCES else None
         sources.append(DataSource(tool=plain_tool_name(title) or "Export", file=str(f.get("path") or ""),
                                   rows=int(f.get("rows") or 0), accepted=int(f.get("accepted") or 0),
                                   observed=date.fromisoformat(str(observed)[:10]) if observed else None))

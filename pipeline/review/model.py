@@ -76,6 +76,7 @@ class ReviewFinding:
     finding: Finding
     initiative_id: str
     quarter: str | None  # the quarter its one-time cost is budgeted in
+    budgeted: float | None = None  # what the budget carries for it (see build.budgeted_costs); None: nothing
 
     def __getattr__(self, name: str) -> Any:  # the finding's own fields: finding_id, title, severity ...
         if name.startswith("__") or name == "finding":  # pickling and copying probe before fields are set
@@ -84,10 +85,14 @@ class ReviewFinding:
 
     @property
     def cost_kind(self) -> str:
-        """one_time, annual (a recurring cost or saving per year), or "" when the finding has no cost."""
-        if self.finding.estimated_cost is None:
+        """one_time, annual (a recurring cost or saving per year), or "" when nothing is budgeted for it."""
+        if self.budgeted is None:
             return ""
         return ANNUAL if self.finding.cost_kind == "recurring" else ONE_TIME
+
+    @property
+    def monthly_budgeted(self) -> float | None:
+        return round(self.budgeted / 12, 2) if self.cost_kind == ANNUAL and self.budgeted is not None else None
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ def history_payload(review: ClientReview, changes: dict, decisions: dict) -> dic
                     "status": review.summary.status, "status_colour": review.summary.status_colour},
         "findings": [{"finding_id": f.finding_id, "rule": f.rule, "category": f.category, "severity": f.severity,
                       "title": f.title, "subject": f.subject, "subject_kind": f.subject_kind,
-                      "due_date": f.due_date.isoformat() if f.due_date else "", "estimated_cost": f.estimated_cost,
-                      "cost_kind": f.finding.cost_kind or "", "initiative_id": f.initiative_id}
+                      "due_date": f.due_date.isoformat() if f.due_date else "", "estimated_cost": f.budgeted,
+                      "cost_kind": (f.finding.cost_kind or "") if f.budgeted is not None else "", "initiative_id": f.initiative_id}
                      for f in review.findings],
         "grades": [{"area": g.area, "label": g.label, "percent": g.percent, "score": g.score, "colour": g.colour,
                     "assessed": g.assessed, "affected": g.affected, "status": g.status, "delta": g.delta}

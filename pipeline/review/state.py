@@ -159,7 +159,7 @@ def coming_up(findings: list[Finding], as_of: date, wording: Wording) -> tuple[C
 
 
 def finding_groups(findings: list[Finding], placed: dict[str, tuple[str, str]], plan: list[Initiative],
-                   wording: Wording) -> tuple[FindingGroup, ...]:
+                   wording: Wording, budgeted: dict[str, float | None]) -> tuple[FindingGroup, ...]:
     """One line per kind of finding, with its count: the appendix of the deck and the roadmap."""
     titles = {i.initiative_id: i.title for i in plan}
     groups: dict[tuple, list[Finding]] = defaultdict(list)
@@ -168,8 +168,8 @@ def finding_groups(findings: list[Finding], placed: dict[str, tuple[str, str]], 
     rows = []
     for (category, rule, key), members in groups.items():
         severity = min((f.severity for f in members), key=SEVERITY_RANK.__getitem__)
-        one_time = sum(f.estimated_cost or 0 for f in members if f.cost_kind == "one_time")
-        annual = sum(f.estimated_cost or 0 for f in members if f.cost_kind == "recurring")
+        one_time = sum(budgeted.get(f.finding_id) or 0 for f in members if f.cost_kind == "one_time")
+        annual = sum(budgeted.get(f.finding_id) or 0 for f in members if f.cost_kind == "recurring")
         initiative_ids = {placed[f.finding_id][0] for f in members if f.finding_id in placed}
         rows.append(FindingGroup(category, severity, wording.spell(_group_text(rule, key, members, wording)),
                                  len(members), round(one_time, 2), round(annual, 2),

@@ -46,5 +46,5 @@ def findings_csv(review: ClientReview) -> bytes:
     return to_csv(FINDINGS_COLUMNS, (
         {"finding_id": f.finding_id, "client": client, "category": f.category, "severity": f.severity,
          "title": f.title, "subject": f.subject, "due_date": f.due_date.isoformat() if f.due_date else "",
-         "estimated_cost": f.estimated_cost, "recommendation": f.recommendation, "source": ";".join(f.sources),
+         "estimated_cost": f.budgeted, "recommendation": f.recommendation, "source": ";".join(f.sources),
          "initiative_id": f.initiative_id, "cost_kind": f.cost_kind} for f in review.findings))

@@ -28,7 +28,8 @@ def data_dates(reports: list[dict], as_of: date) -> list[dict]:
     whether the range is far enough from the review date for the documents to say it."""
     by_kind: dict[str, list[dict]] = {}
     for report in reports:
-        if report.get("observed_on"):
+        # A date taken from the file's modification time says when it was copied, not what it observed.
+        if report.get("observed_on") and report.get("observed_from") != "file modified":
             by_kind.setdefault(report.get("entity") or "other", []).append(report)
     ranges = []
     for kind, members in sorted(by_kind.items()):

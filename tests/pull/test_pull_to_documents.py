@@ -21,12 +21,17 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, **SECRETS}, timeout=600, stdin=subprocess.DEVNULL)
 
 
-def roadmap_text(quarter, client_name: str) -> str:
+def documents_text(quarter, client_name: str) -> str:
+    """The client's findings workbook (every device, user and finding) and roadmap, as text."""
+    from openpyxl import load_workbook
+
     manifest = json.loads((quarter / "manifest.json").read_text())
     entry = next(c for c in manifest["clients"] if c["name"] == client_name)
     document = Document(str(quarter / entry["files"]["roadmap"]))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
+    book = load_workbook(quarter / entry["files"]["workbook"], read_only=True)
+    values = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v]
+    return "\n".join([p.text for p in document.paragraphs] + cells + values)
 
 
 @pytest.mark.slow
@@ -50,11 +55,11 @@ def test_pull_validate_run_to_documents(workspace, api, tmp_path):
               "--all", "--jobs", "1")
     assert ran.returncode == 0, ran.stderr
     quarter = out / "2026-Q4"
-    acme = roadmap_text(quarter, ACME)
+    acme = documents_text(quarter, ACME)
     # The PSA server, merged with its RMM agent by serial, with its pulled warranty and OS.
     assert "ACME-SRV-01" in acme and "Windows Server 2019" in acme
     assert "lee@acmedental.com" in acme  # a blocked account still holding a pulled licence
-    granite = roadmap_text(quarter, GRANITE)
+    granite = documents_text(quarter, GRANITE)
     assert "GR-WS-07" in granite and "Windows 10" in granite  # end of support, from NinjaOne and Autotask
 
     # The next quarter's pull fails for NinjaOne: its last good file is kept whole and the run still reads it.
@@ -72,5 +77,5 @@ def test_pull_validate_run_to_documents(workspace, api, tmp_path):
     ninja = next(i for i in manifest["inputs"] if i["path"] == "ninjaone/devices.csv")
     assert ninja["accepted"] == 2
     assert any(w.startswith("stale data: this file was observed on 2026-11-23") for w in ninja["warnings"])
-    assert "GR-WS-07" in roadmap_text(tmp_path / "later" / "2027-Q1", GRANITE)
+    assert "GR-WS-07" in documents_text(tmp_path / "later" / "2027-Q1", GRANITE)
     assert (inputs / "m365" / TENANT / "users.csv").is_file()

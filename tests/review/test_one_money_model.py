@@ -125,3 +125,15 @@ def test_a_client_gets_a_handful_of_initiatives(name):
     assert len({i.title for i in review.initiatives}) == len(review.initiatives)
     for initiative in review.initiatives:
         assert "\u2026" not in initiative.title and "..." not in initiative.title
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_findings_add_up_to_the_budget(name):
+    """A device replaced for its age and its operating system is bought once, in the budget and in the findings."""
+    review = sample_reviews()[name]
+    one_time = sum(f.budgeted or 0 for f in review.findings if f.cost_kind == "one_time")
+    assert one_time == pytest.approx(review.budget.one_time_total)
+    savings = sum(f.budgeted or 0 for f in review.findings if f.category == "license_waste")
+    assert savings == pytest.approx(review.budget.annual_savings)
+    groups = sum(g.one_time for g in review.finding_groups)
+    assert groups == pytest.approx(review.budget.one_time_total)
