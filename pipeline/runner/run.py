@@ -203,6 +203,9 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         if catalog_warning:
             log.warning("%s", catalog_warning)
             manifest.setdefault("warnings", []).append(catalog_warning)
+        for warning in presenter_warnings(settings, [c for n, c in clients.items() if selected[n][0]]):
+            log.warning("%s", warning)
+            manifest.setdefault("warnings", []).append(warning)
         state = RunState.load(quarter_dir)
         titles = {p.name: p.title for p in load_profiles([options.inputs / "profiles"])}
         store = _open_history(settings, options.out)
@@ -660,6 +663,21 @@ def _manifest_head(quarter: Quarter, as_of: date, started, ingested: IngestResul
         "skipped_inputs": ingested.skipped_outputs, "input_warnings": ingested.warnings,
         "clients": [],
     }
+
+
+def presenter_warnings(settings: Settings, clients: list[ClientData]) -> list[str]:
+    """Who presents is left out of the documents when it is not known, never printed as a placeholder: said once
+    per run, with the clients it concerns."""
+    warnings = []
+    if not settings.msp.name:
+        warnings.append("[msp] name is not set in vcio.toml: the documents leave the MSP's name out of the cover, "
+                        "the footers and the closing slide")
+    missing = sorted(c.name for c in clients if not c.vcio)
+    if missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        warnings.append(f"{len(missing)} client(s) have no vCIO in the roster (clients.csv, column vcio): their "
+                        f"documents leave out who prepared them: {shown}")
+    return warnings
 
 
 def _select(clients: dict[str, ClientData], options: RunOptions, quarter: Quarter) -> dict[str, tuple[bool, str]]:

@@ -71,7 +71,7 @@ def test_numbers_stay_numbers_in_the_workbook():
     review = review_with(FORMULA_LIKE)
     first = review.findings[0]
     cost = replace(first.finding, estimated_cost=-1584.5, cost_kind="one_time")
-    review = replace(review, findings=(replace(first, finding=cost), *review.findings[1:]),
+    review = replace(review, findings=(replace(first, finding=cost, budgeted=-1584.5), *review.findings[1:]),
                      current_state=replace(review.current_state, licences=tuple(
                          replace(r, assigned=-1) for r in review.current_state.licences)))
     data = render_workbook(review)
@@ -157,7 +157,8 @@ def test_csv_numbers_stay_numbers(number, text):
 
     review = review_with(["-5"], name="=Client")
     finding = review.findings[0]
-    review = replace(review, findings=(replace(finding, finding=replace(finding.finding, estimated_cost=number)),))
+    review = replace(review, findings=(replace(finding, finding=replace(finding.finding, estimated_cost=number),
+                                               budgeted=number),))
     rows = _raw_rows(findings_csv(review))
     row = dict(zip(rows[0], rows[1]))
     assert row["estimated_cost"] == text, "a number is written as a number, without an apostrophe"

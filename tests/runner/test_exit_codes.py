@@ -56,3 +56,17 @@ def test_progress_bar_only_on_a_terminal():
     shown.close()
     text = stream.getvalue()
     assert "2/2" in text and "done 1, failed 1" in text and text.endswith("\n")
+
+
+def test_a_missing_msp_name_or_vcio_is_said_once_never_printed_as_a_placeholder(tmp_path):
+    from pipeline.config import settings_from
+    from pipeline.model import ClientData
+    from pipeline.runner.run import presenter_warnings
+
+    clients = [ClientData(name="Acme", vcio="Dana"), ClientData(name="Bolt"), ClientData(name="Cog", vcio="")]
+    warnings = presenter_warnings(settings_from({}, None), clients)
+    assert len(warnings) == 2
+    assert warnings[0].startswith("[msp] name is not set")
+    assert "2 client(s) have no vCIO" in warnings[1] and warnings[1].endswith("Bolt, Cog")
+    named = settings_from({"msp": {"name": "Northwind IT"}}, None)
+    assert presenter_warnings(named, clients[:1]) == []

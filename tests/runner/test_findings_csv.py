@@ -34,7 +34,8 @@ def test_the_ten_columns_first_then_initiative_and_cost_kind(name):
         assert [row[c] for c in CONTRACT] == [
             finding.finding_id, name, finding.category, finding.severity, finding.title, finding.subject,
             finding.due_date.isoformat() if finding.due_date else "",
-            "" if finding.estimated_cost is None else str(round(finding.estimated_cost, 2)),
+            # what the budget carries for it: a device bought once, its cost on one of its findings
+            "" if finding.budgeted is None else str(round(finding.budgeted, 2)),
             finding.recommendation, ";".join(finding.sources)]
         assert row["initiative_id"] == finding.initiative_id
         assert row["cost_kind"] in ("one_time", "annual", "")
