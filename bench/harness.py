@@ -229,7 +229,7 @@ def _prepare(data: Path):
     """What pipeline.runner.run does before the per-client work, returning (ingested, clients, jobs-factory)."""
     from pipeline import __version__
     from pipeline.ingest import IngestOptions, ingest_folder
-    from pipeline.render.context import RunFacts
+    from pipeline.review import RunFacts
     from pipeline.runner.client_job import ClientJob, catalog_for
     from pipeline.runner.names import unique_slugs
     from pipeline.runner.run import RunOptions, load_run_settings, templates_for
@@ -269,7 +269,7 @@ def _renderers() -> dict:
     except Exception as exc:  # noqa: BLE001
         found["xlsx_error"] = repr(exc)
     try:
-        from pipeline.render.docx import render_roadmap
+        from pipeline.render.roadmap import render_roadmap
         found["docx"] = render_roadmap
     except Exception as exc:  # noqa: BLE001
         found["docx_error"] = repr(exc)
@@ -293,7 +293,7 @@ def _sample(names_by_size: list[str], k: int) -> list[str]:
 def child_stages(args) -> dict:
     """Ingest, model, findings+context (all clients), rendering per document (a size-stratified sample)."""
     from pipeline.model import build_clients
-    from pipeline.runner.client_job import legacy_context, review_client
+    from pipeline.runner.client_job import review_client
     from pipeline.runner.csvout import findings_csv
 
     data = Path(args.data)
@@ -323,21 +323,20 @@ def child_stages(args) -> dict:
     jobs = jobs_for(ingested, clients)
     # ---- findings + context, every client
     reset_hwm()
-    per, contexts, reviews, failures, findings = [], {}, {}, [], []
+    per, reviews, failures, findings = [], {}, [], []
     by_size = sorted(jobs, key=lambda n: (len(clients[n].assets) + len(clients[n].users), n))
     sample = set(_sample(by_size, args.sample))
     t_all = time.perf_counter()
     for name in by_size:
         try:
             t, (review, _counts) = _time(review_client, jobs[name])
-            ctx = legacy_context(jobs[name]) if name in sample else None
         except Exception as exc:  # noqa: BLE001 - a failure is a result here
             failures.append({"client": name, "stage": "analyse", "error": f"{type(exc).__name__}: {exc}"})
             continue
         per.append(t)
         findings.append(len(review.findings))
         if name in sample:
-            contexts[name], reviews[name] = ctx, review
+            reviews[name] = review
     out["analyse"] = {**_stats(per), "wall_s": round(time.perf_counter() - t_all, 3),
                       "findings_median": statistics.median(findings) if findings else None,
                       "findings_max": max(findings) if findings else None, "peak_rss_mb": round(hwm_mb(), 1)}
@@ -345,10 +344,10 @@ def child_stages(args) -> dict:
     renderers = _renderers()
     out["renderers"] = {k: v for k, v in renderers.items() if k.endswith("_error")}
     roadmap_t, qbr_t = templates
-    names = [n for n in by_size if n in contexts]
+    names = [n for n in by_size if n in reviews]
     # warm-up on the smallest client: first-call imports, font cache, template parsing caches
     if names:
-        _render_one(renderers, contexts[names[0]], reviews[names[0]], roadmap_t, qbr_t, findings_csv, names[0],
+        _render_one(renderers, reviews[names[0]], roadmap_t, qbr_t, findings_csv, names[0],
                     failures, warm=True)
     reset_hwm()
     cols: dict[str, list[float]] = {"findings_csv": [], "xlsx": [], "docx": [], "pptx": [], "total": []}
@@ -356,7 +355,7 @@ def child_stages(args) -> dict:
     rows = []
     for name in names:
         t_an = per[by_size.index(name)] if len(per) == len(by_size) else None
-        r = _render_one(renderers, contexts[name], reviews[name], roadmap_t, qbr_t, findings_csv, name, failures)
+        r = _render_one(renderers, reviews[name], roadmap_t, qbr_t, findings_csv, name, failures)
         for key, value in r["t"].items():
             cols[key].append(value)
         for key, value in r["bytes"].items():
@@ -364,7 +363,7 @@ def child_stages(args) -> dict:
         total = sum(r["t"].values()) + (t_an or 0)
         cols["total"].append(total)
         rows.append({"client": name, "assets": len(clients[name].assets), "users": len(clients[name].users),
-                     "findings": len(contexts[name]["findings"]),
+                     "findings": len(reviews[name].findings),
                      **{k: round(v * 1000, 1) for k, v in r["t"].items()},
                      "analyse": round((t_an or 0) * 1000, 1), "total": round(total * 1000, 1)})
     out["render"] = {k: _stats(v) for k, v in cols.items() if v}
@@ -376,7 +375,7 @@ def child_stages(args) -> dict:
     return out
 
 
-def _render_one(renderers, ctx, review, roadmap_t, qbr_t, findings_csv, name, failures, warm=False) -> dict:
+def _render_one(renderers, review, roadmap_t, qbr_t, findings_csv, name, failures, warm=False) -> dict:
     t, b = {}, {}
 
     def step(key, fn):
@@ -395,7 +394,7 @@ def _render_one(renderers, ctx, review, roadmap_t, qbr_t, findings_csv, name, fa
         if data:
             b["xlsx"] = len(data)
     if "docx" in renderers:
-        data = step("docx", lambda: renderers["docx"](ctx, roadmap_t))
+        data = step("docx", lambda: renderers["docx"](review, roadmap_t))
         if data:
             b["docx"] = len(data)
     if "pptx" in renderers:
