@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..findings.rollup import AREA_LABELS
+from ..findings.areas import AREA_LABELS
 from .records import (AREAS, finding_record, grade_record, initiative_record, quarter_index, severity_key)
 from ..errors import HistoryError
 from .store import ClientHistory, HistoryStore, Snapshot, TREND_QUARTERS, normalise_quarter

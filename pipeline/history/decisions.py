@@ -7,7 +7,7 @@ import csv
 import io
 import logging
 
-from ..findings.rollup import RISK_TEMPLATES
+from ..findings.risk_texts import cost_of_inaction
 from ..render.text import neutralise_formula
 from .records import (DECISIONS, decision_record, finding_record, initiative_record, severity_key, text)
 from .store import ClientHistory, HistoryStore, normalise_quarter
@@ -47,9 +47,9 @@ def _latest_rows(client_decisions: list) -> dict[str, dict]:
 def _risk_text(rules: list[str]) -> str:
     texts = []
     for rule in rules:
-        template = RISK_TEMPLATES.get(rule)
-        if template and template[2] not in texts:
-            texts.append(template[2])
+        text = cost_of_inaction(rule)
+        if text and text not in texts:
+            texts.append(text)
     return " ".join(texts)
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterable
 
+from ..findings.areas import AREAS  # noqa: F401 - re-exported for the history modules
 from ..findings.finding import RULE_CATEGORIES
 from ..quarters import Quarter
 
 DECISIONS = ("accepted", "declined", "deferred", "done")
-AREAS = ("lifecycle", "security", "licensing", "continuity")
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
@@ -151,7 +151,7 @@ def budget_record(item: Any) -> dict:
     if not item:
         return {"amounts": [], "next_four": None, "one_time": None, "recurring": None, "savings": None}
     quarters = list(get(item, "quarters", []))
-    rows = get(item, "rows", {})
+    rows = get(item, "rows", None) or get(item, "lines", {})  # the payload's rows or the review's lines
     by_category: dict[str, list] = (dict(rows) if isinstance(rows, dict) else
                                     {text(get(r, "category")): list(get(r, "amounts", [])) for r in rows})
     amounts = []
@@ -172,7 +172,7 @@ def budget_record(item: Any) -> dict:
     recurring = to_float(get(item, "recurring_total"))
     savings = to_float(get(item, "potential_annual_savings"))
     if savings is None:
-        savings = to_float(get(item, "savings"))
+        savings = to_float(get(item, "annual_savings"))
     return {"amounts": amounts, "next_four": next_four,
             "one_time": one_time if one_time is not None else category_sum(("Hardware", "Projects")),
             "recurring": recurring if recurring is not None else category_sum(("Licensing", "Contracts")),

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..findings.areas import AREA_LABELS
 from ..findings.finding import Finding
 from ..model import ClientData
 from ..wording import Wording
 from .model import ASSESSED, NOT_ASSESSED, PARTLY, AreaGrade
 
-AREA_LABELS = {"lifecycle": "Lifecycle", "security": "Security", "licensing": "Licensing", "continuity": "Continuity"}
 PENALTY = {"critical": 1.0, "high": 0.75, "medium": 0.4, "low": 0.15}
 CAP_CRITICAL, CAP_HIGH = 64.0, 79.0
 GREEN, AMBER = 80.0, 50.0
@@ -100,7 +100,8 @@ def _lifecycle(client: ClientData, findings: list[Finding], have: dict[str, bool
         missing.append("warranty dates")
     if not any(a.in_service_since for a in client.assets):
         missing.append("purchase dates (device age)")
-    relevant = [f for f in findings if f.category in {"end_of_life", "hardware_age", "warranty"}]
+    # A retired device nobody confirmed is gone is a lifecycle item too: it may still hold data.
+    relevant = [f for f in findings if f.category in {"end_of_life", "hardware_age", "warranty", "disposal"}]
     return _graded("lifecycle", relevant, len(client.assets), "devices", missing, wording)
 
 

@@ -63,29 +63,16 @@ def build_budget(client: ClientData, plan: list[Initiative], as_of: date, settin
     one_time = tuple(round(sum(rows[n][i] for n in ONE_TIME_CATEGORIES), 2) for i in range(count))
     recurring = tuple(round(sum(rows[n][i] for n in RECURRING_CATEGORIES), 2) for i in range(count))
     totals = tuple(round(a + b, 2) for a, b in zip(one_time, recurring))
-    naming = getattr(settings.budget, "fiscal_year_naming", "end")
+    naming = settings.budget.fiscal_year_naming
     fiscal: dict[str, float] = defaultdict(float)
     for i, quarter in enumerate(quarters):
-        fiscal[_fiscal_year(quarter.start, client.fiscal_year_start, naming)] += totals[i]
+        fiscal[fiscal_year(quarter.start, client.fiscal_year_start, naming)] += totals[i]
     return Budget(
         quarters=tuple(q.label for q in quarters),
-        fiscal_labels=tuple(_fiscal_quarter(q.start, client.fiscal_year_start, naming) for q in quarters),
+        fiscal_labels=tuple(fiscal_quarter(q.start, client.fiscal_year_start, naming) for q in quarters),
         lines=lines, totals=totals, one_time=one_time, recurring=recurring,
         fiscal_years=tuple((k, round(v, 2)) for k, v in fiscal.items()),
         annual_savings=round(sum(i.annual_saving for i in plan), 2))
-
-
-def _fiscal_year(day: date, start_month: int, naming: str) -> str:
-    label = fiscal_year(day, start_month)
-    if naming == "start" and start_month != 1:
-        return f"FY{int(label[2:]) - 1}"
-    return label
-
-
-def _fiscal_quarter(day: date, start_month: int, naming: str) -> str:
-    label = fiscal_quarter(day, start_month)
-    year, quarter = label.split(" ")
-    return f"{_fiscal_year(day, start_month, naming)} {quarter}" if naming == "start" else label
 
 
 def money_method(budget: Budget, settings: Settings) -> str:

@@ -13,37 +13,11 @@ from collections import defaultdict
 from datetime import date
 
 from ..findings.finding import SEVERITY_RANK, Finding
+from ..findings.risk_texts import CATEGORY_IMPACT, DEFAULT_COST_OF_INACTION, RULE_RISKS
 from ..wording import Wording
 from . import phrases
 from .model import Initiative, Risk
 
-# rule -> (impact 1-5, cost of inaction)
-RISK_IMPACT: dict[str, tuple[int, str]] = {
-    "lifecycle.os_end_of_support": (4, "Systems without security fixes: one unpatched flaw can lead to ransomware, "
-                                       "data loss and failed compliance checks or cyber-insurance claims."),
-    "lifecycle.hardware_age": (2, "Old devices fail more often and slow staff down; unplanned failures cost more than "
-                                  "planned replacements."),
-    "lifecycle.warranty": (3, "A failed part on an out-of-warranty server or firewall can mean days of downtime "
-                              "waiting for parts, at full cost."),
-    "renewal.subscription": (2, "Committed subscriptions renew automatically: seats not reduced before the date are "
-                                "paid for another full term."),
-    "renewal.contract": (2, "An agreement that lapses leaves services without cover or terms."),
-    "licensing.unassigned_seats": (2, "Money spent every month on seats nobody uses."),
-    "licensing.blocked_user_licensed": (2, "Money spent every month on accounts nobody can sign in to."),
-    "licensing.inactive_user": (2, "Money spent every month on accounts nobody uses."),
-    "security.av_not_running": (5, "An endpoint without working antivirus or EDR is the easiest way in for "
-                                   "ransomware."),
-    "security.patch_failed": (4, "Devices that cannot install updates stay exposed to known attacks."),
-    "security.reboot_pending": (2, "Installed updates do not protect until the device restarts."),
-    "security.patches_missing": (4, "Known vulnerabilities stay open while patches wait."),
-    "security.agent_offline": (3, "Devices that stopped reporting are neither patched nor monitored."),
-    "security.mfa_not_registered": (5, "Accounts without MFA are taken over with a single phished password: the most "
-                                       "common cause of business e-mail compromise."),
-    "backup.server_unprotected": (5, "Without a recent backup, a failure or ransomware attack means permanent data "
-                                     "loss."),
-}
-_CATEGORY_IMPACT = {"end_of_life": 4, "hardware_age": 2, "warranty": 3, "renewal": 2, "license_waste": 2,
-                    "security": 4, "backup": 5}
 RISK_METHOD = ("Each risk groups the findings of one kind and severity. Risk score = likelihood (1-5) x impact "
                "(1-5): likelihood comes from the severity (critical 4, high 3, medium 2, low 1), plus 1 when 5 or more "
                "items share the risk; impact is set per kind of risk, plus 1 (up to 5) when it is critical. Band: "
@@ -60,8 +34,8 @@ def risk_register(client_name: str, findings: list[Finding], plan: list[Initiati
     covering: dict[str, Initiative] = {fid: item for item in plan for fid in item.finding_ids}
     risks = []
     for (rule, severity), members in groups.items():
-        impact, inaction = RISK_IMPACT.get(rule, (_CATEGORY_IMPACT.get(members[0].category, 3),
-                                                  "Left alone, this finding stays open and its cost grows."))
+        impact, inaction = RULE_RISKS.get(rule, (CATEGORY_IMPACT.get(members[0].category, 3),
+                                                 DEFAULT_COST_OF_INACTION))
         likelihood = min(5, _LIKELIHOOD[severity] + (1 if len(members) >= 5 else 0))
         if severity == "critical":
             impact = min(5, impact + 1)

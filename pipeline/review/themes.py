@@ -102,8 +102,12 @@ def theme_for(finding: Finding, replacement_price: float) -> str | None:
 
 
 def planned_quarter(finding: Finding, as_of: date) -> Quarter:
-    """The quarter a finding's work (and cost) is planned in: never before the first forecast quarter."""
+    """The quarter a finding's work (and cost) is planned in: never before the first forecast quarter, except a
+    decision with a date (a renewal, a commitment end), which is planned by its date."""
     first = Quarter.of(as_of).next()
+    if finding.category in {"renewal", "license_waste"} and finding.due_date is not None:
+        # A decision, not spend: it must be taken before its date, even when that date falls this quarter.
+        return max(Quarter.of(finding.due_date), Quarter.of(as_of))
     plan = finding.facts.get("plan_quarter")
     if plan:
         quarter = Quarter.parse(plan)

@@ -111,8 +111,9 @@ def contract(name: str = "Acme - Managed Services", **fields) -> Contract:
     return Contract(name=name, **values)
 
 
-def goal(text: str, tags: list[str], priority: str = "High", initiative: str | None = None) -> Goal:
-    return Goal(goal=text, tags=tags, priority=priority, initiative=initiative, source="goals.csv:2")
+def goal(text: str, tags: list[str], priority: str = "High", initiative: str | None = None,
+         owner: str | None = None) -> Goal:
+    return Goal(goal=text, tags=tags, priority=priority, initiative=initiative, owner=owner, source="goals.csv:2")
 
 
 def exclusion(subject: str, rule: str, until: date | None = None, reason: str = "client accepted the risk") -> Exclusion:

@@ -23,13 +23,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_settings
-from pipeline.findings import budget, evaluate, grades, initiatives, risks
+from pipeline.findings import evaluate
 from pipeline.findings.finding import SEVERITY_RANK, finding_id
 from pipeline.catalog.lifecycle import LifecycleCatalog
 from pipeline.ingest import IngestOptions, ingest_folder
 from pipeline.model import ClientData, build_clients
 from pipeline.runner.names import unique_slugs
-from tests.findings.conftest import (AS_OF, CLIENT, SERVER_2016, WIN10, asset, client, configured, eol_of, found,
+from tests.findings.conftest import (AS_OF, CLIENT, SERVER_2016, WIN10, asset, client, configured, default_config, eol_of, found,
                                      run, subscription, user)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -75,12 +75,16 @@ class TestStableIds:
         data = client(assets=[asset("PC-01", os=WIN10, purchase_date=date(2019, 1, 1), last_seen=None),
                               asset("PC-02", os=WIN10, purchase_date=date(2019, 1, 1), last_seen=None)],
                       users=[user("gone@acme.example", blocked=True)])
+        from pipeline.review.themes import build_initiatives
+        from pipeline.wording import Wording
+
         ids = []
         for as_of in (AS_OF, date(2027, 2, 20), date(2027, 5, 20)):
-            plan = initiatives(data, run(data, as_of).findings, as_of)
+            plan, _placed = build_initiatives(data, run(data, as_of).findings, as_of, Wording(),
+                                              default_config().prices.device)
             ids.append({i.kind: i.initiative_id for i in plan if i.kind != "hardware_refresh"})
         assert ids[0] == ids[1] == ids[2]
-        assert set(ids[0]) == {"windows_replacement", "license_cleanup"}
+        assert set(ids[0]) == {"windows_replacement", "licence_cleanup"}
 
 
 # =============================================================== the engine
@@ -133,18 +137,22 @@ def sample_catalog() -> LifecycleCatalog:
     return LifecycleCatalog.load()
 
 
+@functools.cache
 def analyse(name: str):
+    """(client, finding set, the client's review) of a sample client."""
+    from pipeline.review import RunFacts, build_review
+
     data = sample_clients()[name]
     config = load_settings(None)
     result = evaluate(data, SAMPLE_AS_OF, config, sample_catalog())
-    plan = initiatives(data, result.findings, SAMPLE_AS_OF)
-    return data, result, plan, grades(data, result.findings), risks(data, result.findings, plan), \
-        budget(data, plan, SAMPLE_AS_OF, config)
+    facts = RunFacts("2026-Q4", SAMPLE_AS_OF, "test", catalog_snapshot=sample_catalog().snapshot_date.isoformat())
+    return data, result, build_review(data, result, config, sample_catalog(), facts)
 
 
 def golden_for(name: str) -> dict:
     """What a golden file holds for one sample client: plain JSON values only."""
-    data, result, plan, grade_list, risk_list, forecast = analyse(name)
+    data, result, review = analyse(name)
+    plan, grade_list, risk_list, forecast = review.initiatives, review.scorecard, review.risks, review.budget
     day = lambda value: value.isoformat() if value else None  # noqa: E731
     return {
         "client": name,
@@ -153,17 +161,19 @@ def golden_for(name: str) -> dict:
                       "due_date": day(f.due_date), "estimated_cost": f.estimated_cost} for f in result.findings],
         "excluded": sorted(f.finding_id for f, _ in result.excluded),
         "data_gaps": dict(sorted(result.data_gaps.items())),
-        "grades": [{"area": g.area, "percent": g.percent, "score": g.score, "colour": g.colour,
-                    "assessed": g.assessed, "affected": g.affected} for g in grade_list],
-        "initiatives": [{"id": i.initiative_id, "rank": i.rank, "title": i.title, "phase": i.phase,
-                         "target_quarter": i.target_quarter, "one_time_cost": i.one_time_cost,
-                         "annual_recurring": i.annual_recurring, "owner": i.owner, "goal": i.goal}
-                        for i in plan],
-        "risks": [{"id": r.risk_id, "title": r.title, "score": r.score, "band": r.band} for r in risk_list],
-        "budget": {"quarters": forecast.quarters, "fiscal_labels": forecast.fiscal_labels,
-                   "totals": forecast.totals, "fiscal_years": forecast.fiscal_years,
+        "grades": [{"area": g.area, "status": g.status, "percent": g.percent, "colour": g.colour,
+                    "assessed": g.assessed, "affected": g.affected, "missing": list(g.missing)} for g in grade_list],
+        "initiatives": [{"id": i.initiative_id, "rank": i.rank, "kind": i.kind, "title": i.title, "phase": i.phase,
+                         "target_quarter": i.target_quarter, "schedule": dict(i.schedule),
+                         "one_time_cost": i.one_time_cost, "annual_recurring": i.annual_recurring, "owner": i.owner,
+                         "goal": i.goal, "items": len(i.items)} for i in plan],
+        "risks": [{"id": r.risk_id, "title": r.title, "severity": r.severity, "score": r.score, "band": r.band}
+                  for r in risk_list],
+        "budget": {"quarters": list(forecast.quarters), "fiscal_labels": list(forecast.fiscal_labels),
+                   "totals": list(forecast.totals), "fiscal_years": dict(forecast.fiscal_years),
                    "one_time_total": forecast.one_time_total, "recurring_total": forecast.recurring_total,
-                   "potential_annual_savings": forecast.potential_annual_savings},
+                   "annual_savings": forecast.annual_savings},
+        "decisions_needed": [d.initiative_id for d in review.decisions_needed],
     }
 
 
@@ -225,54 +235,40 @@ def test_golden(name):
 # --------------------------------------------------------------- properties every sample client must have
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_sample_invariants(name):
-    data, result, plan, grade_list, risk_list, forecast = analyse(name)
+    """The money-model invariants are tested on the reviews (tests/review/test_one_money_model.py)."""
+    data, result, review = analyse(name)
     ids = [f.finding_id for f in result.findings]
     assert len(ids) == len(set(ids)), "finding ids are unique within a client"
-    assert len({i.initiative_id for i in plan}) == len(plan)
-    assert len({i.title for i in plan}) == len(plan), "two initiatives with the same title confuse the client"
-    # a device's one-time cost is counted once across all initiatives
-    per_subject_max = {}
-    for i in plan:
-        for f in i.findings:
-            if f.cost_kind == "one_time" and f.estimated_cost:
-                key = f.subject.casefold()
-                per_subject_max[key] = max(per_subject_max.get(key, 0), f.estimated_cost)
-    assert sum(i.one_time_cost for i in plan) <= sum(per_subject_max.values())
-    # the budget adds up
-    for index, total in enumerate(forecast.totals):
-        assert total == pytest.approx(sum(row[index] for row in forecast.rows.values()))
-    assert sum(forecast.fiscal_years.values()) == pytest.approx(sum(forecast.totals))
-    in_horizon = sum(i.one_time_cost for i in plan if i.target_quarter <= forecast.quarters[-1])
-    assert forecast.one_time_total == pytest.approx(in_horizon)
+    assert len({i.initiative_id for i in review.initiatives}) == len(review.initiatives)
+    assert len({i.title for i in review.initiatives}) == len(review.initiatives), "one title per initiative"
+    assert sum(review.budget.totals) == pytest.approx(sum(total for _, total in review.budget.fiscal_years))
     # nothing planned after its own deadline
-    for item in plan:
-        for f in item.findings:
-            if f.category == "renewal" and f.due_date and f.due_date > SAMPLE_AS_OF:
-                assert item.target_quarter <= f"{f.due_date.year}-Q{(f.due_date.month - 1) // 3 + 1}", item.title
-    assert all(g.colour in {"green", "amber", "red", "grey"} for g in grade_list)
-    assert [r.score for r in risk_list] == sorted((r.score for r in risk_list), reverse=True)
+    for item in review.initiatives:
+        if item.deadline and item.deadline > SAMPLE_AS_OF and item.kind != "licence_cleanup":
+            assert item.target_quarter <= f"{item.deadline.year}-Q{(item.deadline.month - 1) // 3 + 1}", item.title
 
 
 def test_cedar_and_finch_is_told_to_right_size_its_commitment():
-    _, result, plan, *_ = analyse("Cedar & Finch LLP")
+    _, result, review = analyse("Cedar & Finch LLP")
     renewal = next(f for f in result.findings if f.rule == "renewal.subscription")
     assert renewal.recommendation.startswith(
         "Right-size before May 31, 2027: 48 of 75 seats are assigned; 33 seats can be dropped at renewal for certain "
         "(27 unassigned, 6 on blocked accounts), up to 38 if the 5 inactive users' licences are removed too.")
-    assert any(i.title == "Right-size Microsoft 365 Business Premium before the 2027-05-31 renewal" for i in plan)
+    assert any(i.title == "Reclaim unused licenses before the May 31, 2027 renewal" for i in review.initiatives)
 
 
 def test_granite_ridge_retired_pcs_are_not_budgeted():
-    _, result, plan, *_ = analyse("Granite Ridge Manufacturing")
+    _, result, review = analyse("Granite Ridge Manufacturing")
     retired = [f for f in result.findings if f.subject in {"GRM-WS-071", "GRM-WS-072"}]
     assert {f.rule for f in retired} == {"lifecycle.confirm_disposal"}
     assert all(f.estimated_cost is None for f in retired)
-    replacing = next(i for i in plan if i.title.startswith("Replace or upgrade") and "Windows 10" in i.title)
-    assert not {"GRM-WS-071", "GRM-WS-072"} & set(replacing.subjects)
+    replaced = {item.subject for i in review.initiatives if i.kind in {"windows_replacement", "hardware_refresh"}
+                for item in i.items}
+    assert not {"GRM-WS-071", "GRM-WS-072"} & replaced
 
 
 def test_northwind_pcs_on_windows_11_per_the_fresh_rmm_are_not_told_windows_10_ended():
-    data, result, *_ = analyse("Northwind Logistics")
+    data, result, _review = analyse("Northwind Logistics")
     for name in ("NWL-WS-003", "NWL-WS-004"):
         assert not [f for f in result.findings if f.subject == name and f.rule == "lifecycle.os_end_of_support"]
         asset = next(a for a in data.assets if a.name == name)
@@ -281,16 +277,19 @@ def test_northwind_pcs_on_windows_11_per_the_fresh_rmm_are_not_told_windows_10_e
 
 
 def test_harbor_point_retired_laptop_is_not_budgeted_for_replacement():
-    _, result, plan, *_ = analyse("Harbor Point Dental")
+    _, result, review = analyse("Harbor Point Dental")
     assert {f.rule for f in result.findings if f.subject == "Dr-Old-Lt"} == {"lifecycle.confirm_disposal"}
-    assert all("Dr-Old-Lt" not in i.subjects for i in plan if i.kind in {"windows_replacement", "hardware_refresh"})
+    assert all("Dr-Old-Lt" not in {item.subject for item in i.items} for i in review.initiatives
+               if i.kind in {"windows_replacement", "hardware_refresh"})
 
 
 def test_harbor_point_renewal_is_planned_before_the_agreement_ends():
-    *_, plan, _, _, _ = analyse("Harbor Point Dental")
-    item = next(i for i in plan if i.kind == "contract_renewal")
-    assert item.title == "Review and renew 'Harbor Point - Managed Services' before 2026-12-31"
-    assert item.target_quarter == "2026-Q4"
+    *_, review = analyse("Harbor Point Dental")
+    item = next(i for i in review.initiatives if i.kind == "renewals")
+    assert item.title == "Decide on the renewal of Harbor Point - Managed Services by Dec 31, 2026"
+    assert item.deadline == date(2026, 12, 31)
+    decision = next(d for d in review.decisions_needed if d.initiative_id == item.initiative_id)
+    assert decision.why == "Must be done before Dec 31, 2026"
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from pipeline.findings.rollup import grades
+from pipeline.review.coverage import provided
+from pipeline.review.grades import area_grades
+from pipeline.wording import Wording
 from tests.findings.conftest import (AS_OF, WIN10, WIN11_24H2_PRO, asset, client, eol_of, found, one, run,
                                      subscription, user)
 
@@ -62,7 +64,7 @@ def test_no_patch_policy_is_a_security_finding_and_no_data_a_coverage_gap():
 def test_security_grade_counts_devices_without_vendor_security_updates():
     pcs = [asset(f"PC-{i:02}", os=WIN10, purchase_date=AS_OF - 400 * DAY) for i in range(10)]
     data = client(assets=pcs)
-    security = next(g for g in grades(data, run(data).findings) if g.area == "security")
+    security = next(g for g in area_grades(data, run(data).findings, provided(data), AS_OF, Wording()) if g.area == "security")
     assert security.colour != "green" and security.percent <= 79 and security.affected == 10
 
 
@@ -70,7 +72,7 @@ def test_licensing_grade_cannot_be_green_while_half_the_licence_spend_is_waste()
     users = [user(f"u{i}@acme.example") for i in range(5)] + \
             [user(f"b{i}@acme.example", blocked=True) for i in range(5)]
     data = client(users=users, subscriptions=[subscription(quantity=10, price=22.0)])
-    licensing = next(g for g in grades(data, run(data).findings) if g.area == "licensing")
+    licensing = next(g for g in area_grades(data, run(data).findings, provided(data), AS_OF, Wording()) if g.area == "licensing")
     assert licensing.percent == 50.0 and licensing.colour == "amber"
 
 

@@ -1,14 +1,21 @@
-"""Small builders for render-context-shaped records (the dicts pipeline/render/context.py produces)."""
+"""Small builders of the plain records the history store takes (the shapes of the review's payload)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from pipeline.findings.finding import finding_id, rule_category
-from pipeline.findings.rollup import initiative_id
+import hashlib
+
 from pipeline.quarters import Quarter
 
 CLIENT = "Acme Dental"
+
+
+def initiative_id(client: str, kind: str, scope: str) -> str:
+    """An id shaped like the review's (INI-...), stable for the same client, kind and scope."""
+    digest = hashlib.sha1(f"{client.casefold()}|{kind}|{scope.casefold()}".encode("utf-8")).hexdigest()[:8]
+    return f"INI-{digest.upper()}"
 
 
 def finding(subject: str, rule: str = "lifecycle.os_end_of_support", severity: str = "high", *,

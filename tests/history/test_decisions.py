@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import date
 
-from pipeline.findings.rollup import RISK_TEMPLATES
+from pipeline.findings.risk_texts import cost_of_inaction
 from pipeline.history import decisions_context, decisions_template_csv
 from pipeline.model import Decision
 
@@ -43,7 +43,7 @@ def test_declined_item_is_carried_forward_with_its_risk_of_inaction(store):
     # Q4: decisions.csv no longer lists it, the finding is still open.
     q4 = _step(store, "2026-Q4", ALL, [REFRESH, MFA_PLAN], [])
     (entry,) = q4["declined"]
-    risk = RISK_TEMPLATES["lifecycle.os_end_of_support"][2]
+    risk = cost_of_inaction("lifecycle.os_end_of_support")
     assert entry["item_id"] == EOL["finding_id"] and entry["item_kind"] == "finding"
     assert entry["title"] == "Windows 10 reached end of support"
     assert entry["decided_on"] == "2026-08-25" and entry["decided_by"] == "Dr. Patel" and entry["note"] == "budget frozen"
@@ -70,7 +70,7 @@ def test_declined_initiative_carries_the_risks_of_its_findings(store):
     result = decisions_context(rows, ALL, [REFRESH, MFA_PLAN], "2026-Q4", store.client_view(CLIENT, "2026-Q4"))
     (entry,) = result["declined"]
     assert entry["item_kind"] == "initiative" and entry["title"] == "Register MFA for 1 user"
-    assert entry["risk_of_inaction"] == RISK_TEMPLATES["security.mfa_not_registered"][2]
+    assert entry["risk_of_inaction"] == cost_of_inaction("security.mfa_not_registered")
 
 
 def test_deferred_item_moves_to_its_quarter_and_comes_due_for_review(store):

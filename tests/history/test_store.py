@@ -142,18 +142,21 @@ def test_snapshot_keeps_what_was_recorded(store):
     assert store.previous_quarter(CLIENT, "2026-Q4") is None
 
 
-def test_roll_up_objects_are_accepted_too(store):
+def test_the_review_s_objects_are_accepted_too(store):
     from pipeline.findings import Finding
-    from pipeline.findings.rollup import Budget, Grade, Initiative, Risk
+    from pipeline.review.model import AreaGrade, Budget, BudgetLine, Initiative, Risk
 
     f = Finding(client=CLIENT, rule="security.av_not_running", severity="critical", title="AV off",
                 subject="PC-9", subject_kind="device", recommendation="x", sources=["rmm"])
-    plan = [Initiative(initiative_id="INI-00000001", kind="endpoint_security", title="Fix AV", findings=[f],
-                       severity="critical", phase="0-6 months", target_quarter="2027-Q1", one_time_cost=0.0,
-                       annual_recurring=0.0, owner="MSP", success_metric="x", goal=None)]
-    grade = Grade("security", "Security", 64.0, 2, "amber", 10, 1)
-    risk = Risk("RSK-1", "Unprotected endpoints (1)", "security", 4, 5, 20, "high", "ransomware", "Fix AV", 1, ["PC-9"])
-    money = Budget(["2027-Q1"], ["FY2027 Q1"], {"Projects": [500.0]}, [500.0], {"FY2027": 500.0}, 500.0, 0.0, 0.0)
+    plan = [Initiative(initiative_id="INI-00000001", kind="endpoint_security", rank=1, title="Fix AV", summary="",
+                       severity="critical", phase="0-6 months", target_quarter="2027-Q1", last_quarter="2027-Q1",
+                       schedule=(), one_time_cost=0.0, annual_recurring=0.0, budget_category="Projects", deadline=None,
+                       owner=None, goal=None, success_metric="x", items=(), finding_ids=(f.finding_id,))]
+    grade = AreaGrade("security", "Security", "assessed", 64.0, "amber", 10, 1, "devices", (), score=2)
+    risk = Risk("RSK-1", "PC-9 has no working antivirus or EDR", "critical", "security", 4, 5, 20, "high", None,
+                "ransomware", ("Fix AV",), ("INI-00000001",), 1, ("PC-9",))
+    money = Budget(("2027-Q1",), ("FY2027 Q1",), (BudgetLine("Projects", (500.0,), False),), (500.0,), (500.0,),
+                   (0.0,), (("FY2027", 500.0),), 0.0)
     store.record_snapshot(CLIENT, "2026-Q4", date(2026, 11, 20), [f], [grade], [risk], plan, money)
     snap = store.snapshot(CLIENT, "2026-Q4")
     assert snap.findings[f.finding_id]["category"] == "security"
