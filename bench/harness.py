@@ -226,38 +226,44 @@ def _stats(values: list[float]) -> dict:
 
 
 def _prepare(data: Path):
-    """What pipeline.runner.run does before the per-client work, returning (ingested, clients, jobs-factory)."""
-    from pipeline import __version__
-    from pipeline.ingest import IngestOptions, ingest_folder
-    from pipeline.review import RunFacts
-    from pipeline.runner.client_job import ClientJob, catalog_for
-    from pipeline.runner.names import unique_slugs
-    from pipeline.runner.run import RunOptions, load_run_settings, templates_for
+    """The run's own public phases, split where the benchmark times them: (ingest, jobs-factory, templates).
 
-    as_of = date.fromisoformat(AS_OF)
-    options = RunOptions(inputs=data, out=Path("/nonexistent"))
-    config = load_run_settings(options)
-    templates = templates_for(config)
-    ingest_opts = IngestOptions(as_of=as_of, stale_days=config.thresholds.stale_input_days,
-                                format_overrides=dict(config.ingest.formats))
+    `prepare` checks the options, settings and templates as `vcio run` does; the jobs come from `plan`, over a
+    fresh history store in a scratch folder, so each job is the one a first run of the quarter would render.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    from pipeline.history import HistoryStore
+    from pipeline.ingest import IngestOptions, ingest_folder
+    from pipeline.runner.environment import Environment
+    from pipeline.runner.ledger import RunLedger
+    from pipeline.runner.run import Inputs, RunOptions, plan, prepare
+    from pipeline.runner.state import RunState
+
+    scratch = Path(tempfile.mkdtemp(prefix="vcio-bench-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    prepared = prepare(RunOptions(inputs=data, out=scratch, as_of=date.fromisoformat(AS_OF), all_clients=True),
+                       Environment())
+    settings = prepared.settings
+    ingest_opts = IngestOptions(as_of=prepared.as_of, stale_days=settings.thresholds.stale_input_days,
+                                format_overrides=dict(settings.ingest.formats))
 
     def ingest():
-        return ingest_folder(data, ingest_opts)
+        return ingest_folder(prepared.options.inputs, ingest_opts)
 
     def jobs_for(ingested, clients):
-        slugs = unique_slugs(list(clients))
-        lifecycle_dirs = tuple(p for p in [data / "lifecycle"] if p.is_dir())
-        catalog = catalog_for(lifecycle_dirs)
-        reports = {f.path: f.as_manifest() for f in ingested.files}
-        out = {}
-        for name, client in clients.items():
-            facts = RunFacts(quarter="2026-Q4", as_of=as_of, vcio_version=__version__,
-                             files=[reports[p] for p in client.input_sources if p in reports],
-                             catalog_snapshot=catalog.snapshot_date.isoformat())
-            out[name] = ClientJob(client, slugs[name], facts, config, *templates, lifecycle_dirs)
-        return out
+        ledger = RunLedger.from_ingest(prepared.quarter.label, prepared.as_of, prepared.started, ingested)
+        inputs = Inputs(ledger, clients, {f.path: f.as_manifest() for f in ingested.files}, [])
+        store = HistoryStore.open(None, scratch)
+        try:
+            work = plan(prepared, inputs, RunState.load(prepared.quarter_dir), store)
+        finally:
+            store.close()
+        return {job.client.name: job for job in work.jobs}
 
-    return ingest, jobs_for, templates
+    return ingest, jobs_for, prepared.templates
 
 
 def _renderers() -> dict:
@@ -550,7 +556,7 @@ def child_driver(args) -> dict:
     from pipeline.model import build_clients
     from pipeline.runner.atomic import atomic_write
     from pipeline.runner.fingerprint import client_fingerprint
-    from pipeline.runner.run import RunOptions, load_run_settings, templates_for
+    from pipeline.runner.run import RunOptions, load_run_settings
     from pipeline.runner.state import RunState
 
     out: dict = {}
@@ -560,14 +566,7 @@ def child_driver(args) -> dict:
     out["state_bytes"] = sum(p.stat().st_size for p in quarter_dir.rglob(".vcio-state.json"))
     n = out["state_clients"]
     with tempfile.TemporaryDirectory(dir=str(Path(args.run_dir).parent)) as tmp:
-        if hasattr(state, "save"):  # one state file for the whole quarter, rewritten after every client
-            state.path = Path(tmp) / ".vcio-state.json"
-            times = [_time(state.save)[0] for _ in range(5)]
-            out["state_layout"] = "one file per quarter, saved after every client"
-            out["state_save_ms_at_this_size"] = round(statistics.median(times) * 1000, 1)
-            # save() after client k costs ~ k/n of the measured save: total ~ n/2 saves at this size
-            out["estimated_state_saves_total_s"] = round(out["state_save_ms_at_this_size"] / 1000 * n / 2, 1)
-        elif hasattr(state, "save_client") and state.clients:  # one small state file per client folder
+        if state.clients:  # one small state file per client folder, saved as each client's files are written
             state.quarter_dir = Path(tmp)
             names = list(state.clients)[:50]
             times = [_time(state.save_client, name, f"c{i}")[0] for i, name in enumerate(names)]
@@ -582,10 +581,9 @@ def child_driver(args) -> dict:
     ingested = ingest()
     clients = build_clients(ingested)
     config = load_run_settings(RunOptions(inputs=Path(args.data), out=Path(args.run_dir)))
-    template_paths = templates_for(config)
     t0 = time.perf_counter()
     for client in clients.values():
-        client_fingerprint(client, AS_OF, "2026-Q4", config, template_paths, ())
+        client_fingerprint(client, AS_OF, "2026-Q4", config, templates, ())
     out["fingerprints_all_s"] = round(time.perf_counter() - t0, 2)
     return out
 

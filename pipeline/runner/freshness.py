@@ -11,15 +11,14 @@ log = logging.getLogger("vcio")
 DATES_WORTH_SAYING = 3
 
 
-def warn_stale_inputs(files, manifest: dict) -> list[str]:
-    """Log one warning per stale input file (the manifest already lists it under its file) and name them in the
-    manifest's stale_inputs; returns their paths."""
+def warn_stale_inputs(files) -> list[str]:
+    """Log one warning per stale input file (the manifest lists it under its file and in stale_inputs); returns
+    their paths."""
     stale = [f for f in files if f.stale]
     for report in stale:
         log.warning("%s: stale input: observed on %s (%s); its time-relative findings (check-ins, activity, "
                     "backups) are as of that date and are not reported as new", report.path, report.observed_on,
                     report.observed_from)
-    manifest["stale_inputs"] = [f.path for f in stale]
     return [f.path for f in stale]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import os
 import subprocess
@@ -12,7 +11,7 @@ import time
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -36,6 +35,7 @@ from .csvout import REJECTS_COLUMNS, to_csv
 from .environment import Environment
 from .executors import check_scheduler, run_dask, run_local
 from .fingerprint import client_fingerprint
+from .ledger import NOT_STARTED, ClientEntry, RunLedger
 from .lock import OutputLock
 from .names import unique_slugs
 from .preflight import check_requested_clients
@@ -153,8 +153,67 @@ def load_run_settings(options: RunOptions) -> Settings:
     return load_settings(find_config(options.config_path, options.inputs))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What is settled before the output folder is locked: the period, the settings and templates (all checked),
+    the quarter's folder (created, writable)."""
+    options: RunOptions
+    started: datetime
+    as_of: date
+    quarter: Quarter
+    settings: Settings
+    templates: tuple[Path, Path]
+
+    @property
+    def quarter_dir(self) -> Path:
+        return self.options.out / self.quarter.label
+
+
+@dataclass
+class Inputs:
+    """The inputs read: the model, the run's ledger opened on the ingest, each input file's report by path."""
+    ledger: RunLedger
+    clients: dict[str, ClientData]
+    reports: dict[str, dict]
+    stale: list[str]
+
+
+@dataclass
+class Work:
+    """The clients to render, with their fingerprints; `stopped` once the history store or the cluster is gone."""
+    jobs: list[ClientJob] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    stopped: HistoryUnavailable | SchedulerUnavailable | None = None
+    outputs: dict[str, ClientOutput] = field(default_factory=dict)
+
+
 def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
+    """The run as its phases: prepare, then under the output lock load the inputs, plan the clients' work,
+    execute it and finish (portfolio, manifest). Each phase is public so the benchmark times the same code."""
     env = env or Environment()
+    prepared = prepare(options, env)
+    with OutputLock(prepared.options.out), _gc_exemption() as exempt_from_gc:
+        removed = remove_stale_temps(prepared.options.out)
+        if removed:
+            log.info("removed %d temporary files left by an interrupted run", removed)
+        if prepared.options.executor == "dask":
+            _reach_scheduler(prepared, env)
+        inputs = load_inputs(prepared, env)
+        exempt_from_gc()  # the model lives as long as the run: collections need not walk it again and again
+        state = RunState.load(prepared.quarter_dir)
+        store = _open_history(prepared.settings, prepared.options.out)
+        try:
+            inputs.ledger.history = store.describe()
+            work = plan(prepared, inputs, state, store)
+            execute(prepared, work, inputs.ledger, state, store, env)
+        finally:
+            store.close()
+        path = finish(prepared, inputs.ledger, state, env)
+    return _outcome(prepared, inputs, work, path)
+
+
+def prepare(options: RunOptions, env: Environment) -> Prepared:
+    """Everything that can be refused before anything is read: period, options, settings, templates, folder."""
     # Absolute from here on: jobs carry these paths to workers, whose working folder may be another.
     options = replace(options, inputs=options.inputs.absolute(), out=options.out.absolute())
     started = env.now()
@@ -165,138 +224,138 @@ def run(options: RunOptions, env: Environment | None = None) -> RunOutcome:
         raise UsageError("--executor dask needs --scheduler tcp://HOST:8786")
     settings = load_run_settings(options)
     options = replace(options, clients=check_requested_clients(options, as_of))
-    templates = templates_for(settings)
-    quarter_dir = options.out / quarter.label
+    prepared = Prepared(options, started, as_of, quarter, settings, templates_for(settings))
     try:
-        quarter_dir.mkdir(parents=True, exist_ok=True)
+        prepared.quarter_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise EnvironmentProblem(f"cannot create the output folder {quarter_dir}: {exc.strerror}") from None
-    if not os.access(quarter_dir, os.W_OK):
-        raise EnvironmentProblem(f"the output folder {quarter_dir} is not writable")
+        raise EnvironmentProblem(f"cannot create the output folder {prepared.quarter_dir}: {exc.strerror}") from None
+    if not os.access(prepared.quarter_dir, os.W_OK):
+        raise EnvironmentProblem(f"the output folder {prepared.quarter_dir} is not writable")
+    return prepared
 
-    with OutputLock(options.out), _gc_exemption() as exempt_from_gc:
-        removed = remove_stale_temps(options.out)
-        if removed:
-            log.info("removed %d temporary files left by an interrupted run", removed)
-        if options.executor == "dask":
-            _reach_scheduler(options.scheduler or "", quarter_dir, quarter, as_of, started, env)
-        ingested, clients = _load_portfolio(options, settings, as_of)
-        exempt_from_gc()  # the model lives as long as the run: collections need not walk it again and again
-        manifest = _manifest_head(quarter, as_of, started, ingested)
-        if settings.deprecations:
-            manifest["settings_warnings"] = list(settings.deprecations)
-        atomic_write(quarter_dir / "rejects.csv", to_csv(REJECTS_COLUMNS, (r.__dict__ for r in ingested.rejects)))
-        if clients is None:
-            manifest.update(status="failed", finished_at=env.now().isoformat(),
-                            error="no usable input: no data file was recognised or no row was accepted")
-            path = _write_manifest(quarter_dir, manifest)
-            raise NoInputError(f"no usable input in {options.inputs}: see {path}")
 
-        reports = {f.path: f.as_manifest() for f in ingested.files}
-        stale = warn_stale_inputs(ingested.files, manifest)
-        del ingested  # its rejects can be many: the run needs nothing more from it
-        slugs = unique_slugs(list(clients))
-        selected = _select(clients, options, quarter)
-        lifecycle_dirs = tuple(p for p in [options.inputs / "lifecycle"] if p.is_dir())
-        catalog = catalog_for(lifecycle_dirs)
-        catalog_warning = freshness_warning(catalog, as_of)
-        if catalog_warning:
-            log.warning("%s", catalog_warning)
-            manifest.setdefault("warnings", []).append(catalog_warning)
-        for warning in presenter_warnings(settings, [c for n, c in clients.items() if selected[n][0]]):
-            log.warning("%s", warning)
-            manifest.setdefault("warnings", []).append(warning)
-        state = RunState.load(quarter_dir)
-        titles = {p.name: p.title for p in load_profiles([options.inputs / "profiles"])}
-        store = _open_history(settings, options.out)
-        manifest["history"] = store.describe()
-        entries: dict[str, dict] = {}
-        jobs: list[ClientJob] = []
-        fingerprints: dict[str, str] = {}
-        redo: dict[str, int] = {}  # --resume: why clients are rendered again, and how many
-        stopped: HistoryUnavailable | SchedulerUnavailable | None = None  # then no client starts
-        for name, client in clients.items():
-            entry = {"name": name, "slug": slugs[name], "status": "skipped", "reason": "", "error": None,
-                     "files": {}, "findings": {"by_category": {}, "by_severity": {}},
-                     "records": {"devices": len(client.assets), "users": len(client.users),
-                                 "subscriptions": len(client.subscriptions), "contracts": len(client.contracts),
-                                 "device_merge_conflicts": client.merge_conflicts}}
-            entries[name] = entry
-            wanted, reason = selected[name]
-            if not wanted:
-                entry["reason"] = reason
-                continue
-            if stopped:
-                _not_started(entry, stopped)
-                continue
-            try:
-                view = store.client_view(name, quarter.label)  # earlier quarters only: read before recording
-            except HistoryDataError as exc:
-                _history_failed(entry, exc, "could not read the client's history")
-                continue
-            except HistoryUnavailable as exc:
-                stopped = exc
-                _not_started(entry, exc)
-                continue
-            fingerprints[name] = client_fingerprint(client, as_of.isoformat(), quarter.label, settings, templates,
-                                                    lifecycle_dirs, history_token=repr(view))
-            if options.resume and not options.force:
-                why = _resume_reason(state, name, fingerprints[name], quarter_dir)
-                if why is None:
-                    previous = state.clients[name]
-                    entry.update(reason="unchanged since the last run (--resume)", files=previous["files"],
-                                 findings=previous.get("findings", entry["findings"]))
-                    continue
-                redo[why] = redo.get(why, 0) + 1
-            facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__,
-                             files=[reports[p] for p in client.input_sources if p in reports],
-                             profile_titles=titles,
-                             catalog_snapshot=catalog.snapshot_date.isoformat(), catalog_warning=catalog_warning,
-                             data_dates=data_dates([reports[p] for p in client.input_sources if p in reports], as_of))
-            jobs.append(ClientJob(client, slugs[name], facts, settings, *templates, lifecycle_dirs,
-                                  history=PackedHistory(view)))
+def load_inputs(prepared: Prepared, env: Environment) -> Inputs:
+    """Ingest and model; rejects.csv written. No usable input ends the run here, with a manifest saying so."""
+    ingested, clients = _load_portfolio(prepared.options, prepared.settings, prepared.as_of)
+    ledger = RunLedger.from_ingest(prepared.quarter.label, prepared.as_of, prepared.started, ingested)
+    ledger.settings_warnings = list(prepared.settings.deprecations)
+    atomic_write(prepared.quarter_dir / "rejects.csv",
+                 to_csv(REJECTS_COLUMNS, (r.__dict__ for r in ingested.rejects)))
+    if clients is None:
+        ledger.error = "no usable input: no data file was recognised or no row was accepted"
+        ledger.finished_at = env.now()
+        raise NoInputError(f"no usable input in {prepared.options.inputs}: see {ledger.write(prepared.quarter_dir)}")
+    ledger.stale_inputs = warn_stale_inputs(ingested.files)
+    reports = {f.path: f.as_manifest() for f in ingested.files}
+    return Inputs(ledger, clients, reports, list(ledger.stale_inputs))
 
-        if redo:
-            _log_resume(redo, sum(1 for e in entries.values() if e["reason"].startswith("unchanged")))
-        if stopped:
-            for job in jobs:
-                _not_started(entries[job.client.name], stopped)
-            jobs = []
-        elif not jobs and not any(e["reason"].startswith("unchanged") for e in entries.values()):
-            log.info("no clients due in %s", quarter.label)
+
+def plan(prepared: Prepared, inputs: Inputs, state: RunState, store) -> Work:
+    """One ledger entry per client; a job for each client due, unless --resume finds its documents unchanged.
+
+    Reads each client's history of earlier quarters (before anything of this quarter is recorded). A history
+    store that is gone stops the plan: no client starts.
+    """
+    options, as_of, quarter, ledger = prepared.options, prepared.as_of, prepared.quarter, inputs.ledger
+    clients = inputs.clients
+    slugs = unique_slugs(list(clients))
+    selected = _select(clients, options, quarter)
+    lifecycle_dirs = tuple(p for p in [options.inputs / "lifecycle"] if p.is_dir())
+    catalog = catalog_for(lifecycle_dirs)
+    catalog_warning = freshness_warning(catalog, as_of)
+    if catalog_warning:
+        ledger.warn(catalog_warning)
+    for warning in presenter_warnings(prepared.settings, [c for n, c in clients.items() if selected[n][0]]):
+        ledger.warn(warning)
+    titles = {p.name: p.title for p in load_profiles([options.inputs / "profiles"])}
+    work = Work()
+    redo: dict[str, int] = {}  # --resume: why clients are rendered again, and how many
+    for name, client in clients.items():
+        entry = ledger.clients[name] = ClientEntry(name, slugs[name], records={
+            "devices": len(client.assets), "users": len(client.users), "subscriptions": len(client.subscriptions),
+            "contracts": len(client.contracts), "device_merge_conflicts": client.merge_conflicts})
+        wanted, reason = selected[name]
+        if not wanted:
+            entry.reason = reason
+            continue
+        if work.stopped:
+            entry.not_started(work.stopped)
+            continue
         try:
-            outputs = _render_all(jobs, options, env, quarter_dir, state, entries, fingerprints, store, as_of)
-        except (HistoryUnavailable, SchedulerUnavailable) as exc:
-            stopped, outputs = exc, {}
-        finally:
-            store.close()
-        _write_portfolio(quarter_dir, quarter, as_of, settings, templates[1], state, entries, manifest)
-        manifest["clients"] = [entries[name] for name in clients]
-        failed = sum(1 for e in manifest["clients"] if e["status"] == "failed")
-        done = sum(1 for e in manifest["clients"] if e["status"] == "ok")
-        manifest["status"] = "ok" if failed == 0 else ("failed" if done == 0 else "partial")
-        manifest["finished_at"] = env.now().isoformat()
-        path = _write_manifest(quarter_dir, manifest)
-    if stopped:
-        raise _stopped_run(stopped, manifest["clients"], path)
-    status = ExitStatus.CLIENTS_FAILED if failed else (
-        ExitStatus.STALE_INPUT if stale and not options.allow_stale else ExitStatus.OK)
+            view = store.client_view(name, quarter.label)  # earlier quarters only: read before recording
+        except HistoryDataError as exc:
+            _history_failed(entry, exc, "could not read the client's history")
+            continue
+        except HistoryUnavailable as exc:
+            work.stopped = exc
+            entry.not_started(exc)
+            continue
+        fingerprint = client_fingerprint(client, as_of.isoformat(), quarter.label, prepared.settings,
+                                         prepared.templates, lifecycle_dirs, history_token=repr(view))
+        work.fingerprints[name] = fingerprint
+        if options.resume and not options.force:
+            why = _resume_reason(state, name, fingerprint, prepared.quarter_dir)
+            if why is None:
+                entry.keep_unchanged(state.clients[name])
+                continue
+            redo[why] = redo.get(why, 0) + 1
+        files = [inputs.reports[p] for p in client.input_sources if p in inputs.reports]
+        facts = RunFacts(quarter=quarter.label, as_of=as_of, vcio_version=__version__, files=files,
+                         profile_titles=titles, catalog_snapshot=catalog.snapshot_date.isoformat(),
+                         catalog_warning=catalog_warning, data_dates=data_dates(files, as_of))
+        work.jobs.append(ClientJob(client, slugs[name], facts, prepared.settings, *prepared.templates,
+                                   lifecycle_dirs, history=PackedHistory(view)))
+    unchanged = sum(1 for entry in ledger.clients.values() if entry.unchanged)
+    if redo:
+        _log_resume(redo, unchanged)
+    if work.stopped:
+        for job in work.jobs:
+            ledger.clients[job.client.name].not_started(work.stopped)
+        work.jobs = []
+    elif not work.jobs and not unchanged:
+        log.info("no clients due in %s", quarter.label)
+    return work
+
+
+def execute(prepared: Prepared, work: Work, ledger: RunLedger, state: RunState, store, env: Environment) -> None:
+    """Render the planned clients, record their history and write their files; a store or cluster lost on the
+    way stops the rest (work.stopped)."""
+    try:
+        work.outputs = _render_all(work.jobs, prepared.options, env, prepared.quarter_dir, state, ledger.clients,
+                                   work.fingerprints, store, prepared.as_of)
+    except (HistoryUnavailable, SchedulerUnavailable) as exc:
+        work.stopped = exc
+
+
+def finish(prepared: Prepared, ledger: RunLedger, state: RunState, env: Environment) -> Path:
+    """The portfolio across every client with documents, then the manifest, last."""
+    _write_portfolio(prepared, state, ledger)
+    ledger.close(env.now())
+    return ledger.write(prepared.quarter_dir)
+
+
+def _outcome(prepared: Prepared, inputs: Inputs, work: Work, path: Path) -> RunOutcome:
+    """The exit status: a stopped run raises; failed clients beat stale inputs, which beat success."""
+    ledger = inputs.ledger
+    if work.stopped:
+        raise _stopped_run(work.stopped, ledger, path)
+    stale = inputs.stale and not prepared.options.allow_stale
+    status = ExitStatus.CLIENTS_FAILED if ledger.failed else (ExitStatus.STALE_INPUT if stale else ExitStatus.OK)
     if status == ExitStatus.STALE_INPUT:
         log.warning("documents written, but %d input file(s) are older than thresholds.stale_input_days: export them "
-                    "again or rerun with --allow-stale (exit status 5)", len(stale))
-    return RunOutcome(status, manifest, path, outputs)
+                    "again or rerun with --allow-stale (exit status 5)", len(inputs.stale))
+    return RunOutcome(status, ledger.to_json(), path, work.outputs)
 
 
-def _reach_scheduler(address: str, quarter_dir: Path, quarter: Quarter, as_of: date, started, env: Environment) -> None:
+def _reach_scheduler(prepared: Prepared, env: Environment) -> None:
     """Before the ingest: a run whose cluster is unreachable stops in seconds, with a manifest saying why."""
     try:
-        check_scheduler(address)
+        check_scheduler(prepared.options.scheduler or "")
     except SchedulerUnavailable as exc:
-        nothing = IngestResult({}, [], [], [], [], {}, {})
-        manifest = _manifest_head(quarter, as_of, started, nothing)
-        manifest.update(finished_at=env.now().isoformat(), error=str(exc))
+        ledger = RunLedger(prepared.quarter.label, prepared.as_of, prepared.started, error=str(exc),
+                           finished_at=env.now())
         raise SchedulerUnavailable(f"{exc}; nothing was read or written (manifest "
-                                   f"{_write_manifest(quarter_dir, manifest)})") from None
+                                   f"{ledger.write(prepared.quarter_dir)})") from None
 
 
 @contextmanager
@@ -423,7 +482,7 @@ def _open_history(settings: Settings, out: Path):
 
 
 def _record_histories(store, batch: list[ClientOutput], quarter: str, as_of: date,
-                      entries: dict[str, dict]) -> list[ClientOutput]:
+                      entries: dict[str, ClientEntry]) -> list[ClientOutput]:
     """Record the batch's snapshots in one transaction; returns the outputs whose snapshot is committed.
 
     Rows the store refuses fail their own client alone (recorded one by one to find which). A store that
@@ -463,50 +522,43 @@ def _retried(write, items):
         return write(items)
 
 
-def _history_failed(entry: dict, exc: Exception, what: str) -> None:
+def _history_failed(entry: ClientEntry, exc: Exception, what: str) -> None:
     """A client whose rows the history store refused: failed, no documents, rendered again by --resume."""
-    _mark_failed(entry, f"{what}: {exc}")
-    entry["history_error"] = str(exc)
-    log.error("client %s: %s: %s", entry["name"], what, exc)
-    log.debug("client %s: %s", entry["name"], what, exc_info=exc)
+    entry.fail(f"{what}: {exc}")
+    entry.history_error = str(exc)
+    log.error("client %s: %s: %s", entry.name, what, exc)
+    log.debug("client %s: %s", entry.name, what, exc_info=exc)
 
 
-def _mark_failed(entry: dict, error: str, reason: str = "") -> None:
-    entry.update(status="failed", reason=reason, error=error, files={})
-
-
-def _not_started(entry: dict, why: object) -> None:
-    _mark_failed(entry, f"not started: {why}", "not started")
-
-
-def _stopped_run(exc: HistoryUnavailable | SchedulerUnavailable, clients: list[dict], manifest: Path):
+def _stopped_run(exc: HistoryUnavailable | SchedulerUnavailable, ledger: RunLedger, manifest: Path):
     """The one message of a run that the history store or the cluster stopped: what happened, what is safe,
     what to do."""
     log.debug("the run stopped: %s", exc, exc_info=exc)
-    done = sum(1 for c in clients if c["status"] == "ok")
-    unrecorded = sum(1 for c in clients if c["status"] == "failed" and c.get("reason") != "not started")
-    waiting = sum(1 for c in clients if c.get("reason") == "not started")
+    clients = ledger.clients.values()
+    done = ledger.done
+    unrecorded = sum(1 for c in clients if c.status == "failed" and c.reason != NOT_STARTED)
+    waiting = sum(1 for c in clients if c.reason == NOT_STARTED)
     return type(exc)(
         f"{exc}. The run stopped: {done} clients done with their history, {unrecorded} failed, {waiting} not "
         f"started (no documents were written without their history). Rerun with --resume once it is back; "
         f"manifest {manifest}")
 
 
-def _write_portfolio(quarter_dir: Path, quarter: Quarter, as_of: date, settings: Settings, qbr_template: Path,
-                     state: RunState, entries: dict[str, dict], manifest: dict) -> None:
+def _write_portfolio(prepared: Prepared, state: RunState, ledger: RunLedger) -> None:
     """The MSP owner's view across every client rendered (or unchanged) this quarter."""
     from ..render.portfolio import portfolio_deck, portfolio_workbook
     from ..wording import Wording
 
-    rows = [state.clients[name]["portfolio"] for name, entry in entries.items()
-            if entry["files"] and "portfolio" in state.clients.get(name, {})]
+    rows = [state.clients[name]["portfolio"] for name, entry in ledger.clients.items()
+            if entry.files and "portfolio" in state.clients.get(name, {})]
     if not rows:
         return
+    settings, quarter, as_of, folder = prepared.settings, prepared.quarter.label, prepared.as_of, prepared.quarter_dir
     msp = settings.msp.name
-    atomic_write(quarter_dir / "portfolio.xlsx", portfolio_workbook(rows, quarter.label, msp, as_of,
-                                                                     wording=Wording.from_settings(settings)))
-    atomic_write(quarter_dir / "portfolio.pptx", portfolio_deck(rows, quarter.label, msp, qbr_template, as_of=as_of))
-    manifest["portfolio"] = {"workbook": "portfolio.xlsx", "deck": "portfolio.pptx", "clients": len(rows)}
+    atomic_write(folder / "portfolio.xlsx", portfolio_workbook(rows, quarter, msp, as_of,
+                                                               wording=Wording.from_settings(settings)))
+    atomic_write(folder / "portfolio.pptx", portfolio_deck(rows, quarter, msp, prepared.templates[1], as_of=as_of))
+    ledger.portfolio = {"workbook": "portfolio.xlsx", "deck": "portfolio.pptx", "clients": len(rows)}
 
 
 # Finished clients are recorded in the history a batch at a time: with a transaction per client (a commit,
@@ -519,7 +571,7 @@ HISTORY_BATCH_SECONDS = 5.0
 
 
 def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, quarter_dir: Path, state: RunState,
-                entries: dict[str, dict], fingerprints: dict[str, str], store, as_of: date) -> dict[str, ClientOutput]:
+                entries: dict[str, ClientEntry], fingerprints: dict[str, str], store, as_of: date) -> dict[str, ClientOutput]:
     from ..review.snapshot import portfolio_row
 
     if options.executor == "dask":
@@ -538,7 +590,7 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
             recorded = {id(o) for o in _record_histories(store, batch, jobs[0].facts.quarter, as_of, entries)}
         except HistoryUnavailable as exc:
             for output in batch:
-                _mark_failed(entries[output.name], f"could not record the history snapshot: {exc}")
+                entries[output.name].fail(f"could not record the history snapshot: {exc}")
             raise
         for output in batch:
             if id(output) not in recorded:
@@ -548,13 +600,11 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
             entry = entries[output.name]
             portfolio = portfolio_row(output.name, output.payload or {})
             output.payload = None  # the driver keeps no client's content once its files are written
-            entry["files"], kept = _write_client_files(quarter_dir, output, state, fingerprints[output.name],
-                                                       entry["findings"], portfolio)
+            entry.files, entry.edited_kept = _write_client_files(quarter_dir, output, state,
+                                                                 fingerprints[output.name], entry.findings, portfolio)
             output.files = {}  # written: the driver keeps no document bytes, its memory stays flat
-            if kept:
-                entry["edited_kept"] = kept
             if options.pdf:
-                _export_pdfs(quarter_dir, entry)
+                _export_pdfs(quarter_dir, entry, state)
             client_done(output, quarter_dir / output.slug)
             progress.update(True)
         batch.clear()
@@ -565,28 +615,27 @@ def _render_all(jobs: list[ClientJob], options: RunOptions, env: Environment, qu
     except (HistoryUnavailable, SchedulerUnavailable) as exc:
         results.close()  # no new client starts; those in flight are dropped
         for job in jobs:
-            if entries[job.client.name]["status"] == "skipped":
-                _not_started(entries[job.client.name], exc)
+            if entries[job.client.name].status == "skipped":
+                entries[job.client.name].not_started(exc)
         raise
     finally:
         progress.close()
     return outputs
 
 
-def _collect(results, finish: Callable[[], None], batch: list[ClientOutput], entries: dict[str, dict],
+def _collect(results, finish: Callable[[], None], batch: list[ClientOutput], entries: dict[str, ClientEntry],
              outputs: dict[str, ClientOutput], progress: Progress) -> None:
     batch_started = 0.0
     for output in results:
         entry = entries[output.name]
-        entry["status"] = output.status
-        entry["findings"] = output.counts or entry["findings"]
+        entry.status = output.status
+        entry.findings = output.counts or entry.findings
         if output.warnings:
             log_client_warnings(output.name, output.warnings)
-            if manifest_warnings(output.warnings):
-                entry["warnings"] = manifest_warnings(output.warnings)
+            entry.warnings = manifest_warnings(output.warnings)
         outputs[output.name] = output
         if output.status == "failed":
-            entry["error"] = output.error
+            entry.error = output.error
             client_failed(output)
             output.files = {}
             progress.update(False)
@@ -598,27 +647,35 @@ def _collect(results, finish: Callable[[], None], batch: list[ClientOutput], ent
             finish()
 
 
-def _export_pdfs(quarter_dir: Path, entry: dict) -> None:
+def _export_pdfs(quarter_dir: Path, entry: ClientEntry, state: RunState) -> None:
+    """PDF copies of the roadmap and deck, recorded in the client's state like its documents (before they are
+    written), so --resume keeps them in the manifest and renders again when one is deleted."""
     from ..errors import PdfUnavailable
     from ..render.pdf import convert_to_pdf
 
     for key in ("roadmap", "qbr"):
-        relative = entry["files"].get(key)
+        relative = entry.files.get(key)
         if not relative:
             continue
         try:
             data = convert_to_pdf(quarter_dir / relative)
         except PdfUnavailable as exc:
-            entry["pdf_error"] = str(exc)
+            entry.pdf_error = str(exc)
             log.warning("%s", exc)
             return
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-            entry["pdf_error"] = str(exc)
-            log.error("client %s: PDF export failed: %s", entry["name"], exc)
+            entry.pdf_error = str(exc)
+            log.error("client %s: PDF export failed: %s", entry.name, exc)
             continue
         pdf_relative = str(Path(relative).with_suffix(".pdf"))
+        digest = sha256(data)
+        state.remember(pdf_relative, digest)
+        remembered = state.clients[entry.name]
+        remembered["files"] = {**remembered["files"], f"{key}_pdf": pdf_relative}
+        remembered["hashes"] = {**remembered["hashes"], pdf_relative: digest}
+        state.save_client(entry.name, entry.slug)
         atomic_write(quarter_dir / pdf_relative, data)
-        entry["files"][f"{key}_pdf"] = pdf_relative
+        entry.files[f"{key}_pdf"] = pdf_relative
 
 
 def _write_client_files(quarter_dir: Path, output: ClientOutput, state: RunState, fingerprint: str, counts: dict,
@@ -650,21 +707,6 @@ def _write_client_files(quarter_dir: Path, output: ClientOutput, state: RunState
     return written, kept
 
 
-def _manifest_head(quarter: Quarter, as_of: date, started, ingested: IngestResult) -> dict:
-    return {
-        "schema": 1, "vcio_version": __version__, "quarter": quarter.label, "as_of": as_of.isoformat(),
-        "started_at": started.isoformat(), "finished_at": None, "status": "failed",
-        "inputs": [f.as_manifest() for f in ingested.files],
-        "unrecognised_inputs": [u.as_manifest() for u in ingested.unrecognised],
-        "rows": {"read": ingested.rows_read, "accepted": sum(f.accepted for f in ingested.files),
-                 "rejected": len(ingested.rejects)},
-        "unknown_clients": [{"name": k, "rows": v, "closest": ingested.suggestions.get(k, [])}
-                            for k, v in sorted(ingested.unknown_clients.items())],
-        "skipped_inputs": ingested.skipped_outputs, "input_warnings": ingested.warnings,
-        "clients": [],
-    }
-
-
 def presenter_warnings(settings: Settings, clients: list[ClientData]) -> list[str]:
     """Who presents is left out of the documents when it is not known, never printed as a placeholder: said once
     per run, with the clients it concerns."""
@@ -691,9 +733,3 @@ def _select(clients: dict[str, ClientData], options: RunOptions, quarter: Quarte
     if options.all_clients:
         return {n: (True, "") for n in clients}
     return {n: is_due(c, quarter) for n, c in clients.items()}
-
-
-def _write_manifest(quarter_dir: Path, manifest: dict) -> Path:
-    path = quarter_dir / "manifest.json"
-    atomic_write(path, json.dumps(manifest, indent=2, ensure_ascii=False, default=str).encode("utf-8"))
-    return path

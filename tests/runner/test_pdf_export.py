@@ -100,8 +100,6 @@ def test_libreoffice_writes_pdfs_of_the_roadmap_and_deck(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known bug: a client --resume skips keeps the files of its state, which was "
-                                       "saved before the PDFs were written, so the manifest loses roadmap_pdf/qbr_pdf")
 def test_a_resumed_client_keeps_its_pdfs_in_the_manifest(tmp_path):
     env = fake_soffice(tmp_path / "bin", CONVERTS)
     first, entry = pdf_run(tmp_path / "out", "--resume", env=env)
@@ -109,3 +107,13 @@ def test_a_resumed_client_keeps_its_pdfs_in_the_manifest(tmp_path):
     again, entry = pdf_run(tmp_path / "out", "--resume", env=env)
     assert again.returncode == 0 and entry["reason"].startswith("unchanged")
     assert {"roadmap_pdf", "qbr_pdf"} <= set(entry["files"])
+
+
+def test_a_deleted_pdf_makes_resume_render_the_client_again(tmp_path):
+    env = fake_soffice(tmp_path / "bin", CONVERTS)
+    first, entry = pdf_run(tmp_path / "out", "--resume", env=env)
+    assert first.returncode == 0
+    (tmp_path / "out" / "2026-Q4" / entry["files"]["qbr_pdf"]).unlink()
+    again, entry = pdf_run(tmp_path / "out", "--resume", env=env)
+    assert again.returncode == 0 and entry["status"] == "ok" and not entry["reason"].startswith("unchanged")
+    assert (tmp_path / "out" / "2026-Q4" / entry["files"]["qbr_pdf"]).is_file()
