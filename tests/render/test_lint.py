@@ -132,21 +132,9 @@ def test_trial_render_is_validated_against_the_office_schemas(tmp_path, review):
     from pipeline.render import officecheck
     if not officecheck.available():
         pytest.skip("the Office schema validator is not installed (pip install -e '.[test]')")
-    import zipfile
+    from .stale_styles import with_stale_styles_with_effects
     path = tmp_path / "stale.docx"
-    with zipfile.ZipFile(TEMPLATES / "roadmap.docx") as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            data = old.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/word/stylesWithEffects.xml" ContentType='
-                                    b'"application/vnd.ms-word.stylesWithEffects+xml"/></Types>')
-            elif info.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rId999" Type="http://schemas.microsoft'
-                                    b'.com/office/2007/relationships/stylesWithEffects" Target="stylesWithEffects.xml"/>'
-                                    b"</Relationships>")
-            new.writestr(info, data)
-        new.writestr("word/stylesWithEffects.xml", '<w:styles xmlns:w="http://schemas.openxmlformats.org/'
-                                                   'wordprocessingml/2006/main"><w:docDefaults/></w:styles>')
+    path.write_bytes(with_stale_styles_with_effects((TEMPLATES / "roadmap.docx").read_bytes()))
     report = check_roadmap(path, review)
     assert not report.ok
     assert all("not valid for Office" in p for p in report.problems)

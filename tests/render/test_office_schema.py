@@ -20,6 +20,8 @@ from pipeline.render.lint import synthetic_context
 from pipeline.render.roadmap import render_roadmap
 from tests.conftest import run_cli
 
+from .stale_styles import with_stale_styles_with_effects
+
 pytestmark = pytest.mark.skipif(not officecheck.available(), reason="install the test extra: pip install -e '.[test]'")
 
 
@@ -94,22 +96,7 @@ def test_chart_axis_ids_fit_the_sdk_range(sample_run):
 
 def test_validator_reports_styles_with_effects_that_disagree(roadmap):
     """What python-docx's default template carried: a Word 2010 copy of the styles, stale once they change."""
-    stale = ('<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults/>'
-             '</w:styles>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(roadmap)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/word/stylesWithEffects.xml" ContentType='
-                                    b'"application/vnd.ms-word.stylesWithEffects+xml"/></Types>')
-            elif info.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rId999" Type="http://schemas.microsoft'
-                                    b'.com/office/2007/relationships/stylesWithEffects" Target="stylesWithEffects.xml"/>'
-                                    b"</Relationships>")
-            target.writestr(info, data)
-        target.writestr("word/stylesWithEffects.xml", stale)
-    found = officecheck.findings(out.getvalue(), ".docx")
+    found = officecheck.findings(with_stale_styles_with_effects(roadmap), ".docx")
     assert any("stylesWithEffects" in f for f in found)
 
 
