@@ -254,7 +254,7 @@ def _comparable(value):
 
 def _source_order(src: str) -> tuple[str, int]:
     path, _, line = src.rpartition(":")
-    return path, int(line) if line.isdigit() else 0
+    return path, int(line) if line.isdecimal() else 0
 
 
 def merge_users(users: list[dict], activity: list[dict], mfa: list[dict],

@@ -199,7 +199,7 @@ class HttpClient:
         value = headers.get("retry-after", "").strip()
         if not value:
             return None
-        if value.replace(".", "", 1).isdigit():
+        if value.replace(".", "", 1).isdecimal():
             return float(value)
         try:
             when = parsedate_to_datetime(value)

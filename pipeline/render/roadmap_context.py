@@ -331,7 +331,7 @@ _KIND_NOUNS = {"device": "device", "user": "user account", "subscription": "subs
 
 
 def _natural(text: str) -> list:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.casefold())]
+    return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", text.casefold())]
 
 
 def _covered(item: Initiative, w) -> dict | None:

@@ -123,7 +123,7 @@ def _refused_at_once(address: str) -> None:
 
     scheme, _, rest = address.rpartition("://")
     host, _, port = rest.rpartition(":")
-    if scheme not in ("", "tcp") or not host or not port.isdigit():
+    if scheme not in ("", "tcp") or not host or not port.isdecimal():
         return
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
