@@ -1,6 +1,7 @@
 """Runner: batch, parallelism, atomic writes, manifest."""
 
 from .environment import Environment
-from .run import RunOptions, RunOutcome, resolve_period, run
+from .run import RunOptions, RunOutcome, run
+from .selection import resolve_period
 
 __all__ = ["Environment", "RunOptions", "RunOutcome", "resolve_period", "run"]

@@ -130,7 +130,7 @@ def test_a_worker_needs_none_of_the_drivers_files(tmp_path, workdir, monkeypatch
     shutil.copyfile(REPO / "pipeline" / "data" / "lifecycle" / "windows.json",
                     workdir / "inputs" / "lifecycle" / "windows.json")
     jobs = []
-    monkeypatch.setattr(run_module, "_render_all", lambda job_list, *args: jobs.extend(job_list) or {})
+    monkeypatch.setattr(run_module, "render_all", lambda job_list, *args: jobs.extend(job_list) or {})
     run_module.run(run_module.RunOptions(inputs=workdir / "inputs", out=tmp_path / "out",
                                          as_of=date.fromisoformat(AS_OF), clients=("Sunrise Pediatrics",), jobs=1))
     assert jobs[0].lifecycle_dirs and all(p.is_absolute() for p in jobs[0].lifecycle_dirs)

@@ -61,7 +61,7 @@ def test_progress_bar_only_on_a_terminal():
 def test_a_missing_msp_name_or_vcio_is_said_once_never_printed_as_a_placeholder(tmp_path):
     from pipeline.config import settings_from
     from pipeline.model import ClientData
-    from pipeline.runner.run import presenter_warnings
+    from pipeline.runner.selection import presenter_warnings
 
     clients = [ClientData(name="Acme", vcio="Dana"), ClientData(name="Bolt"), ClientData(name="Cog", vcio="")]
     warnings = presenter_warnings(settings_from({}, None), clients)

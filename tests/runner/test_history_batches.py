@@ -20,6 +20,7 @@ from pipeline.errors import ExitStatus
 from ..conftest import INPUTS
 
 run_module = importlib.import_module("pipeline.runner.run")  # the package exports a function of that name
+delivery_module = importlib.import_module("pipeline.runner.delivery")
 AS_OF = date(2026, 11, 20)
 QUARTER = "2026-Q4"
 
@@ -51,8 +52,8 @@ def _with_files(out: Path) -> set[str]:
 def batches(monkeypatch):
     """Batches of two clients, never cut short by the clock; the list of batch sizes recorded."""
     monkeypatch.delenv("VCIO_HISTORY_URL", raising=False)
-    monkeypatch.setattr(run_module, "HISTORY_BATCH", 2)
-    monkeypatch.setattr(run_module, "HISTORY_BATCH_SECONDS", 1e9)
+    monkeypatch.setattr(delivery_module, "HISTORY_BATCH", 2)
+    monkeypatch.setattr(delivery_module, "HISTORY_BATCH_SECONDS", 1e9)
     sizes: list[int] = []
     real = HistoryStore.record_snapshots
 

@@ -17,6 +17,7 @@ from pipeline.errors import EnvironmentProblem, UsageError
 from ..conftest import INPUTS
 
 run_module = importlib.import_module("pipeline.runner.run")  # the package exports a function of that name
+load_module = importlib.import_module("pipeline.runner.load")
 AS_OF = date(2026, 11, 20)
 
 
@@ -28,8 +29,8 @@ def _options(tmp_path, **kwargs):
 def test_the_child_builds_the_same_model_as_this_process(tmp_path):
     options = _options(tmp_path)
     config = run_module.load_run_settings(options)
-    here_ingested, here = run_module._ingest_and_build(options, config, AS_OF)
-    child_ingested, child = run_module._load_portfolio(options, config, AS_OF)
+    here_ingested, here = load_module._ingest_and_build(options, config, AS_OF)
+    child_ingested, child = load_module.load_model(options, config, AS_OF)
     assert child == here and len(child) == 6
     assert child_ingested.files == here_ingested.files
     assert child_ingested.clients == here_ingested.clients
@@ -38,13 +39,13 @@ def test_the_child_builds_the_same_model_as_this_process(tmp_path):
 
 def test_ingest_happens_in_another_process(tmp_path, monkeypatch):
     seen = tmp_path / "pid"
-    real = run_module._ingest
+    real = load_module._ingest
 
     def recording(*args):
         seen.write_text(str(os.getpid()))
         return real(*args)
 
-    monkeypatch.setattr(run_module, "_ingest", recording)
+    monkeypatch.setattr(load_module, "_ingest", recording)
     outcome = run_module.run(_options(tmp_path, clients=("Sunrise Pediatrics",)), Environment())
     assert outcome.status == 0
     assert int(seen.read_text()) != os.getpid()
@@ -54,7 +55,7 @@ def test_a_failure_in_the_child_is_raised_here_with_its_traceback(tmp_path, monk
     def broken(_ingested):
         raise KeyError("a bug in the model")
 
-    monkeypatch.setattr(run_module, "build_clients", broken)
+    monkeypatch.setattr(load_module, "build_clients", broken)
     with pytest.raises(KeyError, match="a bug in the model") as raised:
         run_module.run(_options(tmp_path), Environment())
     notes = "\n".join(getattr(raised.value, "__notes__", []))
@@ -66,7 +67,7 @@ def test_a_usage_error_in_the_child_keeps_its_exit_status(tmp_path, monkeypatch)
     def refused(*_args):
         raise UsageError("--inputs: a profile is broken")
 
-    monkeypatch.setattr(run_module, "_ingest", refused)
+    monkeypatch.setattr(load_module, "_ingest", refused)
     with pytest.raises(UsageError, match="a profile is broken") as raised:
         run_module.run(_options(tmp_path), Environment())
     assert raised.value.status == 2

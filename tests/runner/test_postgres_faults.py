@@ -26,6 +26,7 @@ from pipeline.errors import ExitStatus
 from ..conftest import REPO
 
 run_module = importlib.import_module("pipeline.runner.run")
+delivery_module = importlib.import_module("pipeline.runner.delivery")
 PG_URL = os.environ.get("VCIO_TEST_POSTGRES_URL", "").strip()
 PG_CTL = os.environ.get("VCIO_TEST_POSTGRES_CTL", "").strip()
 pytestmark = pytest.mark.skipif(not (PG_URL and PG_CTL), reason="VCIO_TEST_POSTGRES_URL and VCIO_TEST_POSTGRES_CTL "
@@ -92,8 +93,8 @@ def _with_documents(out: Path) -> set[str]:
 
 
 def test_server_stopped_while_recording(tmp_path, monkeypatch, twenty_clients, pg_history):
-    monkeypatch.setattr(run_module, "HISTORY_BATCH", 5)
-    monkeypatch.setattr(run_module, "HISTORY_BATCH_SECONDS", 1e9)
+    monkeypatch.setattr(delivery_module, "HISTORY_BATCH", 5)
+    monkeypatch.setattr(delivery_module, "HISTORY_BATCH_SECONDS", 1e9)
     real = HistoryStore.record_snapshots
     calls = []
 
