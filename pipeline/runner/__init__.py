@@ -1,7 +1,8 @@
 """Runner: batch, parallelism, atomic writes, manifest."""
 
 from .environment import Environment
-from .run import RunOptions, RunOutcome, run
+from .options import RunOptions, RunOutcome
+from .run import run
 from .selection import resolve_period
 
 __all__ = ["Environment", "RunOptions", "RunOutcome", "resolve_period", "run"]

@@ -24,7 +24,7 @@ from .progress import Progress
 from .state import RunState, sha256
 
 if TYPE_CHECKING:
-    from .run import RunOptions
+    from .options import RunOptions
 
 log = logging.getLogger("vcio")
 

@@ -17,7 +17,7 @@ from .events import log_skipped_outputs
 from .progress import IngestProgress
 
 if TYPE_CHECKING:
-    from .run import RunOptions
+    from .options import RunOptions
 
 log = logging.getLogger("vcio")
 

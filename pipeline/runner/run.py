@@ -32,6 +32,7 @@ from .ledger import NOT_STARTED, ClientEntry, RunLedger
 from .load import load_model
 from .lock import OutputLock
 from .names import unique_slugs
+from .options import RunOptions, RunOutcome
 from .preflight import check_requested_clients
 from .resume import log_resume, resume_reason
 from .selection import presenter_warnings, resolve_period, select_clients
@@ -39,37 +40,6 @@ from .state import RunState
 from .templates import templates_for
 
 log = logging.getLogger("vcio")
-
-
-@dataclass
-class RunOptions:
-    inputs: Path
-    out: Path
-    as_of: date | None = None
-    quarter: str | None = None
-    clients: tuple[str, ...] = ()
-    all_clients: bool = False
-    config_path: Path | None = None
-    jobs: int | None = None
-    resume: bool = False
-    force: bool = False
-    allow_stale: bool = False  # exit 0, not 5, when an input is older than thresholds.stale_input_days
-    executor: str = "local"  # local | dask
-    scheduler: str | None = None
-    progress: bool | None = None  # None: on when stderr is a terminal
-    pdf: bool = False  # also convert the roadmap and deck to PDF with LibreOffice
-
-
-@dataclass
-class RunOutcome:
-    status: ExitStatus
-    manifest: dict
-    manifest_path: Path | None
-    outputs: dict[str, ClientOutput] = field(default_factory=dict)
-
-    @property
-    def quarter_dir(self) -> Path | None:
-        return self.manifest_path.parent if self.manifest_path else None
 
 
 def load_run_settings(options: RunOptions) -> Settings:

@@ -12,7 +12,7 @@ from ..model import ClientData
 from ..quarters import Quarter, fiscal_quarter
 
 if TYPE_CHECKING:
-    from .run import RunOptions
+    from .options import RunOptions
 
 
 def resolve_period(as_of: date | None, quarter: str | None, today: date) -> tuple[date, Quarter]:
