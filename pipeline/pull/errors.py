@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from ..errors import UsageError
+from ..errors import ExitStatus, UsageError, VcioError
 
 
 class CredentialError(UsageError):
     """A credential is missing, or the credentials file is unsafe or unreadable: a configuration error (exit 2)."""
 
 
-class PullFailed(Exception):
+class PullFailed(VcioError):
     """One tool's (or one tenant's) pull could not finish; its previous files are kept (exit 1)."""
+
+    status = ExitStatus.CLIENTS_FAILED
 
 
 class Forbidden(PullFailed):
