@@ -19,18 +19,25 @@ RESUME_CHANGED = "inputs, decisions, goals, settings, templates, catalog, histor
 RESUME_FILES = "a document was edited, moved or deleted"
 
 
-def resume_reason(state: RunState, name: str, fingerprint: str, quarter_dir: Path) -> str | None:
+RESUME_PDF = "PDF copies asked for and not made by the earlier run"
+
+
+def resume_reason(state: RunState, name: str, fingerprint: str, quarter_dir: Path, wants_pdf: bool = False
+                  ) -> str | None:
     """None when the client is unchanged (same fingerprint, every file on disk the one vcio last wrote for
-    it); else why it must be rendered again."""
+    it, and the PDF copies --pdf asks for among them); else why it must be rendered again. --pdf is not part
+    of the fingerprint: a run without it keeps the PDFs an earlier run made."""
     previous = state.clients.get(name)
     if not previous or not previous.get("files"):
         return RESUME_NEW
     if previous.get("fingerprint") != fingerprint:
         return RESUME_CHANGED
     hashes = previous.get("hashes", {})
-    if all(file_sha256(quarter_dir / relative) == hashes.get(relative) for relative in previous["files"].values()):
-        return None
-    return RESUME_FILES
+    if not all(file_sha256(quarter_dir / relative) == hashes.get(relative) for relative in previous["files"].values()):
+        return RESUME_FILES
+    if wants_pdf and not any(key.endswith("_pdf") for key in previous["files"]):
+        return RESUME_PDF
+    return None
 
 
 def log_resume(redo: dict[str, int], unchanged: int) -> None:

@@ -187,7 +187,7 @@ def plan(prepared: Prepared, inputs: Inputs, state: RunState, store) -> Work:
                                          prepared.templates, lifecycle_dirs, history_token=repr(view))
         work.fingerprints[name] = fingerprint
         if options.resume and not options.force:
-            why = resume_reason(state, name, fingerprint, prepared.quarter_dir)
+            why = resume_reason(state, name, fingerprint, prepared.quarter_dir, wants_pdf=options.pdf)
             if why is None:
                 entry.keep_unchanged(state.clients[name])
                 continue

@@ -109,6 +109,7 @@ def test_a_resumed_client_keeps_its_pdfs_in_the_manifest(tmp_path):
     assert {"roadmap_pdf", "qbr_pdf"} <= set(entry["files"])
 
 
+@pytest.mark.slow
 def test_a_deleted_pdf_makes_resume_render_the_client_again(tmp_path):
     env = fake_soffice(tmp_path / "bin", CONVERTS)
     first, entry = pdf_run(tmp_path / "out", "--resume", env=env)
@@ -117,3 +118,19 @@ def test_a_deleted_pdf_makes_resume_render_the_client_again(tmp_path):
     again, entry = pdf_run(tmp_path / "out", "--resume", env=env)
     assert again.returncode == 0 and entry["status"] == "ok" and not entry["reason"].startswith("unchanged")
     assert (tmp_path / "out" / "2026-Q4" / entry["files"]["qbr_pdf"]).is_file()
+
+
+@pytest.mark.slow
+def test_resume_with_pdf_after_a_run_without_it_makes_the_pdfs(tmp_path):
+    env = fake_soffice(tmp_path / "bin", CONVERTS)
+    first = run_cli("run", "--inputs", str(INPUTS), "--out", str(tmp_path / "out"), "--as-of", "2026-11-20",
+                    "--client", CLIENT, "--jobs", "1", env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    again, entry = pdf_run(tmp_path / "out", "--resume", env=env)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert entry["status"] == "ok" and not entry["reason"].startswith("unchanged")
+    assert "PDF copies asked for and not made by the earlier run" in again.stderr
+    assert {"roadmap_pdf", "qbr_pdf"} <= set(entry["files"])
+    assert (tmp_path / "out" / "2026-Q4" / entry["files"]["roadmap_pdf"]).is_file()
+    third, entry = pdf_run(tmp_path / "out", "--resume", env=env)
+    assert third.returncode == 0 and entry["reason"].startswith("unchanged")
