@@ -12,11 +12,13 @@ RULE_RISKS: dict[str, tuple[int, str]] = {
                                        "data loss and failed compliance checks or cyber-insurance claims."),
     "lifecycle.hardware_age": (2, "Old devices fail more often and slow staff down; unplanned failures cost more than "
                                   "planned replacements."),
-    "lifecycle.warranty": (3, "A failed part on an out-of-warranty server or firewall can mean days of downtime "
-                              "waiting for parts, at full cost."),
+    "lifecycle.warranty": (3, "A failed part on an out-of-warranty device is repaired or replaced at full cost; "
+                              "on a server or network device it can also mean days of downtime waiting for parts."),
     "renewal.subscription": (2, "Committed subscriptions renew automatically: seats not reduced before the date are "
                                 "paid for another full term."),
     "renewal.contract": (2, "An agreement that lapses leaves services without cover or terms."),
+    "security.no_patch_policy": (4, "A device under no patch policy gets no security updates at all: known attacks "
+                                    "stay open on it."),
     "licensing.unassigned_seats": (2, "Money spent every month on seats nobody uses."),
     "licensing.blocked_user_licensed": (2, "Money spent every month on accounts nobody can sign in to."),
     "licensing.inactive_user": (2, "Money spent every month on accounts nobody uses."),

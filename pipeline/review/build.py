@@ -52,7 +52,7 @@ def build_review(client: ClientData, result: FindingSet, settings: Settings, cat
     have = provided(client)
     previous = _previous_grades(history)
     scorecard = area_grades(client, findings, have, as_of, wording, previous)
-    risks = risk_register(client.name, findings, plan, as_of, wording)
+    risks = risk_register(client.name, findings, plan, as_of, wording, result.superseded)
     budget = build_budget(client, plan, as_of, settings)
     changes_dict = changes_context(history, client.name, facts.quarter, findings, scorecard, plan)
     decisions_dict = decisions_context(client.decisions, findings, plan, facts.quarter, history)

@@ -4,6 +4,10 @@ One risk per kind of finding and severity, so a critical server is never folded 
 Ridge's two Windows Server 2012 R2 servers read "GRM-ERP01 and GRM-FS01 run Windows Server 2012 R2, without
 security fixes since Oct 10, 2023", above the Windows 10 PCs. Risks are ordered by severity, then date, then
 score; mitigations (the initiatives covering the risk's findings) by severity.
+
+A device whose unsupported operating system is resolved by its replacement still runs that system until it is
+replaced: its superseded end-of-support finding counts in the risk, with the replacement as the mitigation, so
+the risk names the same number of PCs as the current state.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from ..wording import Wording
 from . import phrases
 from .model import Initiative, Risk
 
-RISK_METHOD = ("Each risk groups the findings of one kind and severity. Risk score = likelihood (1-5) x impact "
+RISK_METHOD = ("Each risk groups the findings of one kind and severity (a lapsed warranty apart from one that is ending). Risk score = likelihood (1-5) x impact "
                "(1-5): likelihood comes from the severity (critical 4, high 3, medium 2, low 1), plus 1 when 5 or more "
                "items share the risk; impact is set per kind of risk, plus 1 (up to 5) when it is critical. Band: "
                "15+ high, 8+ medium, below 8 low. The register is ordered by severity, then date, then score.")
@@ -26,14 +30,21 @@ _LIKELIHOOD = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 _BANDS = {"high": 0, "medium": 1, "low": 2}
 
 
+EXPOSURE_RULES = frozenset({"lifecycle.os_end_of_support"})  # exposed until the covering replacement is done
+
+
 def risk_register(client_name: str, findings: list[Finding], plan: list[Initiative], as_of: date,
-                  wording: Wording) -> tuple[Risk, ...]:
+                  wording: Wording, superseded: list[tuple[Finding, str]] = ()) -> tuple[Risk, ...]:
     groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for finding in findings:
-        groups[(finding.rule, finding.severity)].append(finding)
     covering: dict[str, Initiative] = {fid: item for item in plan for fid in item.finding_ids}
+    for finding in findings:
+        groups[_risk_key(finding, as_of)].append(finding)
+    for finding, cover_id in superseded:
+        if finding.rule in EXPOSURE_RULES and cover_id in covering:
+            groups[_risk_key(finding, as_of)].append(finding)
+            covering[finding.finding_id] = covering[cover_id]
     risks = []
-    for (rule, severity), members in groups.items():
+    for (rule, severity, lapsed), members in groups.items():
         impact, inaction = RULE_RISKS.get(rule, (CATEGORY_IMPACT.get(members[0].category, 3),
                                                  DEFAULT_COST_OF_INACTION))
         likelihood = min(5, _LIKELIHOOD[severity] + (1 if len(members) >= 5 else 0))
@@ -46,7 +57,7 @@ def risk_register(client_name: str, findings: list[Finding], plan: list[Initiati
                               for f in members if f.finding_id in covering}.values(),
                              key=lambda i: (SEVERITY_RANK[i.severity], i.rank))
         dates = [f.due_date for f in members if f.due_date]
-        key = f"{client_name.casefold()}|{rule}|{severity}"
+        key = f"{client_name.casefold()}|{rule}|{severity}" + ("|lapsed" if lapsed else "")
         risks.append(Risk(
             risk_id=f"RSK-{hashlib.sha1(key.encode()).hexdigest()[:6].upper()}",
             title=describe(rule, members, as_of, wording), severity=severity, category=members[0].category,
@@ -59,6 +70,13 @@ def risk_register(client_name: str, findings: list[Finding], plan: list[Initiati
     return tuple(risks)
 
 
+def _risk_key(finding: Finding, as_of: date) -> tuple[str, str, bool]:
+    """One risk per kind and severity; a warranty that has lapsed is a risk apart from one that is ending, so
+    a device still covered is never called out of warranty."""
+    lapsed = finding.rule == "lifecycle.warranty" and finding.due_date is not None and finding.due_date < as_of
+    return finding.rule, finding.severity, lapsed
+
+
 def describe(rule: str, members: list[Finding], as_of: date, wording: Wording) -> str:
     """The risk in plain words: which systems, what is wrong, since when."""
     w = wording
@@ -66,9 +84,13 @@ def describe(rule: str, members: list[Finding], as_of: date, wording: Wording) -
     verb = (lambda one, more: more if many else one)
     if rule == "lifecycle.os_end_of_support":
         os_text = phrases.systems(members)
-        eol = min(f.due_date for f in members if f.due_date)
+        ends = sorted({f.due_date for f in members if f.due_date})
+        eol = ends[0]
         if eol < as_of:
-            return f"{who} {verb('runs', 'run')} {os_text}, without security fixes since {w.day(eol)}"
+            since = f"since {w.day(eol)}" if len(ends) == 1 else f"the oldest since {w.day(eol)}"
+            return f"{who} {verb('runs', 'run')} {os_text}, without security fixes{'' if len(ends) == 1 else ','} {since}"
+        if len(ends) > 1:
+            return f"{who} {verb('runs', 'run')} {os_text}, which loses support from {w.day(eol)}"
         return f"{who} {verb('runs', 'run')} {os_text}, which loses support on {w.day(eol)}"
     if rule == "lifecycle.hardware_age":
         return f"{who} {verb('is', 'are')} at or past {verb('its', 'their')} replacement age"
@@ -76,8 +98,7 @@ def describe(rule: str, members: list[Finding], as_of: date, wording: Wording) -
         end = min(f.due_date for f in members if f.due_date)
         if end < as_of:
             return f"{who} {verb('is', 'are')} out of warranty ({'since' if not many else 'the first since'} {w.day(end)})"
-        return f"Warranty on {who} {verb('ends', 'end')} from {w.day(end)}" if many else \
-            f"Warranty on {who} ends on {w.day(end)}"
+        return f"Warranties on {who} end from {w.day(end)}" if many else f"Warranty on {who} ends on {w.day(end)}"
     if rule == "security.av_not_running":
         return f"{who} {verb('has', 'have')} no working antivirus or EDR"
     if rule == "security.patch_failed":
@@ -86,6 +107,8 @@ def describe(rule: str, members: list[Finding], as_of: date, wording: Wording) -
         return f"Approved patches are waiting on {who}"
     if rule == "security.reboot_pending":
         return f"{who} {verb('needs', 'need')} a reboot to finish installing updates"
+    if rule == "security.no_patch_policy":
+        return f"{who} {verb('is', 'are')} under no patch policy: no security updates are installed"
     if rule == "security.agent_offline":
         return f"{who} stopped reporting to the RMM"
     if rule == "security.mfa_not_registered":

@@ -27,16 +27,20 @@ _NOUNS = {"desktop": "PC", "laptop": "laptop", "server": "server", "network": "n
           "other": "device"}
 
 
-def support_label(status, as_of: date) -> str:
-    """Support status of a device's operating system against the catalog."""
+def support_label(status, as_of: date, on_newest_release: bool = False) -> str:
+    """Support status of a device's operating system against the catalog. Support runs through the end date
+    itself, as in the findings. A device on the newest feature release the catalog knows is supported even
+    when that release's end date is near: its next feature update is routine service, not a risk."""
     if status is None:
         return "Unknown"
     if getattr(status, "newer_than_catalog", False):
         return "Supported (newer than the catalog)"
     if status.eol is None:
         return "Supported" if status.maintained else "Unknown"
-    if status.eol <= as_of:
+    if status.eol < as_of:
         return "Unsupported"
+    if on_newest_release:
+        return "Supported"
     if (status.eol - as_of).days <= 365:
         return "Ends within 12 months"
     return "Supported"
@@ -49,13 +53,15 @@ def current_state(client: ClientData, as_of: date, settings, catalog, initiative
     devices = []
     for asset in client.assets:
         status = None
+        on_newest = False
         label = "Not reported"
         if asset.os:
             identity = identify_os(asset.os, asset.os_build)
             status = catalog.status(identity)
             label = (status.release_label if status else None) or identity.label or asset.os
+            on_newest = bool(status and status.feature_update_only and catalog.newer_release(identity) is None)
         os_counts[label] += 1
-        state = support_label(status, as_of)
+        state = support_label(status, as_of, on_newest)
         if asset.device_type in {"network", "storage", "printer"} and status is None:
             state = "Unknown"
         support[state] += 1

@@ -94,7 +94,7 @@ def theme_for(finding: Finding, replacement_price: float) -> str | None:
         return "backup_coverage"
     if category == "license_waste":
         return "licence_cleanup"
-    if rule == "renewal.subscription" and facts.get("seats_droppable"):
+    if rule == "renewal.subscription" and facts.get("seats_droppable") and facts.get("committed"):
         return "licence_cleanup"
     if category == "renewal":
         return "renewals"
@@ -108,6 +108,8 @@ def planned_quarter(finding: Finding, as_of: date) -> Quarter:
     if finding.category in {"renewal", "license_waste"} and finding.due_date is not None:
         # A decision, not spend: it must be taken before its date, even when that date falls this quarter.
         return max(Quarter.of(finding.due_date), Quarter.of(as_of))
+    if finding.category == "license_waste":
+        return first  # idle or blocked seats with no date to wait for: removed in the first quarter planned
     plan = finding.facts.get("plan_quarter")
     if plan:
         quarter = Quarter.parse(plan)
@@ -274,6 +276,11 @@ class _Words:
     def _devices(self) -> str:
         return phrases.devices(self.members, self.w)
 
+    def _commitment_ends(self) -> list[date]:
+        """The distinct commitment ends a licence clean-up must meet, earliest first."""
+        return sorted({f.facts.get("renews_on") or f.due_date for f in self.members
+                       if f.facts.get("committed") and (f.facts.get("renews_on") or f.due_date)})
+
     def _one(self) -> str | None:
         """The subject, when the initiative covers a single item: titles then name it."""
         return self.items[0].subject if self.n == 1 else None
@@ -310,7 +317,9 @@ class _Words:
         if theme == "backup_coverage":
             return f"Bring {w.count(n, 'server')} under verified backup"
         if theme == "licence_cleanup":
-            when = f" before the {w.day(deadline)} renewal" if deadline else ""
+            ends = self._commitment_ends()
+            when = (f" before the {w.day(deadline)} renewal" if deadline and len(ends) == 1
+                    else f", the first commitment ending {w.day(deadline)}" if deadline else "")
             return w.spell(f"Reclaim unused licences{when}")
         if theme == "renewals":
             last = max((f.due_date for f in self.members if f.due_date), default=None)
@@ -331,8 +340,15 @@ class _Words:
                 parts.append(f"{w.money(cost)} one-time in {next(iter(schedule))}")
         if saving > 0:
             parts.append(f"saves {w.money(saving)} a year")
-        if deadline and self.theme == "licence_cleanup":
-            parts.append(f"seats can only be dropped at the {w.day(deadline)} renewal")
+        if self.theme == "licence_cleanup":
+            ends = self._commitment_ends()
+            if len(ends) == 1:
+                parts.append(f"committed seats can only be dropped at the {w.day(ends[0])} renewal")
+            elif ends:
+                parts.append("committed seats can only be dropped at their renewals ("
+                             + ", ".join(w.day(d) for d in ends) + ")")
+            if any(f.facts.get("committed") is False for f in self.members):
+                parts.append("seats billed month to month can be dropped now")
         elif deadline:
             parts.append(f"deadline {w.day(deadline)}")
         head = f"Covers {self._devices() if self.theme in _DEVICE_THEMES else w.count(self.n, _UNITS.get(self.theme, 'item'))}"

@@ -476,21 +476,23 @@ class TestRenewals:
         assert finding.title == ("Microsoft 365 Business Premium: 10 seats, commitment ends Nov 30, 2026 "
                                  "(billed monthly)")
 
-    def test_month_to_month_term_does_not_say_right_size(self):
-        """Partner Center termDuration P1M: the commitment end is next month's roll-over."""
+    def test_month_to_month_term_has_no_renewal_to_decide(self):
+        """Partner Center termDuration P1M: the commitment end is next month's roll-over, not a renewal; the idle
+        seats are reported as droppable now."""
         sub = subscription(quantity=10, billing_term="monthly", start_date=date(2023, 3, 17),
                            commitment_end=AS_OF + 10 * DAY)
-        finding = one(client(subscriptions=[sub], users=[user()]), "renewal.subscription")
-        assert finding.title == "Microsoft 365 Business Premium renews on Nov 30, 2026"
-        assert "Right-size" not in finding.recommendation and finding.facts["committed"] is False
+        data = client(subscriptions=[sub], users=[user()])
+        assert found(data, "renewal.subscription") == []
+        assert "by 9 seats now (no commitment)" in one(data, "licensing.unassigned_seats").recommendation
 
     @pytest.mark.parametrize("days, committed", [(30, False), (31, False), (32, True)])
     def test_a_monthly_term_end_more_than_31_days_away_is_a_commitment(self, days, committed):
         """A month-to-month term's commitment end is at most a month away; anything later is a committed term."""
         sub = subscription(quantity=10, billing_term="monthly", commitment_end=AS_OF + days * DAY)
-        finding = one(client(subscriptions=[sub], users=[user()]), "renewal.subscription")
-        assert finding.facts["committed"] is committed
-        assert ("Right-size" in finding.recommendation) is committed
+        renewals = found(client(subscriptions=[sub], users=[user()]), "renewal.subscription")
+        assert len(renewals) == (1 if committed else 0)
+        if committed:
+            assert renewals[0].facts["committed"] is True and "Right-size" in renewals[0].recommendation
 
     def test_monthly_subscription_with_an_end_date_is_ending_not_renewing(self):
         sub = subscription(quantity=3, billing_term="monthly", end_date=date(2027, 1, 31))
@@ -565,14 +567,21 @@ class TestLicenceWaste:
                       "licensing.unassigned_seats")
         assert finding.facts["monthly"] == 22.0  # data/sku_prices.csv: Business Premium 22.00
         assert finding.title == "1 of 2 Microsoft 365 Business Premium seats is not assigned to anyone"
-        assert finding.recommendation == ("Reduce Microsoft 365 Business Premium by 1 seat, or assign it to the "
-                                          "staff who need it.")
+        assert finding.recommendation == ("Reduce Microsoft 365 Business Premium by 1 seat now (no commitment), "
+                                          "or assign it to the staff who need it.")
 
     def test_unassigned_seats_point_at_the_renewal(self):
         sub = subscription(quantity=5, billing_term="annual", commitment_end=date(2027, 3, 31))
         finding = one(client(subscriptions=[sub], users=[user()]), "licensing.unassigned_seats")
         assert finding.due_date == date(2027, 3, 31)
         assert "Reduce Microsoft 365 Business Premium by 4 seats at the Mar 31, 2027 renewal" in finding.recommendation
+
+    def test_seats_billed_month_to_month_are_dropped_now_not_at_their_next_monthly_date(self):
+        # Pax8 "Monthly/Monthly": the commitment end is the next monthly date, not a renewal to wait for.
+        sub = subscription(quantity=5, billing_term="monthly", commitment_end=AS_OF + 11 * DAY)
+        finding = one(client(subscriptions=[sub], users=[user()]), "licensing.unassigned_seats")
+        assert finding.due_date is None and finding.facts["committed"] is False
+        assert "by 4 seats now (no commitment)" in finding.recommendation
 
     @pytest.mark.parametrize("offset, points_at_it", [(-1, False), (0, True), (1, True)])
     def test_idle_seats_point_at_a_renewal_from_the_day_itself(self, offset, points_at_it):

@@ -213,10 +213,10 @@ class TestThemes:
         findings = [
             make_finding("licensing.unassigned_seats", "Microsoft 365 Business Premium", "medium",
                          due=date(2027, 2, 28), cost=1320, cost_kind="recurring", spare=5,
-                         product="Microsoft 365 Business Premium"),
+                         product="Microsoft 365 Business Premium", committed=True),
             make_finding("renewal.subscription", "Microsoft 365 Business Premium", "low", due=date(2027, 2, 28),
                          cost=26400, cost_kind="recurring", seats_droppable=5, product="Microsoft 365 Business Premium",
-                         renews_on=date(2027, 2, 28)),
+                         renews_on=date(2027, 2, 28), committed=True),
             make_finding("renewal.subscription", "Exchange Online (Plan 1)", "low", due=date(2027, 1, 31),
                          cost=2880, cost_kind="recurring", seats_droppable=0, product="Exchange Online (Plan 1)"),
             make_finding("licensing.blocked_user_licensed", "a@acme.example", "low", cost=264, cost_kind="recurring"),
@@ -228,6 +228,10 @@ class TestThemes:
         assert cleanup.annual_recurring == -1905.6 and cleanup.annual_saving == 1905.6
         assert cleanup.deadline == date(2027, 2, 28)
         assert cleanup.title == "Reclaim unused licenses before the Feb 28, 2027 renewal"
+        assert "committed seats can only be dropped at the Feb 28, 2027 renewal" in cleanup.summary
+        assert "month to month" not in cleanup.summary
+        # the users' licences come off in the first quarter planned, not after the renewal they must beat
+        assert {i.quarter for i in cleanup.items if i.subject.endswith("@acme.example")} == {"2027-Q1"}
         # a renewal with nothing to drop is a date to decide on, not a saving
         assert [i.subject for i in plan["renewals"].items] == ["Exchange Online (Plan 1)"]
 

@@ -99,8 +99,7 @@ def renewals(client: ClientData, ctx: RuleContext) -> list[Finding]:
             recommendation = (f"Confirm {sub.product} should end on {fmt(renews)}; if it is still needed, arrange its "
                               "renewal before then.")
         else:
-            title = f"{sub.product} renews on {fmt(renews)}"
-            recommendation = f"Confirm {sub.product} is still needed and at what quantity before {fmt(renews)}."
+            continue  # month to month: nothing to decide by a date; idle seats are reported as droppable now
         findings.append(Finding(
             client.name, "renewal.subscription", "medium" if renews <= soon else "low", title, subject,
             "subscription", recommendation, sub.sources, due_date=renews, estimated_cost=annual,
@@ -169,8 +168,11 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
         monthly = unit * spare
         annual = round(monthly * 12, 2)
         sources = [s for sub in entry["subscriptions"] for s in sub.sources]
-        renew = min((s.renews_on for s in entry["subscriptions"] if s.renews_on and s.renews_on >= ctx.as_of), default=None)
-        when = f" at the {fmt(renew)} renewal" if renew else ""
+        # Only a commitment holds seats until a date; seats billed month to month can be dropped now.
+        renew = min((s.renews_on for s in entry["subscriptions"]
+                     if commitment(s, ctx.as_of) and s.renews_on and s.renews_on >= ctx.as_of), default=None)
+        monthly_only = not any(commitment(s, ctx.as_of) for s in entry["subscriptions"])
+        when = f" at the {fmt(renew)} renewal" if renew else " now (no commitment)" if monthly_only else ""
         findings.append(Finding(
             client.name, "licensing.unassigned_seats", _waste_severity(annual),
             f"{spare} of {entry['purchased']} {entry['product']} seats {'is' if spare == 1 else 'are'} not assigned "
@@ -180,7 +182,7 @@ def license_waste(client: ClientData, ctx: RuleContext) -> list[Finding]:
             f"{'it' if spare == 1 else 'them'} to the staff who need {'it' if spare == 1 else 'them'}.",
             sources, due_date=renew, estimated_cost=annual, cost_kind="recurring",
             facts={"product": entry["product"], "purchased": entry["purchased"], "assigned": entry["assigned"],
-                   "spare": spare, "monthly": round(monthly, 2)}))
+                   "spare": spare, "monthly": round(monthly, 2), "committed": not monthly_only}))
     inactive_days = ctx.settings.thresholds.inactive_user_days
     for user in client.users:
         paid = [p for p in user.licenses if ctx.prices.license_monthly(p)[0] > 0]

@@ -1,0 +1,40 @@
+"""The risk register names every exposed device, with the right dates, on the sample clients."""
+
+from __future__ import annotations
+
+from .conftest import sample_reviews
+
+
+def risk(client: str, *words: str):
+    matches = [r for r in sample_reviews()[client].risks if all(w in r.title for w in words)]
+    assert len(matches) == 1, [r.title for r in sample_reviews()[client].risks]
+    return matches[0]
+
+
+def test_pcs_being_replaced_still_count_as_running_an_unsupported_system():
+    # Granite Ridge: 40 PCs on Windows 10 and 14 on Windows 11 24H2; 7 of the 24H2 laptops are replaced for
+    # their age, which also resolves their operating system, but they run it until then.
+    unsupported = risk("Granite Ridge Manufacturing", "PCs run", "without security fixes")
+    assert unsupported.finding_count == 54 and unsupported.title.startswith("54 PCs run ")
+    assert "Replace 34 aging devices" in unsupported.mitigations
+    on_unsupported_pcs = [d for d in sample_reviews()["Granite Ridge Manufacturing"].current_state.devices
+                          if d.support == "Unsupported" and d.device_type in {"desktop", "laptop"}
+                          and not d.initiative.startswith("Confirm")]  # retired: disposal, not a risk
+    assert len(on_unsupported_pcs) == 54
+
+
+def test_a_risk_over_several_releases_dates_the_oldest_as_the_oldest():
+    unsupported = risk("Granite Ridge Manufacturing", "PCs run", "without security fixes")
+    assert unsupported.title.endswith("Windows 10 22H2 and Windows 11 24H2 (Home/Pro), without security fixes, "
+                                      "the oldest since Oct 14, 2025")
+    single = risk("Granite Ridge Manufacturing", "Windows Server 2012 R2")
+    assert single.title == ("GRM-ERP01 and GRM-FS01 run Windows Server 2012 R2, without security fixes since "
+                            "Oct 10, 2023")
+
+
+def test_a_device_still_under_warranty_is_never_called_out_of_warranty():
+    # Bluebird: BB-MBP-04's warranty ended in 2023; BB-MBP-07's runs to Jan 9, 2027 (PSA row 1956).
+    lapsed = risk("Bluebird Creative Studio", "BB-MBP-04")
+    assert lapsed.title == "BB-MBP-04 is out of warranty (since Feb 3, 2023)"
+    ending = risk("Bluebird Creative Studio", "BB-MBP-07")
+    assert ending.title == "Warranty on BB-MBP-07 ends on Jan 9, 2027"
