@@ -65,7 +65,7 @@ PORTFOLIO_COLUMNS: tuple[tuple[str, Column], ...] = (  # (row key, column)
     ("data_gaps", Column("Not fully assessed", TEXT, 30)),
     ("eol_items", Column("End-of-support items", INT, 11)), ("eol_cost", Column("End-of-support cost", MONEY, 12)),
     ("warranty_items", Column("Warranty items", INT, 10)), ("warranty_expired", Column("Warranty expired", INT, 10)),
-    ("renewals_next_quarter", Column("Renewals next quarter", INT, 11)),
+    ("renewals_next_quarter", Column("Renewals to the end of next quarter", INT, 11)),
     ("renewals_value", Column("Renewal value a year", MONEY, 12)),
     ("license_waste_items", Column("Licence waste items", INT, 10)),
     ("license_waste_annual", Column("Licence waste a year", MONEY, 12)),
@@ -356,10 +356,11 @@ def _cell(cell, text: str, size, bold: bool = False, colour: str | None = None) 
 def portfolio_deck(rows: list[dict], quarter: str, msp_name: str, template: Path | str | None = None,
                    max_rows: int = 12, as_of: date | None = None) -> bytes:
     """A short deck for the MSP owner: title, clients ranked by risk, grades, end-of-life and warranty
-    exposure, renewals next quarter, license waste, the budget pipeline (native stacked column chart)
+    exposure, renewals from today to the end of next quarter, license waste, the budget pipeline (native stacked column chart)
     and grade changes since last quarter. Tables show the top ``max_rows``; the workbook has them all."""
     deck = _Deck(Path(template) if template else None, _review_date(as_of, quarter))
     symbol = rows[0].get("currency_symbol", "$") if rows else "$"
+    words = Wording(currency_symbol=symbol)
     ranked = rank_by_risk(rows)
     n = len(rows)
 
@@ -374,7 +375,8 @@ def portfolio_deck(rows: list[dict], quarter: str, msp_name: str, template: Path
         "Clients ranked by risk", ["#", "Client", "Risk index", "Critical", "High", "Top risk"],
         [[str(i), r["client"], str(r["risk_index"]), str(r["critical"]), str(r["high"]), r["top_risk"] or "-"]
          for i, r in enumerate(top, start=1)],
-        takeaway=(f"{critical} of {n} clients have a critical finding; highest risk: {ranked[0]['client']}."
+        takeaway=(f"{critical} of {n} clients {'has' if critical == 1 else 'have'} a critical finding; highest risk: "
+                  f"{ranked[0]['client']}."
                   if ranked else "No clients in this run.") + more(len(top), n),
         notes=RISK_INDEX_METHOD, empty="No clients in this run.", weights=[0.4, 2.4, 1, 1, 1, 3])
 
@@ -409,12 +411,13 @@ def portfolio_deck(rows: list[dict], quarter: str, msp_name: str, template: Path
                       key=lambda r: (-r["renewals_value"], r["client"].casefold()))
     value = sum(r["renewals_value"] for r in renewing)
     deck.table_slide(
-        f"Renewals next quarter ({next_label})", ["Client", "Renewals", "Annual value"],
+        f"Renewals to the end of {next_label}", ["Client", "Renewals", "Annual value"],
         [[r["client"], str(r["renewals_next_quarter"]), _money(r["renewals_value"], symbol)]
          for r in renewing[:max_rows]],
-        takeaway=f"{sum(r['renewals_next_quarter'] for r in renewing)} renewals worth {_money(value, symbol)} a year "
-                 f"at {len(renewing)} clients." + more(min(len(renewing), max_rows), len(renewing)),
-        empty=f"No renewals in {next_label}.")
+        takeaway=f"{words.count(sum(r['renewals_next_quarter'] for r in renewing), 'renewal')} worth "
+                 f"{_money(value, symbol)} a year at {words.count(len(renewing), 'client')}, from today to the end of "
+                 f"{next_label}." + more(min(len(renewing), max_rows), len(renewing)),
+        empty=f"No renewals from today to the end of {next_label}.")
 
     wasting = sorted((r for r in rows if r["license_waste_annual"] > 0),
                      key=lambda r: (-r["license_waste_annual"], r["client"].casefold()))
@@ -423,7 +426,8 @@ def portfolio_deck(rows: list[dict], quarter: str, msp_name: str, template: Path
         "License waste", ["Client", "Items", "Annual waste", "Monthly"],
         [[r["client"], str(r["license_waste_items"]), _money(r["license_waste_annual"], symbol),
           _money(r["license_waste_annual"] / 12, symbol)] for r in wasting[:max_rows]],
-        takeaway=f"{_money(waste, symbol)} a year in unused or misassigned licences at {len(wasting)} clients."
+        takeaway=words.spell(f"{_money(waste, symbol)} a year in unused or misassigned licences at "
+                             f"{words.count(len(wasting), 'client')}.")
                  + more(min(len(wasting), max_rows), len(wasting)),
         empty="No license waste found.")
 

@@ -79,8 +79,9 @@ def portfolio_row(client_name: str, payload: dict) -> dict:
     def of(*categories: str) -> list[dict]:
         return [f for f in findings if f.get("category") in categories]
 
+    # From the review date to the end of next quarter: a contract ending in six weeks is the most urgent of all.
     renewals = [f for f in of("renewal")
-                if (d := _day(f.get("due_date"))) and next_quarter.start <= d <= next_quarter.end]
+                if (d := _day(f.get("due_date"))) and as_of <= d <= next_quarter.end]
     licence = payload.get("license_optimisation") or {}
     first = bool(changes.get("first_review", True))
     row: dict[str, Any] = {

@@ -64,6 +64,11 @@ def rows() -> list[dict]:
                               _finding("PC-2", "end_of_life", cost=1200.0, cost_kind="one_time"),
                               _finding("SRV-1", "warranty", due="2026-10-01"),
                               _finding("M365 E3", "renewal", "medium", due="2027-02-01", cost=9000.0,
+                                       cost_kind="recurring"),
+                              # this quarter, six weeks away: the most urgent renewal of all
+                              _finding("Managed services", "renewal", "medium", due="2026-12-31", cost=3000.0,
+                                       cost_kind="recurring"),
+                              _finding("Old backup", "renewal", "low", due="2026-11-01", cost=500.0,
                                        cost_kind="recurring")],
                     changes={"first_review": False, "previous_quarter": "2026-Q3", "new": [{}], "open": [],
                              "resolved": [{}, {}], "completed_initiatives": [{}]})
@@ -81,7 +86,8 @@ def test_portfolio_row_reads_the_review_payload(rows):
     assert acme["overall_percent"] == 62.2
     assert (acme["eol_items"], acme["eol_cost"]) == (2, 2400.0)
     assert (acme["warranty_items"], acme["warranty_expired"]) == (1, 1)
-    assert (acme["next_quarter"], acme["renewals_next_quarter"], acme["renewals_value"]) == ("2027-Q1", 1, 9000.0)
+    # from the review date (Nov 20, 2026) to the end of next quarter; an end already past is not a renewal ahead
+    assert (acme["next_quarter"], acme["renewals_next_quarter"], acme["renewals_value"]) == ("2027-Q1", 2, 12000.0)
     assert acme["license_waste_annual"] == 1440.0 and acme["savings_annual"] == 1440.0
     assert acme["budget_next_90_days"] == 5000.0 and acme["budget_next_four"] == 6200.0
     assert (acme["new_findings"], acme["resolved_findings"], acme["completed_initiatives"]) == (1, 2, 1)
@@ -114,7 +120,7 @@ def test_portfolio_workbook_reads_back(rows):
     acme, calm = table
     assert acme["Client"] == "Acme Dental", "ranked by risk"
     assert acme["Risk index"] == 48 and acme["Lifecycle"] == pytest.approx(0.42) and acme["Lifecycle change"] == -6
-    assert acme["Renewal value a year"] == 9000 and acme["License waste a year"] == 1440
+    assert acme["Renewal value a year"] == 12000 and acme["License waste a year"] == 1440
     assert acme["Next 90 days one-time"] == 5000 and acme["Next 12 months"] == 6200
     assert calm["Client"] == "'=Calm Co" and sheet.cell(row=3, column=1).data_type == "s"  # text, never a formula
     assert calm["Licensing"] is None and calm["Not fully assessed"] == "Security partly assessed; Licensing not assessed"
@@ -177,7 +183,7 @@ def test_portfolio_deck_reads_back(rows):
 
     prs = Presentation(io.BytesIO(portfolio_deck(rows, "2026-Q4", "Example MSP")))
     assert _titles(prs) == ["Client portfolio review", "Clients ranked by risk", "Grades",
-                            "End-of-life and warranty exposure", "Renewals next quarter (2027-Q1)", "License waste",
+                            "End-of-life and warranty exposure", "Renewals to the end of 2027-Q1", "License waste",
                             "Budget pipeline by quarter", "Grade changes since last quarter"]
     charts = [sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart]
     assert len(charts) == 1 and charts[0].chart_type == XL_CHART_TYPE.COLUMN_STACKED
@@ -191,7 +197,10 @@ def test_portfolio_deck_reads_back(rows):
     assert grades_table.cell(2, 0).text == "=Calm Co" and grades_table.cell(2, 3).text == "n/a"
     assert str(grades_table.cell(2, 3).fill.fore_color.rgb) == "9E9E9E", "not assessed: grey, never a grade colour"
     renewals = next(sh.table for sh in prs.slides[4].shapes if sh.has_table)
-    assert renewals.cell(1, 2).text == "$9,000"
+    assert renewals.cell(1, 2).text == "$12,000"
+    texts = lambda slide: " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)  # noqa: E731
+    assert "2 renewals worth $12,000 a year at 1 client, from today to the end of 2027-Q1." in texts(prs.slides[4])
+    assert "1 of 2 clients has a critical finding" in texts(prs.slides[1])
     changes = next(sh.table for sh in prs.slides[7].shapes if sh.has_table)
     assert [changes.cell(1, c).text for c in range(5)] == ["Acme Dental", "-6", "+4", "0", "-"]
     assert prs.slides[0].placeholders[1].text == "2026-Q4 - 2 clients"
