@@ -6,7 +6,7 @@ conflicting values resolved by source priority and counted.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
@@ -93,7 +93,9 @@ def build_clients(result: IngestResult) -> dict[str, ClientData]:
     grouped = _by_client(result.records)
     for name, entities in grouped.items():
         client = clients.setdefault(name, ClientData(name=name))
-        client.input_sources = sorted({r["_src"].rsplit(":", 1)[0] for rows in entities.values() for r in rows})
+        client.input_rows = dict(sorted(Counter(r["_src"].rsplit(":", 1)[0] for rows in entities.values()
+                                                for r in rows).items()))
+        client.input_sources = list(client.input_rows)
         client.assets, client.merge_conflicts = merge_assets(entities.get("device", []), entities.get("warranty", []), files)
         client.users = merge_users(entities.get("user", []), entities.get("user_activity", []), entities.get("mfa", []),
                                    files)

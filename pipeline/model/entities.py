@@ -194,3 +194,4 @@ class ClientData:
     exclusions: list[Exclusion] = field(default_factory=list)
     merge_conflicts: int = 0
     input_sources: list[str] = field(default_factory=list)  # relative paths of files with this client's rows
+    input_rows: dict[str, int] = field(default_factory=dict)  # relative path -> how many of its rows are this client's

@@ -80,20 +80,8 @@ def _summary(review: ClientReview) -> dict:
 
 def _decision_needed(review: ClientReview, decision) -> dict:
     w = review.wording
-    if decision.cost_total:
-        now, total = decision.cost_next_quarter, decision.cost_total
-        if now and now != total:
-            cost = f"{w.money(now)} in {review.next_quarter}, {w.money(total)} in all"
-        elif now:
-            cost = w.money(total)
-        else:
-            cost = f"{w.money(total)}, from a later quarter"
-    elif decision.annual_saving:
-        cost = f"Saves {w.money(decision.annual_saving)} a year"
-    else:
-        cost = "No one-time cost"
     return {"title": decision.title, "severity": decision.severity.capitalize(),
-            "fill": SEVERITY_FILL[decision.severity], "why": decision.why, "cost": cost,
+            "fill": SEVERITY_FILL[decision.severity], "why": decision.why, "cost": decision.money,
             "deadline": w.day(decision.deadline), "owner": decision.owner or ""}
 
 

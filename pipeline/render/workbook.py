@@ -279,9 +279,10 @@ def _decisions_needed(book: Workbook, review: ClientReview) -> None:
     sheet = book.sheet("Decisions needed")
     columns = (Column("Initiative ID", TEXT, 13), Column("Decision needed", TEXT, 55), Column("Severity", TEXT, 10),
                Column("Why now", TEXT, 45), Column("Cost next 90 days", MONEY, 13), Column("One-time cost", MONEY, 13),
-               Column("Annual saving", MONEY, 12), Column("Deadline", DATE, 13), Column("Owner", TEXT, 18))
+               Column("Annual saving", MONEY, 12), Column("Deadline", DATE, 13), Column("Owner", TEXT, 18),
+               Column("Renews at a year", MONEY, 13))
     rows = ((d.initiative_id, d.title, _severity(d.severity), d.why, d.cost_next_quarter, d.cost_total,
-             d.annual_saving or None, d.deadline, d.owner) for d in review.decisions_needed)
+             d.annual_saving or None, d.deadline, d.owner, d.annual_value or None) for d in review.decisions_needed)
     last = book.table(sheet, "DecisionsNeeded", columns, rows, freeze_columns=2)
     book.highlight(sheet, 1, last, 2, SEVERITY_HIGHLIGHTS)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,11 +19,10 @@ from .model import (Change, Changes, ClientReview, DataSource, DecisionNeeded, M
 from .money import build_budget, money_method
 from .risks import RISK_METHOD, risk_register
 from .state import coming_up, current_state, finding_groups, goal_rows
-from .themes import build_initiatives
+from .themes import MSP_WORK, build_initiatives
 
 CATALOG_STALE_DAYS = 90
 OBSERVATION_SOURCES = ("report date", "newest timestamp")  # how an export's observation date was read
-MSP_WORK = {"disposal", "endpoint_security"}
 
 
 @dataclass
@@ -58,7 +58,7 @@ def build_review(client: ClientData, result: FindingSet, settings: Settings, cat
     decisions_dict = decisions_context(client.decisions, findings, plan, facts.quarter, history)
     decisions = _recorded(decisions_dict)
     next_quarter = Quarter.of(as_of).next()
-    needed = _decisions_needed(plan, decisions_dict, risks, next_quarter, wording)
+    needed = _decisions_needed(plan, findings, decisions_dict, risks, next_quarter, wording)
     state = current_state(client, as_of, settings, catalog, plan, wording)
     budgeted = budgeted_costs(findings, plan)
     reviewed = tuple(ReviewFinding(f, *placed.get(f.finding_id, ("", None)), budgeted.get(f.finding_id))
@@ -75,7 +75,7 @@ def build_review(client: ClientData, result: FindingSet, settings: Settings, cat
         budget=budget, decisions_needed=needed, coming_up=coming_up(findings, as_of, wording), changes=changes,
         decisions=decisions, goals=goal_rows(client, plan), current_state=state, findings=reviewed,
         finding_groups=finding_groups(findings, placed, plan, wording, budgeted),
-        method=_method(result, settings, facts, catalog, budget, wording),
+        method=_method(client, result, settings, facts, catalog, budget, wording),
         internal=_internal(client) if settings.msp.internal_view else None)
     from .snapshot import history_payload
     object.__setattr__(review, "history", history_payload(review, changes_dict, decisions_dict))
@@ -141,9 +141,11 @@ def settled_items(decisions: dict) -> set[str]:
     return settled
 
 
-def _decisions_needed(plan, decisions: dict, risks, next_quarter: Quarter,
+def _decisions_needed(plan, findings, decisions: dict, risks, next_quarter: Quarter,
                       wording: Wording) -> tuple[DecisionNeeded, ...]:
     settled = settled_items(decisions)
+    renewing = {f.finding_id: f.estimated_cost or 0 for f in findings
+                if f.category == "renewal" and f.cost_kind == "recurring"}
     critical = {iid for r in risks if r.severity == "critical" for iid in r.initiative_ids}
     rows = []
     for item in plan:
@@ -166,10 +168,34 @@ def _decisions_needed(plan, decisions: dict, risks, next_quarter: Quarter,
             why = f"Work and spend start in {next_quarter.label}"
         else:
             why = f"Work starts in {next_quarter.label}"
+        value = sum(renewing.get(fid, 0) for fid in item.finding_ids) if item.kind == "renewals" else 0.0
         rows.append(DecisionNeeded(item.initiative_id, item.title, item.severity, why, round(spend, 2),
-                                   item.one_time_cost, item.annual_saving, item.deadline, item.owner))
+                                   item.one_time_cost, item.annual_saving, item.deadline, item.owner, round(value, 2),
+                                   decision_money(round(spend, 2), item.one_time_cost, item.annual_saving, value,
+                                                  next_quarter.label, wording)))
     rows.sort(key=lambda d: (SEVERITY_RANK[d.severity], d.deadline or date.max, -d.cost_total, d.title))
     return tuple(rows)
+
+
+def decision_money(next_quarter_cost: float, total: float, saving: float, annual_value: float, next_quarter: str,
+                   wording: Wording) -> str:
+    """What a decision costs, saves or commits to, in one phrase: "$4,000 in 2027-Q1 of $12,000 in all",
+    "saves $1,344 a year", "renews at $64,800 a year"."""
+    w = wording
+    parts = []
+    if total:
+        if next_quarter_cost and next_quarter_cost != total:
+            parts.append(f"{w.money(next_quarter_cost)} in {next_quarter} of {w.money(total)} in all")
+        elif next_quarter_cost:
+            parts.append(f"{w.money(total)} in {next_quarter}")
+        else:
+            parts.append(f"{w.money(total)} from a later quarter")
+    if saving:
+        parts.append(f"saves {w.money(saving)} a year")
+    if annual_value:
+        parts.append(f"renews at {w.money(annual_value)} a year")
+    text = ", ".join(parts) or "no one-time cost"
+    return text[0].upper() + text[1:]
 
 
 def _changes(changes: dict) -> Changes:
@@ -236,7 +262,8 @@ def _summary(client: ClientData, findings, scorecard, risks, budget, needed, cha
         by_severity=tuple((s, counts[s]) for s in SEVERITIES), first_review=changes.first_review)
 
 
-def _method(result: FindingSet, settings: Settings, facts: RunFacts, catalog, budget, wording: Wording) -> Method:
+def _method(client: ClientData, result: FindingSet, settings: Settings, facts: RunFacts, catalog, budget,
+            wording: Wording) -> Method:
     w = wording
     t, ages = settings.thresholds, settings.hardware.max_age_years
     thresholds = (
@@ -266,8 +293,10 @@ def _method(result: FindingSet, settings: Settings, facts: RunFacts, catalog, bu
         title = facts.profile_titles.get(f.get("format") or "", "")
         # A file's modification date says when it was copied, not what it observed: it is not shown.
         observed = f.get("observed_on") if f.get("observed_from") in OBSERVATION_SOURCES else None
-        sources.append(DataSource(tool=plain_tool_name(title) or "Export", file=str(f.get("path") or ""),
-                                  rows=int(f.get("rows") or 0), accepted=int(f.get("accepted") or 0),
+        path = str(f.get("path") or "")
+        # This client's rows, never the file's total: a shared export's size would tell one client about others.
+        sources.append(DataSource(tool=plain_tool_name(title) or "Export", file=path,
+                                  rows=int(f.get("rows") or 0), accepted=client.input_rows.get(path, 0),
                                   observed=date.fromisoformat(str(observed)[:10]) if observed else None))
     excluded = tuple(f"{finding.title} ({finding.subject}): {reason}" for finding, reason in result.excluded)
     return Method(grades=w.spell(GRADE_METHOD), risks=RISK_METHOD, money=money_method(budget, settings),
@@ -276,14 +305,19 @@ def _method(result: FindingSet, settings: Settings, facts: RunFacts, catalog, bu
 
 
 def plain_tool_name(title: str) -> str:
-    """ "Datto RMM scheduled report: Device Details (DeviceDetailsExport.csv)" -> "Datto RMM scheduled report:
-    Device Details"; the parts a client need not read (API paths, script notes) are left out."""
-    cut = len(title)
-    for marker in (" (", ", API", ", flattened"):
-        at = title.find(marker)
+    """What a client reads for an export format's title: the tool and what the export holds, without the
+    parts only the MSP needs (API paths, script notes, file names in brackets, "UI:")."""
+    name = re.sub(r"\s*\([^)]*\)", "", title)
+    for marker in (", API", ", flattened", " exported to CSV", ", one row", ": reference data"):
+        at = name.find(marker)
         if at > 0:
-            cut = min(cut, at)
-    return title[:cut].strip()
+            name = name[:at]
+    name = " ".join(name.replace(" UI: ", " ").split())
+    for own in ("vcio canonical ", "vcio "):  # vcio's own input files: named by what they hold
+        if name.startswith(own):
+            name = name[len(own):]
+            return name[:1].upper() + name[1:]
+    return name
 
 
 def _internal(client: ClientData) -> dict:

@@ -236,6 +236,8 @@ class DecisionNeeded:
     annual_saving: float
     deadline: date | None
     owner: str | None
+    annual_value: float = 0.0  # what a renewal commits to a year (a decision's value, not spend)
+    money: str = ""  # its cost, saving and value in one phrase, the same in every document
 
 
 @dataclass(frozen=True)

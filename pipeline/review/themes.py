@@ -61,6 +61,8 @@ THEMES: dict[str, Theme] = {
     "other": Theme(12, "Projects", (), "Every finding resolved by the end of {quarter}"),
 }
 REPLACEMENTS = ("server_migration", "windows_replacement", "hardware_refresh")
+# The MSP's own work under its agreement: on the plan, with no client-side owner and no client decision.
+MSP_WORK = frozenset({"disposal", "endpoint_security"})
 
 
 def theme_for(finding: Finding, replacement_price: float) -> str | None:
@@ -213,6 +215,8 @@ def _initiative(client: ClientData, theme: str, members: list[Finding], quarters
     spec = THEMES[theme]
     metric_quarter = max(schedule) if schedule else last
     goal, owner = _goal_for(client, theme)
+    if theme in MSP_WORK:
+        owner = None
     words = _Words(theme, items, members, wording)
     return Initiative(
         initiative_id=initiative_id(client.name, theme), kind=theme, rank=0, title=words.title(deadline),

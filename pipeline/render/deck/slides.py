@@ -114,22 +114,10 @@ def _executive_summary(deck: Deck, review: ClientReview) -> None:
     if review.decisions_needed:
         right.append("Decisions today")
         for d in review.decisions_needed[:4]:
-            right.append((f"{d.title}: {_decision_money(d, w)}", 1))
+            right.append((f"{d.title}: {d.money[0].lower()}{d.money[1:]}", 1))
         if len(review.decisions_needed) > 4:
             right.append((f"and {w.count(len(review.decisions_needed) - 4, 'more decision')}", 1))
     deck.text(slide, 2, right or ["No risks or decisions this quarter."])
-
-
-def _decision_money(decision, w) -> str:
-    parts = []
-    if decision.cost_total:
-        if decision.cost_next_quarter and decision.cost_next_quarter != decision.cost_total:
-            parts.append(f"{w.money(decision.cost_next_quarter)} next quarter of {w.money(decision.cost_total)}")
-        else:
-            parts.append(w.money(decision.cost_total))
-    if decision.annual_saving:
-        parts.append(f"saves {w.money(decision.annual_saving)} a year")
-    return ", ".join(parts) or "no cost"
 
 
 def _scorecard(deck: Deck, review: ClientReview) -> None:
@@ -410,7 +398,7 @@ def _decisions(deck: Deck, review: ClientReview) -> None:
     if not items:
         return
     w = review.wording
-    rows = [[str(n), d.title, d.why, _decision_money(d, w), d.owner or "", "Accept / defer / decline"]
+    rows = [[str(n), d.title, d.why, d.money, d.owner or "", "Accept / defer / decline"]
             for n, d in enumerate(items, start=1)]
     notes = ("Ask for a decision on each: accept, defer (to a quarter) or decline. A declined recommendation stays "
              "on the roadmap with its risk and comes back at the next review.")
