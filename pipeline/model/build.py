@@ -97,6 +97,7 @@ def build_clients(result: IngestResult) -> dict[str, ClientData]:
                                                 for r in rows).items()))
         client.input_sources = list(client.input_rows)
         client.assets, client.merge_conflicts = merge_assets(entities.get("device", []), entities.get("warranty", []), files)
+        client.concealed_activity_rows = sum(1 for r in entities.get("user_activity", []) if "@" not in r["upn"])
         client.users = merge_users(entities.get("user", []), entities.get("user_activity", []), entities.get("mfa", []),
                                    files)
         client.subscriptions = [_subscription(r) for r in entities.get("subscription", [])]

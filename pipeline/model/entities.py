@@ -195,3 +195,4 @@ class ClientData:
     merge_conflicts: int = 0
     input_sources: list[str] = field(default_factory=list)  # relative paths of files with this client's rows
     input_rows: dict[str, int] = field(default_factory=dict)  # relative path -> how many of its rows are this client's
+    concealed_activity_rows: int = 0  # usage-report rows whose user names the tenant hides (cannot be joined)

@@ -13,7 +13,7 @@ from .model import SourceCoverage
 # (kind, label, what to export to provide it)
 SOURCES = (
     ("devices", "Device inventory", "a PSA configurations export or an RMM device export"),
-    ("endpoint", "Endpoint protection and patching", "an RMM device and patch export"),
+    ("endpoint", "Endpoint protection and patching", "an RMM export with antivirus and patch status"),
     ("warranty", "Warranty dates", "warranty dates in the PSA or RMM, or a warranty lookup"),
     ("users", "Microsoft 365 users and licences", "the Microsoft 365 'Export users' list"),
     ("activity", "User activity", "the Microsoft 365 active-user detail report"),
@@ -50,6 +50,11 @@ def source_coverage(client: ClientData, wording: Wording) -> tuple[SourceCoverag
     for kind, label, remedy in SOURCES:
         if have[kind]:
             detail = _detail(kind, client, tools, wording)
+        elif kind == "activity" and client.concealed_activity_rows:
+            # The report was given, but the tenant hides user names in it: say how to fix it, not "add it".
+            detail = ("provided, but the tenant hides user names in its usage reports, so activity cannot be "
+                      "matched to users: turn off 'Display concealed user, group, and site names in all reports' "
+                      "(Microsoft 365 admin center, Settings > Org settings > Reports) and export it again")
         else:
             detail = f"not provided: add {remedy}"
         rows.append(SourceCoverage(kind, wording.spell(label), have[kind], wording.spell(detail)))

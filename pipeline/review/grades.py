@@ -105,10 +105,18 @@ def _lifecycle(client: ClientData, findings: list[Finding], have: dict[str, bool
     return _graded("lifecycle", relevant, len(client.assets), "devices", missing, wording)
 
 
+def _endpoint_gap(client: ClientData) -> str:
+    """Why endpoint protection was not checked: no RMM data at all, or an RMM export without those columns."""
+    if any("rmm" in a.tools for a in client.assets):
+        return "endpoint protection and patching (the RMM export has no antivirus or patch status)"
+    return "endpoint protection and patching (no RMM export)"
+
+
 def _security(client: ClientData, findings: list[Finding], have: dict[str, bool], as_of: date,
               wording: Wording) -> AreaGrade:
+    endpoint_gap = _endpoint_gap(client)
     if not have["endpoint"] and not have["mfa"]:
-        why = ["endpoint protection and patching (no RMM export)", "MFA (no registration export)"]
+        why = [endpoint_gap, "MFA (no registration export)"]
         return _not_assessed("security", "devices and users", why, wording)
     relevant: list[Finding] = []
     population = 0
@@ -121,7 +129,7 @@ def _security(client: ClientData, findings: list[Finding], have: dict[str, bool]
         relevant += [f for f in findings if f.rule == "lifecycle.os_end_of_support" and f.due_date is not None
                      and f.due_date < as_of and not f.facts.get("retired")]
     else:
-        missing.append("endpoint protection and patching (no RMM export)")
+        missing.append(endpoint_gap)
     if have["mfa"]:
         population += sum(1 for u in client.users if (u.licenses or u.is_admin) and not u.is_guest and not u.blocked)
         relevant += [f for f in findings if f.rule == "security.mfa_not_registered"]
@@ -142,7 +150,8 @@ def _licensing(client: ClientData, findings: list[Finding], have: dict[str, bool
     if not have["users"]:
         missing.append("seats assigned (no Microsoft 365 user export)")
     elif not have["activity"]:
-        missing.append("inactive users (no activity report)")
+        missing.append("inactive users (user names hidden in the activity report)" if client.concealed_activity_rows
+                       else "inactive users (no activity report)")
     relevant = [f for f in findings if f.category in {"license_waste", "renewal"}]
     spend = sum((s.monthly_value or 0) * 12 for s in client.subscriptions if s.active)
     waste = sum(f.estimated_cost or 0 for f in relevant if f.category == "license_waste")
