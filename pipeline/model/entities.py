@@ -13,6 +13,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+# Device types whose failure stops the business, not one person: warranties and age rules treat them apart.
+SERVER_LIKE = frozenset({"server", "network", "storage"})
+
 
 def _pickled_by_fields(cls: type[T]) -> type[T]:
     """Pickle as ``cls(*field values)``: a slotted dataclass otherwise pickles a dict of its slots per

@@ -12,14 +12,13 @@ from datetime import date
 
 from ..findings.areas import AREA_LABELS
 from ..findings.finding import Finding
-from ..model import ClientData
+from ..model import SERVER_LIKE, ClientData
 from ..wording import Wording
 from .model import ASSESSED, NOT_ASSESSED, PARTLY, AreaGrade
 
 PENALTY = {"critical": 1.0, "high": 0.75, "medium": 0.4, "low": 0.15}
 CAP_CRITICAL, CAP_HIGH = 64.0, 79.0
 GREEN, AMBER = 80.0, 50.0
-SERVER_LIKE = {"server", "network", "storage"}
 GRADE_METHOD = (
     "Each area's score is 100 x (1 - penalties / items assessed), shown as a percentage: green from 80%, amber "
     "from 50%, red below. Every affected item (device, user or seat) counts once, at its worst finding: critical "

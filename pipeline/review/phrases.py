@@ -16,7 +16,12 @@ DEVICE_NOUNS = {"desktop": "PC", "laptop": "PC", "server": "server", "network": 
 
 
 def device_noun(finding: Finding) -> str:
-    return DEVICE_NOUNS.get(finding.facts.get("device_type") or "other", "device")
+    facts = finding.facts
+    noun = DEVICE_NOUNS.get(facts.get("device_type") or "other", "device")
+    if noun == "PC" and ("mac" in str(facts.get("model") or "").casefold()
+                         or str(facts.get("os") or "").startswith("macOS")):
+        return "Mac"  # a MacBook is not a PC to the people who use one
+    return noun
 
 
 def devices(findings: list[Finding], wording: Wording) -> str:

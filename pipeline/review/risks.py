@@ -31,6 +31,7 @@ _BANDS = {"high": 0, "medium": 1, "low": 2}
 
 
 EXPOSURE_RULES = frozenset({"lifecycle.os_end_of_support"})  # exposed until the covering replacement is done
+DATED_RULES = frozenset({"lifecycle.warranty", "lifecycle.hardware_age"})  # past and ahead are risks apart
 
 
 def risk_register(client_name: str, findings: list[Finding], plan: list[Initiative], as_of: date,
@@ -71,9 +72,9 @@ def risk_register(client_name: str, findings: list[Finding], plan: list[Initiati
 
 
 def _risk_key(finding: Finding, as_of: date) -> tuple[str, str, bool]:
-    """One risk per kind and severity; a warranty that has lapsed is a risk apart from one that is ending, so
-    a device still covered is never called out of warranty."""
-    lapsed = finding.rule == "lifecycle.warranty" and finding.due_date is not None and finding.due_date < as_of
+    """One risk per kind and severity; a warranty that has lapsed (or a replacement age reached) is a risk apart
+    from one still ahead, so a device still covered is never called out of warranty."""
+    lapsed = (finding.rule in DATED_RULES and finding.due_date is not None and finding.due_date < as_of)
     return finding.rule, finding.severity, lapsed
 
 
@@ -93,7 +94,12 @@ def describe(rule: str, members: list[Finding], as_of: date, wording: Wording) -
             return f"{who} {verb('runs', 'run')} {os_text}, which loses support from {w.day(eol)}"
         return f"{who} {verb('runs', 'run')} {os_text}, which loses support on {w.day(eol)}"
     if rule == "lifecycle.hardware_age":
-        return f"{who} {verb('is', 'are')} at or past {verb('its', 'their')} replacement age"
+        first = min((f.due_date for f in members if f.due_date), default=None)
+        if first is None or first < as_of:
+            return f"{who} {verb('is', 'are')} past {verb('its', 'their')} replacement age"
+        if many:
+            return f"{who} reach their replacement age from {w.day(first)}"
+        return f"{who} reaches its replacement age on {w.day(first)}"
     if rule == "lifecycle.warranty":
         end = min(f.due_date for f in members if f.due_date)
         if end < as_of:

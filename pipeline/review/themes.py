@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..findings.finding import SEVERITY_RANK, Finding
-from ..model import ClientData
+from ..model import SERVER_LIKE, ClientData
 from ..quarters import Quarter
 from ..wording import Wording
 from . import phrases
 from .model import CoveredItem, Initiative
 
-SERVER_LIKE = {"server", "network", "storage"}
 PHASES = (("0-6 months", 6), ("6-18 months", 18), ("18-36 months", 36))
 
 
@@ -38,6 +37,9 @@ THEMES: dict[str, Theme] = {
                               "No production workload on an unsupported server operating system by the end of {quarter}"),
     "windows_replacement": Theme(2, "Hardware", ("security", "compliance", "productivity"),
                                  "No device on an unsupported operating system by the end of {quarter}"),
+    "infrastructure_refresh": Theme(3, "Hardware", ("continuity", "productivity"),
+                                    "No server, network or storage device past its replacement age by the end of "
+                                    "{quarter}"),
     "hardware_refresh": Theme(3, "Hardware", ("productivity", "continuity"),
                               "No device older than its replacement age by the end of {quarter}"),
     "os_update": Theme(4, "Projects", ("security", "compliance"),
@@ -60,7 +62,7 @@ THEMES: dict[str, Theme] = {
                       "Every renewal reviewed and decided before its date"),
     "other": Theme(12, "Projects", (), "Every finding resolved by the end of {quarter}"),
 }
-REPLACEMENTS = ("server_migration", "windows_replacement", "hardware_refresh")
+REPLACEMENTS = ("server_migration", "windows_replacement", "infrastructure_refresh", "hardware_refresh")
 # The MSP's own work under its agreement: on the plan, with no client-side owner and no client decision.
 MSP_WORK = frozenset({"disposal", "endpoint_security"})
 
@@ -84,7 +86,8 @@ def theme_for(finding: Finding, replacement_price: float) -> str | None:
     if category == "end_of_life":
         return "windows_replacement"
     if category == "hardware_age":
-        return "hardware_refresh"
+        # Servers and network gear are a project of their own, never hidden inside a laptop refresh.
+        return "infrastructure_refresh" if facts.get("device_type") in SERVER_LIKE else "hardware_refresh"
     if category == "warranty":
         important = facts.get("device_type") in SERVER_LIKE
         return "warranty_support" if important or finding.estimated_cost else None
@@ -298,6 +301,10 @@ class _Words:
         if theme == "windows_replacement":
             noun = phrases.device_noun(self.members[0])
             return f"Replace {f'{noun} {one}' if one else self._devices()} on {phrases.systems(self.members)}"
+        if theme == "infrastructure_refresh":
+            if one:
+                return f"Replace aging {phrases.device_noun(self.members[0])} {one}"
+            return f"Replace aging infrastructure: {self._devices()}"
         if theme == "hardware_refresh":
             if one:
                 return f"Replace aging {phrases.device_noun(self.members[0])} {one}"
@@ -360,5 +367,5 @@ class _Words:
 
 
 _UNITS = {"mfa_rollout": "user", "licence_cleanup": "item", "renewals": "renewal", "backup_coverage": "server"}
-_DEVICE_THEMES = {"server_migration", "windows_replacement", "hardware_refresh", "os_update", "warranty_support",
+_DEVICE_THEMES = {"server_migration", "windows_replacement", "infrastructure_refresh", "hardware_refresh", "os_update", "warranty_support",
                   "disposal", "endpoint_security", "legacy_isolation"}

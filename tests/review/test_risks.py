@@ -16,7 +16,7 @@ def test_pcs_being_replaced_still_count_as_running_an_unsupported_system():
     # their age, which also resolves their operating system, but they run it until then.
     unsupported = risk("Granite Ridge Manufacturing", "PCs run", "without security fixes")
     assert unsupported.finding_count == 54 and unsupported.title.startswith("54 PCs run ")
-    assert "Replace 34 aging devices" in unsupported.mitigations
+    assert "Replace 29 aging devices" in unsupported.mitigations
     on_unsupported_pcs = [d for d in sample_reviews()["Granite Ridge Manufacturing"].current_state.devices
                           if d.support == "Unsupported" and d.device_type in {"desktop", "laptop"}
                           and not d.initiative.startswith("Confirm")]  # retired: disposal, not a risk
@@ -38,3 +38,25 @@ def test_a_device_still_under_warranty_is_never_called_out_of_warranty():
     assert lapsed.title == "BB-MBP-04 is out of warranty (since Feb 3, 2023)"
     ending = risk("Bluebird Creative Studio", "BB-MBP-07")
     assert ending.title == "Warranty on BB-MBP-07 ends on Jan 9, 2027"
+
+
+def test_a_replacement_age_still_ahead_is_not_called_reached():
+    # Bluebird's BB-MBP-05/06 and BB-WIN-01 are 3.1-3.7 years old against a 4-year replacement age.
+    ahead = risk("Bluebird Creative Studio", "BB-MBP-05")
+    assert ahead.title == "BB-MBP-05, BB-MBP-06 and BB-WIN-01 reach their replacement age from Mar 21, 2027"
+    assert risk("Bluebird Creative Studio", "past their replacement age").title == (
+        "3 Macs and 1 PC are past their replacement age")
+
+
+def test_servers_and_network_gear_are_replaced_in_a_project_of_their_own():
+    for review in sample_reviews().values():
+        by_kind = {i.kind: i for i in review.initiatives}
+        refresh = by_kind.get("hardware_refresh")
+        if refresh:
+            kinds = {f.device_type for f in review.current_state.devices
+                     if f.hostname in {item.subject for item in refresh.items}}
+            assert not kinds & {"server", "network", "storage"}, (review.client.name, refresh.title)
+    northwind = {i.kind: i for i in sample_reviews()["Northwind Logistics"].initiatives}
+    infrastructure = northwind["infrastructure_refresh"]
+    assert infrastructure.title == "Replace aging infrastructure: 3 servers"
+    assert {"NWL-SRV-DC01", "NWL-SRV-FS01"} <= {item.subject for item in infrastructure.items}

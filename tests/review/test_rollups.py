@@ -273,7 +273,7 @@ class TestRisks:
             "a@acme.example has no MFA: one phished password takes it over": ("critical", 4, 5, 20, "high"),
             "SRV1 runs Windows Server 2012 R2, without security fixes since Oct 10, 2023": ("critical", 4, 5, 20, "high"),
             "Approved patches are waiting on PC-2": ("medium", 2, 4, 8, "medium"),
-            "5 devices are at or past their replacement age": ("medium", 3, 2, 6, "low"),
+            "5 devices are past their replacement age": ("medium", 3, 2, 6, "low"),
             "PC-9 needs a reboot to finish installing updates": ("low", 1, 2, 2, "low"),
         }
 

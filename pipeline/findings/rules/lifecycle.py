@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from ...config import Settings
-from ...model import Asset, ClientData
+from ...model import SERVER_LIKE, Asset, ClientData
 from ...quarters import Quarter, add_months, add_years
 from ..finding import Finding, RuleContext
 from ...catalog.os_identity import identify_os
 
-SERVER_LIKE = {"server", "network", "storage"}
 RETIRED_STATUSES = {"inactive", "retired", "disposed", "decommissioned"}
 _TYPE_WORDS = {"desktop": "desktop", "laptop": "laptop", "server": "server", "network": "network device",
                "storage": "storage device", "virtual": "virtual machine", "mobile": "mobile device",
