@@ -131,6 +131,7 @@ class Initiative:
     success_metric: str
     items: tuple[CoveredItem, ...]
     finding_ids: tuple[str, ...]
+    timing: str = ""  # when the work can be done, when a date rules it ("seats billed month to month ... now")
 
     @property
     def annual_saving(self) -> float:

@@ -230,7 +230,8 @@ def _initiative(client: ClientData, theme: str, members: list[Finding], quarters
         budget_category=spec.category, deadline=deadline, owner=owner, goal=goal,
         success_metric=wording.spell(spec.metric.format(quarter=metric_quarter,
                                                         date=wording.day(deadline) if deadline else last)),
-        items=tuple(items), finding_ids=tuple(sorted(f.finding_id for f in members)))
+        items=tuple(items), finding_ids=tuple(sorted(f.finding_id for f in members)),
+        timing=wording.spell("; ".join(words.timing())))
 
 
 def _deadline(theme: str, members: list[Finding], as_of: date) -> date | None:
@@ -282,6 +283,20 @@ class _Words:
 
     def _devices(self) -> str:
         return phrases.devices(self.members, self.w)
+
+    def timing(self) -> list[str]:
+        """When a licence clean-up's seats can go: at each commitment end, or now when billed month to month."""
+        if self.theme != "licence_cleanup":
+            return []
+        w, ends, parts = self.w, self._commitment_ends(), []
+        if len(ends) == 1:
+            parts.append(f"committed seats can only be dropped at the {w.day(ends[0])} renewal")
+        elif ends:
+            parts.append("committed seats can only be dropped at their renewals (" + ", ".join(w.day(d) for d in ends)
+                         + ")")
+        if any(f.facts.get("committed") is False for f in self.members):
+            parts.append("seats billed month to month can be dropped now")
+        return parts
 
     def _commitment_ends(self) -> list[date]:
         """The distinct commitment ends a licence clean-up must meet, earliest first."""
@@ -352,14 +367,7 @@ class _Words:
         if saving > 0:
             parts.append(f"saves {w.money(saving)} a year")
         if self.theme == "licence_cleanup":
-            ends = self._commitment_ends()
-            if len(ends) == 1:
-                parts.append(f"committed seats can only be dropped at the {w.day(ends[0])} renewal")
-            elif ends:
-                parts.append("committed seats can only be dropped at their renewals ("
-                             + ", ".join(w.day(d) for d in ends) + ")")
-            if any(f.facts.get("committed") is False for f in self.members):
-                parts.append("seats billed month to month can be dropped now")
+            parts += self.timing()
         elif deadline:
             parts.append(f"deadline {w.day(deadline)}")
         head = f"Covers {self._devices() if self.theme in _DEVICE_THEMES else w.count(self.n, _UNITS.get(self.theme, 'item'))}"

@@ -230,6 +230,7 @@ class TestThemes:
         assert cleanup.title == "Reclaim unused licenses before the Feb 28, 2027 renewal"
         assert "committed seats can only be dropped at the Feb 28, 2027 renewal" in cleanup.summary
         assert "month to month" not in cleanup.summary
+        assert cleanup.timing == "committed seats can only be dropped at the Feb 28, 2027 renewal"
         # the users' licences come off in the first quarter planned, not after the renewal they must beat
         assert {i.quarter for i in cleanup.items if i.subject.endswith("@acme.example")} == {"2027-Q1"}
         # a renewal with nothing to drop is a date to decide on, not a saving

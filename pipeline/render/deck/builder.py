@@ -21,7 +21,8 @@ from ..package import dated_zip, midnight, refuse_doctype, stamp_core_properties
 from ..text import clean_text
 from .contract import (LAYOUT_CHART, LAYOUT_CLOSING, LAYOUT_CONTENT, LAYOUT_SECTION, LAYOUT_TABLE, LAYOUT_THREE,
                        LAYOUT_TITLE, LAYOUT_TWO, LOGO_IDX, REQUIRED_LAYOUTS, TAKEAWAY_IDX)
-from .metrics import APPENDIX_PT, BODY_TABLE_PAGES, TABLE_PT, cell_bold, cell_text, fit_lines, paginate_rows
+from .metrics import (APPENDIX_PT, BODY_TABLE_PAGES, MIN_TABLE_PT, TABLE_PT, cell_bold, cell_text, fit_lines,
+                      paginate_rows)
 from .tables import table_xml
 
 __all__ = ["Deck", "APPENDIX_PT", "BODY_TABLE_PAGES", "TABLE_PT", "TAKEAWAY_IDX", "LOGO_IDX", "LAYOUT_CHART",
@@ -259,8 +260,18 @@ class Deck:
         layout_obj = self.layouts[layout]
         box = next(ph for ph in layout_obj.placeholders if ph.placeholder_format.idx == 1)
         widths = column_widths(weights, box.width)
-        rows = [[fit_cell(cell, w, font_pt, max_lines) for cell, w in zip(row, widths)] for row in rows]
-        pages = paginate_rows(rows, widths, box.height, font_pt, header)
+        # A table that just misses one slide is set up to two points smaller rather than split into two
+        # half-empty slides; one that needs more than that keeps its size and runs over.
+        sized = self._fit_rows(rows, widths, font_pt, max_lines)
+        pages = paginate_rows(sized, widths, box.height, font_pt, header)
+        for smaller in (font_pt - 1, font_pt - 2):
+            if len(pages) == 1 or smaller < MIN_TABLE_PT:
+                break
+            tighter = self._fit_rows(rows, widths, smaller, max_lines)
+            tighter_pages = paginate_rows(tighter, widths, box.height, smaller, header)
+            if len(tighter_pages) == 1:
+                sized, pages, font_pt = tighter, tighter_pages, smaller
+        rows = sized
         shown_pages = pages[:max_pages] if max_pages else pages
         shown = sum(len(p) for p in shown_pages)
         hidden = len(rows) - shown
@@ -272,6 +283,10 @@ class Deck:
             self.takeaway(slide, line)
             self.table(slide, 1, header, page, weights, font_pt, align, min_row)
         return shown
+
+    @staticmethod
+    def _fit_rows(rows: list[list[Any]], widths: Sequence[int], font_pt: float, max_lines: int) -> list[list[Any]]:
+        return [[fit_cell(cell, w, font_pt, max_lines) for cell, w in zip(row, widths)] for row in rows]
 
     def one_line(self, title: str, line: str, notes: str, more: Sequence[str] = ()) -> None:
         """A slide with nothing to tabulate: say so in one line."""

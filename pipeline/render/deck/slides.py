@@ -386,7 +386,7 @@ def _licences(deck: Deck, review: ClientReview) -> None:
     notes = w.spell("Seats bought but unused, and licences on blocked or inactive accounts. Annual commitments "
                     "(NCE) can only be reduced at their end date, so act before it. Confirm each inactive user "
                     "with the client before removing a licence.")
-    when = f" at the {w.day(cleanup.deadline)} renewal" if cleanup.deadline else ""
+    when = f": {cleanup.timing}" if cleanup.timing else ""
     deck.table_slides(LAYOUT_TABLE, w.spell("Licence savings"), ["What to reclaim", "Items", "Saving a year"],
                       rows, [8.8, 1.2, 1.8], notes,
                       f"{w.money(cleanup.annual_saving)} a year to reclaim{when}", align=["l", "l", "r"],

@@ -242,3 +242,10 @@ def test_charts_are_native_and_hold_the_review_s_counts(decks):
     support = charts[0]
     assert list(support.plots[0].categories) == [c.label for c in review.current_state.support_status]
     assert list(support.plots[0].series[0].values) == [c.count for c in review.current_state.support_status]
+
+
+def test_the_licence_slide_says_when_each_kind_of_seat_can_go(decks):
+    # Granite Ridge: Business Premium is an annual commitment to Aug 31, 2027; F3 is billed month to month.
+    slide = slide_titled(decks["Granite Ridge Manufacturing"], "License savings")
+    assert ("$1,344 a year to reclaim: committed seats can only be dropped at the Aug 31, 2027 renewal; seats "
+            "billed month to month can be dropped now") in text_of(slide)
