@@ -27,3 +27,12 @@ STATUS_COLOURS = {
 STATUS_HATCHES = {"Supported": "", "In warranty": "", "Ends within 12 months": "//", "Expires within 90 days": "//",
                   "Unsupported": "xx", "Expired": "xx", "Unknown": "..", "Not reported": ".."}
 PHASE_STYLE = {"0-6 months": ("1F3A5F", ""), "6-18 months": ("1A9E8F", "//"), "18-36 months": ("A9B4C2", "..")}
+
+# One colour per budget category, whichever categories a client has, in the deck and the roadmap alike
+# Contracts take the warm colour: the slate would fade into the Licensing grey in the later quarters.
+CATEGORY_COLOURS = {"Hardware": SERIES_COLOURS[0], "Projects": SERIES_COLOURS[1], "Licensing": SERIES_COLOURS[2],
+                    "Contracts": SERIES_COLOURS[4]}
+
+
+def category_colours(names) -> list[str]:
+    return [CATEGORY_COLOURS.get(name, SERIES_COLOURS[3]) for name in names]

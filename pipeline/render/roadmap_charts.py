@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from .palette import GRID, INK, NAVY, SERIES_COLOURS, SERIES_HATCHES
+from .palette import GRID, INK, NAVY, SERIES_HATCHES, category_colours
 from .deck.builder import EMPHASIS_FADE, _lighter  # the deck's near-term emphasis, so both documents match
 from .wordcharts import ChartSpec
 
@@ -19,15 +19,6 @@ NEAR_QUARTERS = 4  # the "next 12 months": drawn in full colour, the later quart
 TOTAL_SERIES = "Totals (labels only)"  # an invisible series: each column's total is its label
 TOTAL_HEADROOM = 0.09  # height of that series, as a share of the tallest column: room for the label
 NO_COSTS = "No costs are forecast for the next quarters."
-# One colour per budget category, whichever categories a client has (the first for any other)
-CATEGORY_COLOURS = {"Hardware": SERIES_COLOURS[0], "Projects": SERIES_COLOURS[1], "Licensing": SERIES_COLOURS[2],
-                    "Contracts": SERIES_COLOURS[3]}
-
-
-def category_colours(names) -> list[str]:
-    return [CATEGORY_COLOURS.get(name, SERIES_COLOURS[4]) for name in names]
-
-
 def roadmap_chart_specs(context: dict) -> dict[str, ChartSpec | str]:
     """``budget``: a chart spec, or the sentence shown where there is nothing to plot."""
     return {"budget": budget_spec(context)}

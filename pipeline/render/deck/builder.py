@@ -30,7 +30,7 @@ __all__ = ["Deck", "APPENDIX_PT", "BODY_TABLE_PAGES", "TABLE_PT", "TAKEAWAY_IDX"
            "LAYOUT_TWO"]
 
 NO_TRUNCATION = 10_000  # lines a cell may wrap to: client text is never cut, tables paginate instead
-EMPHASIS_FADE = 0.55  # later categories of an emphasised chart are drawn this much lighter
+EMPHASIS_FADE = 0.35  # later quarters drawn this much lighter, still their own hue (not the next category's grey)
 FOOTER_COLOUR = "5B6B7F"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ...review.build import top_risk_count
 from ...review.model import NOT_ASSESSED, PARTLY, ClientReview
-from ..palette import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS
+from ..palette import GRADE_COLOURS, SERIES_COLOURS, STATUS_COLOURS, category_colours
 from .builder import (APPENDIX_PT, BODY_TABLE_PAGES, TABLE_PT, Deck, LAYOUT_CHART, LAYOUT_CLOSING, LAYOUT_CONTENT,
                       LAYOUT_SECTION, LAYOUT_TABLE, LAYOUT_THREE, LAYOUT_TITLE, LAYOUT_TWO, TAKEAWAY_IDX)
 
@@ -358,7 +358,8 @@ def _budget(deck: Deck, review: ClientReview) -> None:
     deck.takeaway(slide, line)
     symbol = w.currency_symbol
     deck.chart(slide, 1, "stacked", f"Forecast by quarter ({review.currency})", categories, series, legend=True,
-               number_format=f'"{symbol}"#,##0' if symbol else "#,##0", emphasise_first=4)
+               number_format=f'"{symbol}"#,##0' if symbol else "#,##0", emphasise_first=4,
+               colours=category_colours(series))
 
 
 def _coming_up(deck: Deck, review: ClientReview) -> None:

@@ -249,3 +249,13 @@ def test_the_licence_slide_says_when_each_kind_of_seat_can_go(decks):
     slide = slide_titled(decks["Granite Ridge Manufacturing"], "License savings")
     assert ("$1,344 a year to reclaim: committed seats can only be dropped at the Aug 31, 2027 renewal; seats "
             "billed month to month can be dropped now") in text_of(slide)
+
+
+def test_budget_categories_keep_their_colour_in_every_deck(decks):
+    from pipeline.render.palette import CATEGORY_COLOURS
+
+    for name, deck in decks.items():
+        budget = slide_titled(deck, "Budget forecast")
+        (chart,) = [shape.chart for shape in budget.shapes if shape.has_chart]
+        for series in chart.plots[0].series:
+            assert str(series.format.fill.fore_color.rgb) == CATEGORY_COLOURS[series.name], (name, series.name)
