@@ -147,7 +147,7 @@ def coming_up(findings: list[Finding], as_of: date, wording: Wording) -> tuple[C
         n = len(members)
         if kind == "Warranty":
             if n == 1:
-                text = f"Warranty on {members[0].subject} ends on {w.day(first)}"
+                text = f"Warranty on {members[0].subject} ends"  # the date is the row's own column
             else:
                 if first == last:
                     when = f"on {w.day(first)}"
@@ -158,7 +158,7 @@ def coming_up(findings: list[Finding], as_of: date, wording: Wording) -> tuple[C
                 text = f"{n} {key} warranties end {when}"
         else:
             who = members[0].subject if n == 1 else w.count(n, "device")
-            text = f"{key} reaches end of support on {w.day(first)} ({who})"
+            text = f"{key} reaches end of support ({who})"
         items.append(ComingUp(first, last, text, kind, None))
     items.sort(key=lambda i: (i.first, i.text))
     return tuple(items)
