@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ..config import Settings
 from ..findings.engine import FindingSet
@@ -173,7 +173,16 @@ def _decisions_needed(plan, findings, decisions: dict, risks, next_quarter: Quar
                                    item.one_time_cost, item.annual_saving, item.deadline, item.owner, round(value, 2),
                                    decision_money(round(spend, 2), item.one_time_cost, item.annual_saving, value,
                                                   next_quarter.label, wording)))
-    rows.sort(key=lambda d: (SEVERITY_RANK[d.severity], d.deadline or date.max, -d.cost_total, d.title))
+    # Most urgent first: critical risks, then a date that falls before this quarter ends (a contract ending in
+    # six weeks cannot wait behind work that has none), then by severity and date.
+    this_quarter_ends = next_quarter.start - timedelta(days=1)
+
+    def urgency(d: DecisionNeeded) -> tuple:
+        dated = d.deadline if d.deadline is not None and d.deadline <= this_quarter_ends else date.max
+        return (d.severity != "critical", dated, SEVERITY_RANK[d.severity], d.deadline or date.max, -d.cost_total,
+                d.title)
+
+    rows.sort(key=urgency)
     return tuple(rows)
 
 

@@ -36,3 +36,17 @@ def test_the_msps_own_work_has_no_client_owner():
         for initiative in review.initiatives:
             if initiative.kind in {"endpoint_security", "disposal"}:
                 assert initiative.owner is None, (review.client.name, initiative.title)
+
+
+def test_a_date_before_this_quarter_ends_comes_before_work_without_one():
+    # Harbor Point's managed-services agreement ends Dec 31, 2026, six weeks after the review.
+    needed = sample_reviews()["Harbor Point Dental"].decisions_needed
+    assert needed[0].title == "Decide on the renewal of Harbor Point - Managed Services by Dec 31, 2026"
+    # a date next quarter does not jump ahead of high-severity work
+    northwind = [d.severity for d in sample_reviews()["Northwind Logistics"].decisions_needed]
+    assert northwind == sorted(northwind, key=["critical", "high", "medium", "low"].index)
+
+
+def test_critical_decisions_stay_first():
+    needed = sample_reviews()["Granite Ridge Manufacturing"].decisions_needed
+    assert needed[0].severity == "critical"
