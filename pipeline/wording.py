@@ -107,6 +107,16 @@ class Wording:
         sign = "-" if value < 0 else ""
         return f"{sign}{self.currency_symbol}{abs(value):,.0f}"
 
+    def money_short(self, value: float | None, *, blank: str = "") -> str:
+        """A chart label that fits over a narrow column: $950, $105.9k, $1.2M."""
+        if value is None:
+            return blank
+        sign, whole = ("-" if value < 0 else ""), abs(value)
+        if round(whole) < 1000:
+            return self.money(value)
+        scaled, unit = (whole / 1_000_000, "M") if round(whole) >= 999_950 else (whole / 1000, "k")
+        return f"{sign}{self.currency_symbol}{scaled:,.1f}".removesuffix(".0") + unit
+
     def money_exact(self, value: float | None, *, blank: str = "") -> str:
         """Two decimals where cents matter (a seat's monthly price)."""
         if value is None:

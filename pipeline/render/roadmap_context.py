@@ -247,7 +247,7 @@ def _budget(review: ClientReview) -> dict:
         # the chart's data, as plain numbers
         "chart": {"labels": list(budget.fiscal_labels if fiscal else budget.quarters),
                   "series": {line.category: list(line.amounts) for line in budget.lines if any(line.amounts)},
-                  "totals": list(budget.totals), "totals_text": [w.money(t) for t in budget.totals],
+                  "totals": list(budget.totals), "totals_text": [w.money_short(t) for t in budget.totals],
                   "symbol": w.currency_symbol},
     }
 

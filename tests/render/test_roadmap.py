@@ -342,7 +342,7 @@ def test_budget_chart_is_native_with_a_total_on_each_column(rendered, name):
             assert values == pytest.approx(list(line.amounts))
     carrier = list(series.values())[-1]
     labels = ["".join(t.text for t in d.iter(f"{{{A}}}t")) for d in carrier.iter(f"{{{C}}}dLbl")]
-    assert labels == [review.wording.money(t) for t in review.budget.totals]
+    assert labels == [review.wording.money_short(t) for t in review.budget.totals]
     assert carrier.find(f"{{{C}}}spPr/{{{A}}}noFill") is not None  # invisible: only its labels show
     deleted = chart.find(f".//{{{C}}}legend/{{{C}}}legendEntry")
     assert deleted.find(f"{{{C}}}idx").get("val") == str(len(series) - 1)
@@ -542,3 +542,12 @@ def test_a_later_review_with_logos_and_pictures_is_valid_for_office(tmp_path):
 def test_the_same_review_gives_the_same_bytes():
     review = sample_reviews()["Cedar & Finch LLP"]
     assert render_roadmap(review, TEMPLATE) == render_roadmap(review, TEMPLATE)
+
+
+@pytest.mark.parametrize("value, label", [(0, "$0"), (950, "$950"), (1000, "$1k"), (105880, "$105.9k"),
+                                          (104280, "$104.3k"), (999949, "$999.9k"), (999950, "$1M"),
+                                          (1234567, "$1.2M"), (-2500, "-$2.5k")])
+def test_chart_totals_are_short_enough_for_a_narrow_column(value, label):
+    from pipeline.wording import Wording
+
+    assert Wording().money_short(value) == label
