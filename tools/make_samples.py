@@ -1124,8 +1124,8 @@ def build_cedar() -> Client:
                   date(2028, 3, 31), 240.00),
     ]
     c.goals = [
-        Goal("Cut IT cost per attorney by 15% in FY2027", date(2028, 3, 31),
-             "Helen Finch (Managing Partner)", "IT spend / attorney down 15% vs FY2026", "High", ["cost"]),
+        Goal("Cut IT cost per attorney by 15% in FY2028", date(2028, 3, 31),
+             "Helen Finch (Managing Partner)", "IT spend / attorney down 15% vs FY2027", "High", ["cost"]),
         Goal("Meet outside-counsel security requirements from corporate clients", date(2027, 6, 30),
              "Robert Cedar (Partner)", "All client security questionnaires answered 'yes' for MFA, "
              "encryption and audit logging", "High", ["compliance", "security"]),
