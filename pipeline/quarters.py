@@ -69,3 +69,29 @@ def fiscal_year(day: date, start_month: int, naming: str = "end") -> str:
 def fiscal_quarter(day: date, start_month: int, naming: str = "end") -> str:
     offset = (day.month - start_month) % 12
     return f"{fiscal_year(day, start_month, naming)} Q{offset // 3 + 1}"
+
+
+CADENCES = {"quarterly": "Quarterly business review", "semiannual": "Semiannual business review",
+            "annual": "Annual business review"}
+
+
+def review_due(cadence: str, quarter: Quarter, fiscal_year_start: int) -> tuple[bool, str]:
+    """Whether a client of this cadence is reviewed in `quarter`: quarterly every quarter, semiannual in fiscal
+    Q2 and Q4, annual in fiscal Q4; and, when not, why."""
+    cadence = (cadence or "quarterly").lower()
+    fiscal = fiscal_quarter(quarter.start, fiscal_year_start)
+    number = int(fiscal[-1])
+    if cadence == "semiannual":
+        return number in (2, 4), f"not due this quarter (semiannual reviews in fiscal Q2 and Q4; this is {fiscal})"
+    if cadence == "annual":
+        return number == 4, f"not due this quarter (annual review in fiscal Q4; this is {fiscal})"
+    return True, ""
+
+
+def next_review(cadence: str, quarter: Quarter, fiscal_year_start: int) -> Quarter:
+    """The first quarter after `quarter` in which this cadence is due (a review run off-cycle with --all
+    names the next regular one)."""
+    following = quarter.next()
+    while not review_due(cadence, following, fiscal_year_start)[0]:
+        following = following.next()
+    return following

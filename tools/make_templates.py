@@ -694,7 +694,7 @@ def make_docx(path: Path) -> None:
         b.p("", style="vcio Small")
     b.p("Technology roadmap", style="Subtitle")
     b.p("{{ client.name }}", style="Title")
-    b.runs(["{{ quarter }}", " quarterly review"], style="vcio Cover")
+    b.runs(["{{ review_name }}", " · ", "{{ quarter }}"], style="vcio Cover")
     b.tag("{%p if render.client_logo %}")
     b.p("{{ render.client_logo }}")
     b.tag("{%p endif %}")

@@ -23,7 +23,8 @@ SPEND_FILL, WORK_FILL, NO_FILL = "A8D5CF", "E1F0EE", "FFFFFF"
 ROADMAP_QUARTERS = 8  # quarters shown one by one in the quarter roadmap; the rest are "Later"
 ARROWS = {1: "\u25b2", -1: "\u25bc", 0: "="}
 # Every top-level name of the template context (the template may also read `render`).
-CONTEXT_NAMES = ("client", "msp", "prepared_by", "footer", "quarter", "next_quarter", "as_of", "currency",
+CONTEXT_NAMES = ("client", "msp", "prepared_by", "footer", "quarter", "next_quarter", "review_name", "next_review",
+                 "as_of", "currency",
                  "vcio_version", "words", "summary", "decisions_needed", "scorecard", "scorecard_trend", "coverage",
                  "estate", "goals", "risks", "roadmap", "initiatives", "budget", "coming_up", "licences", "changes",
                  "decisions", "finding_groups", "covered", "method")
@@ -43,6 +44,8 @@ def template_context(review: ClientReview) -> dict:
                                               f"data as of {w.day(review.as_of)}") if p),
         "quarter": review.quarter,
         "next_quarter": review.next_quarter,
+        "review_name": review.review_name,  # "Quarterly business review", or the client's cadence
+        "next_review": review.next_review,
         "as_of": w.day(review.as_of),
         "currency": review.currency,
         "vcio_version": review.vcio_version,

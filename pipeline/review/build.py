@@ -10,7 +10,7 @@ from ..config import Settings
 from ..findings.engine import FindingSet
 from ..findings.finding import SEVERITY_RANK, SEVERITIES
 from ..model import ClientData
-from ..quarters import Quarter
+from ..quarters import CADENCES, Quarter, next_review
 from ..wording import Wording
 from .coverage import provided, source_coverage
 from .grades import GRADE_METHOD, area_grades
@@ -69,6 +69,9 @@ def build_review(client: ClientData, result: FindingSet, settings: Settings, cat
     review = ClientReview(
         client=party, msp=Msp(settings.msp.name or None, settings.msp.contact or None, settings.msp.logo),
         quarter=facts.quarter, next_quarter=next_quarter.label, as_of=as_of, vcio_version=facts.vcio_version,
+        review_name=CADENCES.get((client.cadence or "quarterly").lower(), CADENCES["quarterly"]),
+        next_review=next_review(client.cadence, Quarter.parse(facts.quarter) if facts.quarter else Quarter.of(as_of),
+                                client.fiscal_year_start).label,
         wording=wording, currency=settings.locale.currency,
         summary=_summary(client, findings, scorecard, risks, budget, needed, changes, have, wording),
         coverage=source_coverage(client, wording), scorecard=scorecard, risks=risks, initiatives=tuple(plan),

@@ -460,6 +460,8 @@ class ClientReview:
     method: Method
     internal: dict | None = None  # the MSP's cost and margin: only ever in the findings workbook
     history: dict = field(default_factory=dict, repr=False)  # what the history store records (plain data)
+    review_name: str = "Quarterly business review"  # by the client's cadence: semiannual, annual
+    next_review: str = ""  # the quarter of the client's next regular review
 
     @property
     def top_risks(self) -> tuple[Risk, ...]:

@@ -9,7 +9,7 @@ from ..config import Settings
 from ..errors import UsageError
 from ..ingest.roster import match_client_names
 from ..model import ClientData
-from ..quarters import Quarter, fiscal_quarter
+from ..quarters import Quarter, review_due
 
 if TYPE_CHECKING:
     from .options import RunOptions
@@ -34,14 +34,7 @@ def resolve_period(as_of: date | None, quarter: str | None, today: date) -> tupl
 
 def is_due(client: ClientData, quarter: Quarter) -> tuple[bool, str]:
     """Quarterly clients every quarter; semiannual in fiscal Q2 and Q4; annual in fiscal Q4."""
-    cadence = (client.cadence or "quarterly").lower()
-    fiscal = fiscal_quarter(quarter.start, client.fiscal_year_start)
-    number = int(fiscal[-1])
-    if cadence == "semiannual":
-        return number in (2, 4), f"not due this quarter (semiannual reviews in fiscal Q2 and Q4; this is {fiscal})"
-    if cadence == "annual":
-        return number == 4, f"not due this quarter (annual review in fiscal Q4; this is {fiscal})"
-    return True, ""
+    return review_due(client.cadence, quarter, client.fiscal_year_start)
 
 
 def select_clients(clients: dict[str, ClientData], options: RunOptions, quarter: Quarter) -> dict[str, tuple[bool, str]]:

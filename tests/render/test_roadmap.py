@@ -105,7 +105,8 @@ def test_cover_names_the_client_quarter_and_only_what_is_known_of_who_prepared_i
     title = next(p for p in doc.paragraphs if p.style.name == "Title")
     assert title.text == review.client.name
     cover = [p.text for p in doc.paragraphs[:20]]
-    assert f"{review.quarter} quarterly review" in cover
+    expected = "Semiannual" if name == "Sunrise Pediatrics" else "Quarterly"  # the roster's cadence
+    assert f"{expected} business review \u00b7 {review.quarter}" in cover
     assert review.msp.name is None  # the sample settings name no MSP
     prepared = [line for line in cover if line.startswith("Prepared by")]
     assert prepared == ([f"Prepared by {review.client.vcio}"] if review.client.vcio else [])

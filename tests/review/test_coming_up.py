@@ -16,3 +16,10 @@ def test_grouped_dates_do_not_repeat_the_date_column():
         for item in review.coming_up:
             if item.kind in {"Warranty", "End of support"}:
                 assert w.day(item.first) not in item.text, item.text
+
+
+def test_a_semiannual_client_gets_a_semiannual_review_and_its_next_regular_date():
+    sunrise = sample_reviews()["Sunrise Pediatrics"]  # cadence semiannual, fiscal year = calendar year
+    assert (sunrise.review_name, sunrise.next_review) == ("Semiannual business review", "2027-Q2")
+    quarterly = sample_reviews()["Granite Ridge Manufacturing"]
+    assert (quarterly.review_name, quarterly.next_review) == ("Quarterly business review", "2027-Q1")

@@ -35,3 +35,15 @@ def test_file_names_keep_readable_spelling():
 def test_names_without_latin_letters_get_stable_distinct_slugs():
     first, second = slugify("東京歯科"), slugify("مرحبا")
     assert first != second and first.startswith("client-") and slugify("東京歯科") == first
+
+
+def test_the_cadence_rule_names_each_clients_next_regular_review():
+    from pipeline.quarters import Quarter, next_review, review_due
+
+    q4 = Quarter(2026, 4)
+    assert next_review("quarterly", q4, 1) == Quarter(2027, 1)
+    assert next_review("semiannual", q4, 1) == Quarter(2027, 2)
+    assert next_review("annual", q4, 1) == Quarter(2027, 4)
+    assert next_review("semiannual", q4, 7) == Quarter(2027, 2)  # fiscal Q4 of a July year ends in June
+    assert review_due("semiannual", Quarter(2027, 1), 1) == (
+        False, "not due this quarter (semiannual reviews in fiscal Q2 and Q4; this is FY2027 Q1)")

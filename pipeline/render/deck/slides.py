@@ -75,7 +75,7 @@ def _title(deck: Deck, review: ClientReview) -> None:
     notes = (f"Welcome. This review covers {review.client.possessive} IT for {review.quarter}: where it stands, the "
              f"risks that matter, what they cost and the decisions we need today. Figures come from the exports "
              f"of {w.day(review.as_of)}." + (f" {sources}" if sources else ""))
-    slide = deck.slide(LAYOUT_TITLE, "Quarterly business review", notes)
+    slide = deck.slide(LAYOUT_TITLE, review.review_name, notes)
     deck.text(slide, 1, [f"{review.client.name}  \u00b7  {review.quarter}"])
     lines = [line for line in (prepared_by(review), f"Data as of {w.day(review.as_of)}") if line]
     if sources:
@@ -465,12 +465,12 @@ def _number(value: int | None) -> str:
 
 
 def _closing(deck: Deck, review: ClientReview) -> None:
-    notes = (f"Close by confirming the decisions and their owners, and book the {review.next_quarter} review. The "
+    notes = (f"Close by confirming the decisions and their owners, and book the {review.next_review} review. The "
              "Word roadmap and the findings workbook go to the client after this meeting.")
     slide = deck.slide(LAYOUT_CLOSING, "Questions and next steps", notes)
     deck.text(slide, 1, ["Confirm the decisions and owners agreed today",
                          "We send the updated roadmap and the findings workbook",
-                         f"Next review: {review.next_quarter}"])
+                         f"Next review: {review.next_review}"])
     contact = [", ".join(p for p in (review.client.vcio, review.msp.name) if p), review.msp.contact or ""]
     deck.text(slide, TAKEAWAY_IDX, [line for line in contact if line])
     deck.logo(slide, review.msp.logo)
