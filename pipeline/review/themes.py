@@ -334,7 +334,12 @@ class _Words:
         if theme == "disposal":
             return f"Confirm {one or w.count(n, 'retired device')} {w.plural(n, 'is')} wiped and disposed of"
         if theme == "endpoint_security":
-            return f"Restore endpoint protection and patching on {w.count(n, 'device')}"
+            rules = {f.rule for f in self.members}
+            if "security.av_not_running" in rules:
+                return f"Restore endpoint protection and patching on {w.count(n, 'device')}"
+            if rules == {"security.agent_offline"}:
+                return f"Get {w.count(n, 'device')} reporting to the RMM again"
+            return f"Bring patching up to date on {w.count(n, 'device')}"  # antivirus is running: say what is not
         if theme == "mfa_rollout":
             admins = sum(1 for f in self.members if f.facts.get("is_admin"))
             extra = f", {admins} of them {w.plural(admins, 'administrator')}" if 0 < admins < n else ""

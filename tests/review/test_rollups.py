@@ -395,3 +395,13 @@ class TestBudget:
     def test_number_of_quarters_is_configurable(self):
         result = build_budget(client(), [], AS_OF, configured(**{"budget.quarters": 8}))
         assert len(result.quarters) == len(result.totals) == 8 and result.quarters[-1] == "2028-Q4"
+
+
+@pytest.mark.parametrize("rules, title", [
+    (("security.av_not_running", "security.patches_missing"), "Restore endpoint protection and patching on 2 devices"),
+    (("security.patches_missing", "security.reboot_pending"), "Bring patching up to date on 2 devices"),
+    (("security.agent_offline", "security.agent_offline"), "Get 2 devices reporting to the RMM again"),
+])
+def test_the_endpoint_initiative_names_what_is_actually_wrong(rules, title):
+    findings = [make_finding(rule, f"PC-{n}", "medium") for n, rule in enumerate(rules)]
+    assert theme(plan_of(client(), findings), "endpoint_security").title == title
