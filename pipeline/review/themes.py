@@ -228,17 +228,27 @@ def _initiative(client: ClientData, theme: str, members: list[Finding], quarters
         schedule=tuple((q, round(v, 2)) for q, v in sorted(schedule.items())),
         one_time_cost=round(sum(schedule.values()), 2), annual_recurring=round(sum(i.annual for i in items), 2),
         budget_category=spec.category, deadline=deadline, owner=owner, goal=goal,
-        success_metric=wording.spell(spec.metric.format(quarter=metric_quarter,
-                                                        date=wording.day(deadline) if deadline else last)),
+        success_metric=wording.spell(_metric(spec.metric, metric_quarter, deadline, last, wording)),
         items=tuple(items), finding_ids=tuple(sorted(f.finding_id for f in members)),
         timing=wording.spell("; ".join(words.timing())))
+
+
+def _metric(metric: str, quarter: str, deadline: date | None, last: str, wording: Wording) -> str:
+    """The success metric; a deadline inside its quarter is the date to meet, not the quarter's end (a server
+    whose support ends on Jan 12 is migrated by Jan 12, not by the end of March)."""
+    if deadline is not None and deadline < Quarter.parse(quarter).end:
+        metric = metric.replace("by the end of {quarter}", "by {date}")
+    return metric.format(quarter=quarter, date=wording.day(deadline) if deadline else last)
 
 
 def _deadline(theme: str, members: list[Finding], as_of: date) -> date | None:
     """A date the work must beat: a commitment end for licences, an end of support still ahead."""
     if theme == "licence_cleanup":
         dates = [f.facts.get("renews_on") or f.due_date for f in members]
-    elif theme in {"server_migration", "windows_replacement", "os_update", "renewals", "legacy_isolation"}:
+    elif theme in {"server_migration", "windows_replacement", "os_update", "legacy_isolation"}:
+        # an end of support the work must beat; a replacement age the theme also took on is not a deadline
+        dates = [f.due_date for f in members if f.rule == "lifecycle.os_end_of_support"]
+    elif theme == "renewals":
         dates = [f.due_date for f in members]
     else:
         return None

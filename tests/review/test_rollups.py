@@ -405,3 +405,20 @@ class TestBudget:
 def test_the_endpoint_initiative_names_what_is_actually_wrong(rules, title):
     findings = [make_finding(rule, f"PC-{n}", "medium") for n, rule in enumerate(rules)]
     assert theme(plan_of(client(), findings), "endpoint_security").title == title
+
+
+def test_a_deadline_inside_the_quarter_is_the_date_to_meet():
+    from tests.review.conftest import sample_reviews
+
+    migration = next(i for i in sample_reviews()["Harbor Point Dental"].initiatives if i.kind == "server_migration")
+    assert migration.deadline == date(2027, 1, 12)  # Windows Server 2016's end of support
+    assert migration.success_metric.endswith("by Jan 12, 2027")
+
+
+def test_a_replacement_age_taken_on_by_an_os_replacement_is_not_its_deadline():
+    from tests.review.conftest import sample_reviews
+
+    windows = next(i for i in sample_reviews()["Harbor Point Dental"].initiatives
+                   if i.kind == "windows_replacement")
+    assert windows.deadline is None  # Windows 10 is past support; Jun 20, 2027 was a PC's replacement age
+    assert windows.success_metric.endswith("by the end of 2027-Q1")
