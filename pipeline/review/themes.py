@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..findings.finding import SEVERITY_RANK, Finding
-from ..model import SERVER_LIKE, ClientData
+from ..model import SERVER_LIKE, ClientData, Goal
 from ..quarters import Quarter
 from ..wording import Wording
 from . import phrases
@@ -220,7 +220,7 @@ def _initiative(client: ClientData, theme: str, members: list[Finding], quarters
     goal, owner = _goal_for(client, theme)
     if theme in MSP_WORK:
         owner = None
-    words = _Words(theme, items, members, wording)
+    words = _Words(theme, items, members, wording, _growth_goal(client, as_of))
     return Initiative(
         initiative_id=initiative_id(client.name, theme), kind=theme, rank=0, title=words.title(deadline),
         summary=words.summary(schedule, deadline), severity=severity, phase=_phase(Quarter.parse(first), as_of),
@@ -231,6 +231,12 @@ def _initiative(client: ClientData, theme: str, members: list[Finding], quarters
         success_metric=wording.spell(_metric(spec.metric, metric_quarter, deadline, last, wording)),
         items=tuple(items), finding_ids=tuple(sorted(f.finding_id for f in members)),
         timing=wording.spell("; ".join(words.timing())))
+
+
+def _growth_goal(client: ClientData, as_of: date) -> Goal | None:
+    """The client's nearest goal tagged growth that is still ahead (or undated)."""
+    ahead = [g for g in client.goals if "growth" in g.tags and (g.target_date is None or g.target_date >= as_of)]
+    return min(ahead, key=lambda g: g.target_date or date.max, default=None)
 
 
 def _metric(metric: str, quarter: str, deadline: date | None, last: str, wording: Wording) -> str:
@@ -287,9 +293,11 @@ _OLD_KINDS = {"os_update": ("feature_update", "ltsc_upgrade"), "legacy_isolation
 class _Words:
     """Titles and summaries: short, specific, in the client's language, never cut."""
 
-    def __init__(self, theme: str, items: list[CoveredItem], members: list[Finding], wording: Wording):
+    def __init__(self, theme: str, items: list[CoveredItem], members: list[Finding], wording: Wording,
+                 growth: Goal | None = None):
         self.theme, self.items, self.members, self.w = theme, items, members, wording
         self.n = len(items)
+        self.growth = growth  # the client's nearest growth goal: hires that need the seats a clean-up drops
 
     def _devices(self) -> str:
         return phrases.devices(self.members, self.w)
@@ -386,7 +394,13 @@ class _Words:
         elif deadline:
             parts.append(f"deadline {w.day(deadline)}")
         head = f"Covers {self._devices() if self.theme in _DEVICE_THEMES else w.count(self.n, _UNITS.get(self.theme, 'item'))}"
-        return w.spell(head + (": " + "; ".join(parts) if parts else "") + ".")
+        text = head + (": " + "; ".join(parts) if parts else "") + "."
+        if self.theme == "licence_cleanup" and self.growth:
+            # Seats dropped at a renewal are bought again, at the new price, for the staff a growth goal hires.
+            goal = self.growth
+            when = f" by {w.day(goal.target_date)}" if goal.target_date else ""
+            text += f" Weigh it against the growth goal \u201c{goal.goal}\u201d{when}: keep the seats new staff will need."
+        return w.spell(text)
 
 
 _UNITS = {"mfa_rollout": "user", "licence_cleanup": "item", "renewals": "renewal", "backup_coverage": "server"}

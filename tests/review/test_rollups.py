@@ -422,3 +422,13 @@ def test_a_replacement_age_taken_on_by_an_os_replacement_is_not_its_deadline():
                    if i.kind == "windows_replacement")
     assert windows.deadline is None  # Windows 10 is past support; Jun 20, 2027 was a PC's replacement age
     assert windows.success_metric.endswith("by the end of 2027-Q1")
+
+
+def test_a_licence_clean_up_is_weighed_against_a_growth_goal():
+    from tests.review.conftest import sample_reviews
+
+    cleanup = {n: i for n, r in sample_reviews().items() for i in r.initiatives if i.kind == "licence_cleanup"}
+    assert cleanup["Northwind Logistics"].summary.endswith(
+        "Weigh it against the growth goal \u201cOpen the Reno warehouse (Warehouse 3) with 60 new staff\u201d by "
+        "Jul 31, 2027: keep the seats new staff will need.")
+    assert "growth goal" not in cleanup["Granite Ridge Manufacturing"].summary  # no growth goal on record
