@@ -100,7 +100,9 @@ def _lifecycle(client: ClientData, findings: list[Finding], have: dict[str, bool
     if not any(a.in_service_since for a in client.assets):
         missing.append("purchase dates (device age)")
     # A retired device nobody confirmed is gone is a lifecycle item too: it may still hold data.
-    relevant = [f for f in findings if f.category in {"end_of_life", "hardware_age", "warranty", "disposal"}]
+    # A replacement forecast for the later years is planning, not a gap in today's estate.
+    relevant = [f for f in findings if f.category in {"end_of_life", "hardware_age", "warranty", "disposal"}
+                and not f.facts.get("beyond_year")]
     return _graded("lifecycle", relevant, len(client.assets), "devices", missing, wording)
 
 

@@ -39,6 +39,8 @@ def risk_register(client_name: str, findings: list[Finding], plan: list[Initiati
     groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     covering: dict[str, Initiative] = {fid: item for item in plan for fid in item.finding_ids}
     for finding in findings:
+        if finding.facts.get("beyond_year"):
+            continue  # a replacement forecast for the later years is a budget line, not a risk today
         groups[_risk_key(finding, as_of)].append(finding)
     for finding, cover_id in superseded:
         if finding.rule in EXPOSURE_RULES and cover_id in covering:

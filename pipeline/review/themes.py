@@ -42,6 +42,8 @@ THEMES: dict[str, Theme] = {
                                     "{quarter}"),
     "hardware_refresh": Theme(3, "Hardware", ("productivity", "continuity"),
                               "No device older than its replacement age by the end of {quarter}"),
+    "refresh_forecast": Theme(3, "Hardware", ("productivity", "continuity"),
+                              "Each device replaced in the quarter it reaches its replacement age, through {quarter}"),
     "os_update": Theme(4, "Projects", ("security", "compliance"),
                        "Every PC on a supported Windows release by the end of {quarter}"),
     "legacy_isolation": Theme(5, "Projects", ("security", "compliance"),
@@ -62,7 +64,8 @@ THEMES: dict[str, Theme] = {
                       "Every renewal reviewed and decided before its date"),
     "other": Theme(12, "Projects", (), "Every finding resolved by the end of {quarter}"),
 }
-REPLACEMENTS = ("server_migration", "windows_replacement", "infrastructure_refresh", "hardware_refresh")
+REPLACEMENTS = ("server_migration", "windows_replacement", "infrastructure_refresh", "hardware_refresh",
+                "refresh_forecast")
 # The MSP's own work under its agreement: on the plan, with no client-side owner and no client decision.
 MSP_WORK = frozenset({"disposal", "endpoint_security"})
 
@@ -86,6 +89,8 @@ def theme_for(finding: Finding, replacement_price: float) -> str | None:
     if category == "end_of_life":
         return "windows_replacement"
     if category == "hardware_age":
+        if facts.get("beyond_year"):
+            return "refresh_forecast"  # the later years' lifecycle budget, not this year's project
         # Servers and network gear are a project of their own, never hidden inside a laptop refresh.
         return "infrastructure_refresh" if facts.get("device_type") in SERVER_LIKE else "hardware_refresh"
     if category == "warranty":
@@ -173,7 +178,8 @@ def _one_theme_per_device(themed: dict[str, list[Finding]], quarters: dict[str, 
         kept = []
         for finding in themed.get(theme, []):
             owner = replacing.get(finding.subject.casefold())
-            if owner is None or owner[0] == theme:
+            if owner is None or owner[0] == theme or (owner[0] == "refresh_forecast" and theme not in REPLACEMENTS):
+                # a replacement years ahead takes no warranty or update that is due before it
                 kept.append(finding)
                 continue
             # An update planned before the replacement still protects the device meanwhile; anything else
@@ -338,6 +344,10 @@ class _Words:
             if one:
                 return f"Replace aging {phrases.device_noun(self.members[0])} {one}"
             return f"Replace aging infrastructure: {self._devices()}"
+        if theme == "refresh_forecast":
+            years = sorted({item.quarter[:4] for item in self.items})
+            span = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+            return f"Budget the {span} refresh of {self._devices()}"
         if theme == "hardware_refresh":
             if one:
                 return f"Replace aging {phrases.device_noun(self.members[0])} {one}"
@@ -404,5 +414,6 @@ class _Words:
 
 
 _UNITS = {"mfa_rollout": "user", "licence_cleanup": "item", "renewals": "renewal", "backup_coverage": "server"}
-_DEVICE_THEMES = {"server_migration", "windows_replacement", "infrastructure_refresh", "hardware_refresh", "os_update", "warranty_support",
+_DEVICE_THEMES = {"server_migration", "windows_replacement", "infrastructure_refresh", "hardware_refresh",
+                  "refresh_forecast", "os_update", "warranty_support",
                   "disposal", "endpoint_security", "legacy_isolation"}

@@ -48,7 +48,9 @@ def test_no_feature_update_in_the_quarter_a_device_is_replaced():
     # replaced in 2028: the update is due now, in another quarter, so it stays
     young = asset("LT-NEW", device_type="laptop", os=WIN11_24H2_PRO, purchase_date=date(2024, 3, 1))
     result = run(client(assets=[young]), as_of=eol_of(WIN11_24H2_PRO) + DAY)
-    assert [f.facts.get("remedy") for f in result.findings] == ["feature_update"]
+    assert [(f.rule, f.facts.get("remedy")) for f in result.findings] == [
+        ("lifecycle.os_end_of_support", "feature_update"), ("lifecycle.hardware_age", None)]
+    assert result.findings[1].facts["beyond_year"]  # the 2028 replacement is the forecast: the update stays
 
 
 def test_no_patch_policy_is_a_security_finding_and_no_data_a_coverage_gap():

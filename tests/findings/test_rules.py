@@ -294,11 +294,20 @@ class TestHardwareAge:
         due = date(2027, 6, 15)
         assert one(client(assets=[server]), self.RULE, as_of=due + offset * DAY).severity == severity
 
-    @pytest.mark.parametrize("shift_days, present", [(-1, False), (0, True), (1, True)])
-    def test_twelve_month_horizon(self, shift_days, present):
+    @pytest.mark.parametrize("shift_days, this_year", [(-1, False), (0, True), (1, True)])
+    def test_twelve_months_split_this_years_replacements_from_the_forecast(self, shift_days, this_year):
         pc = asset(purchase_date=date(2022, 6, 15))  # due 2027-06-15
         as_of = date(2026, 6, 15) + shift_days * DAY
-        assert (one(client(assets=[pc]), self.RULE, as_of=as_of) is not None) == present
+        finding = one(client(assets=[pc]), self.RULE, as_of=as_of)
+        assert finding.facts["beyond_year"] is not this_year
+        # a replacement years ahead settles nothing done now (a warranty, an update)
+        assert finding.facts["replaces_device"] is this_year
+
+    def test_the_forecast_runs_to_the_end_of_the_budget_and_no_further(self):
+        # the budget forecasts 12 quarters from 2027-Q1: through 2029-Q4
+        inside = asset("IN", purchase_date=date(2024, 12, 31))  # due 2029-12-31
+        outside = asset("OUT", purchase_date=date(2025, 1, 1))  # due 2030-01-01
+        assert [f.subject for f in found(client(assets=[inside, outside]), self.RULE)] == ["IN"]
 
     def test_server_is_due_at_warranty_end_when_that_comes_first_if_configured(self):
         config = configured(**{"hardware.replace_servers_at_warranty_end": True})
@@ -317,7 +326,8 @@ class TestHardwareAge:
     def test_workstation_is_not_due_at_warranty_end(self, config):
         pc = asset(purchase_date=date(2024, 1, 1), warranty_end=date(2026, 1, 1))
         assert replacement_due(pc, config) == date(2029, 1, 1)
-        assert found(client(assets=[pc]), self.RULE) == []
+        (finding,) = found(client(assets=[pc]), self.RULE)
+        assert finding.due_date == date(2029, 1, 1) and finding.facts["beyond_year"]  # at its age, not its warranty
 
     def test_server_past_warranty_says_why_it_is_past_due(self):
         server = asset("FS01", device_type="server", purchase_date=date(2022, 1, 1), warranty_end=date(2025, 1, 1))
@@ -330,7 +340,8 @@ class TestHardwareAge:
         config = default_config()
         server = asset("SRV", device_type="server", purchase_date=date(2023, 1, 10), warranty_end=date(2027, 3, 1))
         assert replacement_due(server, config) == date(2029, 1, 10)
-        assert found(client(assets=[server]), self.RULE, config=config) == []
+        (finding,) = found(client(assets=[server]), self.RULE, config=config)
+        assert finding.due_date == date(2029, 1, 10) and finding.facts["beyond_year"]  # the forecast, not now
 
     def test_due_quarter_and_the_quarter_it_is_budgeted_in(self):
         soon = asset("SOON", purchase_date=date(2021, 12, 5))  # due 2026-12-05, this quarter
@@ -354,7 +365,8 @@ class TestHardwareAge:
     def test_per_client_override_of_the_maximum_age(self):
         config = configured(clients={"Acme Dental": {"hardware": {"max_age_years": {"desktop": 8}}}})
         pc = asset(purchase_date=date(2020, 1, 1))  # 6.9 years old: past 5, not past 8
-        assert found(client(assets=[pc]), self.RULE, config=config) == []
+        (forecast,) = found(client(assets=[pc]), self.RULE, config=config)
+        assert forecast.due_date == date(2028, 1, 1) and forecast.severity == "low"
         assert one(client(assets=[pc]), self.RULE).severity == "medium"
 
     def test_no_date_means_no_finding(self):

@@ -187,7 +187,9 @@ def replacement_due(asset: Asset, settings: Settings) -> date | None:
 
 def hardware_age(client: ClientData, ctx: RuleContext) -> list[Finding]:
     findings = []
-    horizon = add_months(ctx.as_of, 12)
+    # Replacements are planned over the whole budget forecast (12 quarters by default), so the roadmap's later
+    # years carry the devices that age into them, not $0 of hardware.
+    horizon = Quarter.of(ctx.as_of).next(ctx.settings.budget.quarters).end
     subjects = device_subjects(client)
     for asset in client.assets:
         if presumed_retired(asset, ctx):
@@ -214,12 +216,16 @@ def hardware_age(client: ClientData, ctx: RuleContext) -> list[Finding]:
             title = f"{what} is due for replacement in {quarter}{reason} ({age})"
             recommendation = f"Budget a replacement {type_word(asset)} in {plan}."
         cost = ctx.prices.device(asset.device_type)
+        beyond_year = due > add_months(ctx.as_of, 12)
         findings.append(Finding(client.name, "lifecycle.hardware_age", severity, title, subjects[id(asset)], "device",
                                 recommendation, asset.sources, due_date=due, estimated_cost=cost, cost_kind="one_time",
                                 facts={"in_service_since": since, "device_type": asset.device_type,
                                        "due_quarter": quarter, "plan_quarter": plan, "model": asset.model,
                                        "due_reason": "warranty_end" if by_warranty else "max_age",
-                                       "replaces_device": True, "warranty_end": asset.warranty_end}))
+                                       # a replacement due more than 12 months ahead is the later years'
+                                       # forecast: it settles nothing that is done now
+                                       "replaces_device": not beyond_year, "beyond_year": beyond_year,
+                                       "warranty_end": asset.warranty_end}))
     return findings
 
 
