@@ -329,13 +329,17 @@ def _proposals(deck: Deck, review: ClientReview) -> None:
 
 
 def _including(item, w, limit: int = 3) -> str:
-    """ "Includes GRM-ERP01, GRM-FS01 and 1 more.": the systems behind an initiative, named."""
-    names = [i.subject for i in item.items]
-    if not names or len(names) == 1 and names[0] in item.title:
+    """ "Includes GRM-ERP01, GRM-FS01 and 1 more.": the systems behind an initiative, named; people's accounts
+    are counted, never named on a slide ("and 11 user accounts")."""
+    names = [i.subject for i in item.items if i.kind != "user"]
+    users = sum(1 for i in item.items if i.kind == "user")
+    if not users and (not names or len(names) == 1 and names[0] in item.title):
         return ""
-    if len(names) <= limit + 1:
-        return f"Includes {w.join(names)}."
-    return f"Includes {', '.join(names[:limit])} and {len(names) - limit} more."
+    if len(names) > limit + 1:
+        names = [*names[:limit], f"{len(names) - limit} more"]
+    if users:
+        names.append(w.count(users, "user account"))
+    return f"Includes {w.join(names)}."
 
 
 def _budget(deck: Deck, review: ClientReview) -> None:

@@ -259,3 +259,13 @@ def test_budget_categories_keep_their_colour_in_every_deck(decks):
         (chart,) = [shape.chart for shape in budget.shapes if shape.has_chart]
         for series in chart.plots[0].series:
             assert str(series.format.fill.fore_color.rgb) == CATEGORY_COLOURS[series.name], (name, series.name)
+
+
+def test_proposals_count_peoples_accounts_and_never_name_them(decks):
+    for name, deck in decks.items():
+        for slide in deck.slides:
+            if slide.shapes.title is not None and slide.shapes.title.text.startswith("Proposals"):
+                assert "@" not in text_of(slide), name
+    proposals = "\n".join(text_of(s) for s in decks["Cedar & Finch LLP"].slides
+                          if s.shapes.title is not None and s.shapes.title.text.startswith("Proposals"))
+    assert "and 11 user accounts." in proposals
