@@ -197,7 +197,7 @@ def _risks(book: Workbook, review: ClientReview) -> None:
     sheet = book.sheet("Risks")
     columns = (Column("Risk ID", TEXT, 12), Column("Risk", TEXT, 75), Column("Severity", TEXT, 10),
                Column("Category", TEXT, 15), Column("Likelihood (1-5)", INT, 12), Column("Impact (1-5)", INT, 10),
-               Column("Score", INT, 8), Column("Band", TEXT, 8), Column("Since", DATE, 13),
+               Column("Score", INT, 8), Column("Band", TEXT, 8), Column("First date", DATE, 13),
                Column("Findings", INT, 10), Column("Cost of inaction", TEXT, 60),
                Column("Mitigating initiatives", TEXT, 60), Column("Initiative IDs", TEXT, 28),
                Column("Affected", TEXT, 60))

@@ -104,6 +104,11 @@ def describe(rule: str, members: list[Finding], as_of: date, wording: Wording) -
         return f"{who} reaches its replacement age on {w.day(first)}"
     if rule == "lifecycle.warranty":
         end = min(f.due_date for f in members if f.due_date)
+        if all(f.facts.get("remedy") == "renew_security_services" for f in members):
+            # a firewall's lapse is its threat signatures and firmware, not a repair bill
+            services = f"Security services on {who} {'lapsed' if end < as_of else 'end'}"
+            first = "the first " if many else ""
+            return f"{services} ({first}{'since' if end < as_of else 'from'} {w.day(end)})"
         if end < as_of:
             return f"{who} {verb('is', 'are')} out of warranty ({'since' if not many else 'the first since'} {w.day(end)})"
         return f"Warranties on {who} end from {w.day(end)}" if many else f"Warranty on {who} ends on {w.day(end)}"

@@ -60,3 +60,9 @@ def test_servers_and_network_gear_are_replaced_in_a_project_of_their_own():
     infrastructure = northwind["infrastructure_refresh"]
     assert infrastructure.title == "Replace aging infrastructure: 3 servers"
     assert {"NWL-SRV-DC01", "NWL-SRV-FS01"} <= {item.subject for item in infrastructure.items}
+
+
+def test_a_firewalls_lapse_is_its_security_services_not_a_repair_warranty():
+    assert risk("Cedar & Finch LLP", "CF-FW01").title == "Security services on CF-FW01 lapsed (since Apr 20, 2025)"
+    assert risk("Northwind Logistics", "NWL-FW-HQ").title == (
+        "Security services on NWL-FW-HQ and NWL-FW-WH2 lapsed (the first since May 2, 2026)")
