@@ -193,6 +193,8 @@ def _initiative(item: Initiative, w) -> dict:
         facts.append(("Saving", f"{w.money(-item.annual_recurring)} a year"))
     elif item.annual_recurring > 0:
         facts.append(("Recurring cost", f"{w.money(item.annual_recurring)} a year"))
+    if item.renews_at:
+        facts.append(("Renews at", f"{w.money(item.renews_at)} a year"))
     if item.deadline:
         facts.append(("Deadline", w.day(item.deadline)))
     if item.owner:

@@ -58,7 +58,7 @@ def build_review(client: ClientData, result: FindingSet, settings: Settings, cat
     decisions_dict = decisions_context(client.decisions, findings, plan, facts.quarter, history)
     decisions = _recorded(decisions_dict)
     next_quarter = Quarter.of(as_of).next()
-    needed = _decisions_needed(plan, findings, decisions_dict, risks, next_quarter, wording)
+    needed = _decisions_needed(plan, decisions_dict, risks, next_quarter, wording)
     state = current_state(client, as_of, settings, catalog, plan, wording)
     budgeted = budgeted_costs(findings, plan)
     reviewed = tuple(ReviewFinding(f, *placed.get(f.finding_id, ("", None)), budgeted.get(f.finding_id))
@@ -144,11 +144,9 @@ def settled_items(decisions: dict) -> set[str]:
     return settled
 
 
-def _decisions_needed(plan, findings, decisions: dict, risks, next_quarter: Quarter,
+def _decisions_needed(plan, decisions: dict, risks, next_quarter: Quarter,
                       wording: Wording) -> tuple[DecisionNeeded, ...]:
     settled = settled_items(decisions)
-    renewing = {f.finding_id: f.estimated_cost or 0 for f in findings
-                if f.category == "renewal" and f.cost_kind == "recurring"}
     critical = {iid for r in risks if r.severity == "critical" for iid in r.initiative_ids}
     rows = []
     for item in plan:
@@ -171,7 +169,7 @@ def _decisions_needed(plan, findings, decisions: dict, risks, next_quarter: Quar
             why = f"Work and spend start in {next_quarter.label}"
         else:
             why = f"Work starts in {next_quarter.label}"
-        value = sum(renewing.get(fid, 0) for fid in item.finding_ids) if item.kind == "renewals" else 0.0
+        value = item.renews_at
         rows.append(DecisionNeeded(item.initiative_id, item.title, item.severity, why, round(spend, 2),
                                    item.one_time_cost, item.annual_saving, item.deadline, item.owner, round(value, 2),
                                    decision_money(round(spend, 2), item.one_time_cost, item.annual_saving, value,

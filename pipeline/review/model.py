@@ -132,6 +132,7 @@ class Initiative:
     items: tuple[CoveredItem, ...]
     finding_ids: tuple[str, ...]
     timing: str = ""  # when the work can be done, when a date rules it ("seats billed month to month ... now")
+    renews_at: float = 0.0  # renewals: what renewing commits the client to a year (a value, not spend)
 
     @property
     def annual_saving(self) -> float:

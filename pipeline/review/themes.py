@@ -236,7 +236,9 @@ def _initiative(client: ClientData, theme: str, members: list[Finding], quarters
         budget_category=spec.category, deadline=deadline, owner=owner, goal=goal,
         success_metric=wording.spell(_metric(spec.metric, metric_quarter, deadline, last, wording)),
         items=tuple(items), finding_ids=tuple(sorted(f.finding_id for f in members)),
-        timing=wording.spell("; ".join(words.timing())))
+        timing=wording.spell("; ".join(words.timing())),
+        renews_at=round(sum(f.estimated_cost or 0 for f in members
+                            if f.category == "renewal" and f.cost_kind == "recurring"), 2) if theme == "renewals" else 0.0)
 
 
 def _growth_goal(client: ClientData, as_of: date) -> Goal | None:

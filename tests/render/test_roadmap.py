@@ -552,3 +552,12 @@ def test_chart_totals_are_short_enough_for_a_narrow_column(value, label):
     from pipeline.wording import Wording
 
     assert Wording().money_short(value) == label
+
+
+def test_a_renewal_initiative_states_what_it_renews_at():
+    from pipeline.render.roadmap_context import template_context
+
+    review = sample_reviews()["Cedar & Finch LLP"]
+    renewal = next(i for i in template_context(review)["initiatives"] if i["title"].startswith("Decide on the renewal"))
+    assert {"label": "Renews at", "value": "$64,800 a year"} in renewal["facts"]
+    assert next(i for i in review.initiatives if i.kind == "renewals").renews_at == 64800
