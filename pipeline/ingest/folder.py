@@ -22,7 +22,7 @@ from .own_outputs import OwnOutputs
 from .profiles import Profile, cell_parser, detect, header_key, load_profiles
 from .schema import CLIENT_SCOPED, ENTITIES, IDENTITY_FIELDS
 from .suggest import closest_format
-from .values import DATE_TYPES, ColumnParser
+from .values import DATE_TYPES, ColumnParser, joinable_upn
 
 # Folders and files that hold configuration, not data: ignored by design.
 IGNORED_DIRS = {"profiles", "config", ".git", "__pycache__"}
@@ -579,7 +579,7 @@ def _newest_day(profile: Profile, rows: list[dict]) -> date | None:
 def _check_concealed_upns(profile: Profile, rows: list[dict], report: FileReport) -> None:
     if profile.entity not in {"user", "user_activity", "mfa"} or not rows:
         return
-    concealed = sum(1 for upn in map(methodcaller("get", "upn"), rows) if upn and "@" not in upn)
+    concealed = sum(1 for upn in map(methodcaller("get", "upn"), rows) if upn and not joinable_upn(upn))
     if concealed:
         report.warnings.append(
             f"{concealed} of {len(rows)} user names are concealed (hashed): the tenant hides user details in "

@@ -30,6 +30,12 @@ _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})(?:[ T](\d{1,2}):(\d
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 
 
+def joinable_upn(upn: str | None) -> bool:
+    """Whether a report's user name is an address; a tenant that conceals names in its reports writes a hash,
+    which cannot be joined to a user."""
+    return "@" in (upn or "")
+
+
 def clean_text(value: str) -> str:
     """Collapse whitespace (NBSP and zero-width spaces included) and trim."""
     return _SPACES.sub(" ", value).strip()

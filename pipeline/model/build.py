@@ -13,6 +13,7 @@ from datetime import date, datetime
 from ..gcpause import gc_paused
 from ..ingest import IngestResult
 from ..ingest.profiles import load_profiles
+from ..ingest.values import joinable_upn
 from .entities import (Asset, ClientData, Contract, Decision, Exclusion, Goal, Subscription, User)
 from ..catalog.apple_models import apple_model
 from ..catalog.skus import friendly_product
@@ -95,9 +96,8 @@ def build_clients(result: IngestResult) -> dict[str, ClientData]:
         client = clients.setdefault(name, ClientData(name=name))
         client.input_rows = dict(sorted(Counter(r["_src"].rsplit(":", 1)[0] for rows in entities.values()
                                                 for r in rows).items()))
-        client.input_sources = list(client.input_rows)
         client.assets, client.merge_conflicts = merge_assets(entities.get("device", []), entities.get("warranty", []), files)
-        client.concealed_activity_rows = sum(1 for r in entities.get("user_activity", []) if "@" not in r["upn"])
+        client.concealed_activity_rows = sum(1 for r in entities.get("user_activity", []) if not joinable_upn(r["upn"]))
         client.users = merge_users(entities.get("user", []), entities.get("user_activity", []), entities.get("mfa", []),
                                    files)
         client.subscriptions = [_subscription(r) for r in entities.get("subscription", [])]
@@ -280,7 +280,7 @@ def merge_users(users: list[dict], activity: list[dict], mfa: list[dict],
         user.is_guest = "#ext#" in user.upn.casefold() or (row.get("user_type") or "").lower() == "guest"
         user.sources.append(row["_src"])
     for row in activity:
-        if "@" not in row["upn"]:
+        if not joinable_upn(row["upn"]):
             continue  # concealed (hashed) names cannot be joined to users; ingest warned about the file
         user = get(row["upn"])
         user.activity_known = True

@@ -196,6 +196,10 @@ class ClientData:
     decisions: list[Decision] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     merge_conflicts: int = 0
-    input_sources: list[str] = field(default_factory=list)  # relative paths of files with this client's rows
     input_rows: dict[str, int] = field(default_factory=dict)  # relative path -> how many of its rows are this client's
     concealed_activity_rows: int = 0  # usage-report rows whose user names the tenant hides (cannot be joined)
+
+    @property
+    def input_sources(self) -> list[str]:
+        """Relative paths of the files with this client's rows, in order."""
+        return list(self.input_rows)

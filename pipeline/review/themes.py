@@ -13,6 +13,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from ..findings.finding import SEVERITY_RANK, Finding
 from ..model import SERVER_LIKE, ClientData, Goal
@@ -236,7 +237,7 @@ def _initiative(client: ClientData, theme: str, members: list[Finding], quarters
         budget_category=spec.category, deadline=deadline, owner=owner, goal=goal,
         success_metric=wording.spell(_metric(spec.metric, metric_quarter, deadline, last, wording)),
         items=tuple(items), finding_ids=tuple(sorted(f.finding_id for f in members)),
-        timing=wording.spell("; ".join(words.timing())),
+        timing=wording.spell("; ".join(words.timing)),
         renews_at=round(sum(f.estimated_cost or 0 for f in members
                             if f.category == "renewal" and f.cost_kind == "recurring"), 2) if theme == "renewals" else 0.0)
 
@@ -310,6 +311,7 @@ class _Words:
     def _devices(self) -> str:
         return phrases.devices(self.members, self.w)
 
+    @cached_property
     def timing(self) -> list[str]:
         """When a licence clean-up's seats can go: at each commitment end, or now when billed month to month."""
         if self.theme != "licence_cleanup":
@@ -402,7 +404,7 @@ class _Words:
         if saving > 0:
             parts.append(f"saves {w.money(saving)} a year")
         if self.theme == "licence_cleanup":
-            parts += self.timing()
+            parts += self.timing
         elif deadline:
             parts.append(f"deadline {w.day(deadline)}")
         head = f"Covers {self._devices() if self.theme in _DEVICE_THEMES else w.count(self.n, _UNITS.get(self.theme, 'item'))}"

@@ -52,22 +52,38 @@ def logs_above_bar(bar_stream: TextIO) -> Iterator[None]:
         logger.handlers = original
 
 
-class Progress:
+class _BarAboveLogs:
+    """A tqdm bar on `stream` with the console log lines routed above it while it is open."""
+
+    _bar = None
+    _redirect = None
+
+    def _open(self, stream: TextIO, **bar) -> None:
+        from tqdm import tqdm
+
+        self._redirect = logs_above_bar(stream)
+        self._redirect.__enter__()
+        self._bar = tqdm(file=stream, dynamic_ncols=True, **bar)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        if self._redirect is not None:
+            self._redirect.__exit__(None, None, None)
+            self._redirect = None
+
+
+class Progress(_BarAboveLogs):
     """The clients' bar: how many are done and failed, and the time left."""
 
     def __init__(self, total: int, stream: TextIO, enabled: bool):
         self.total, self.stream, self.enabled = total, stream, enabled and total > 0
         self.done = self.failed = 0
-        self._bar = None
-        self._redirect = None
         if self.enabled:
-            from tqdm import tqdm
-
-            self._redirect = logs_above_bar(stream)
-            self._redirect.__enter__()
-            self._bar = tqdm(total=total, file=stream, desc="clients", unit="client", dynamic_ncols=True,
-                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
-                                        "[{elapsed}<{remaining}{postfix}]", postfix="done 0, failed 0")
+            self._open(stream, total=total, desc="clients", unit="client",
+                       bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+                                  "[{elapsed}<{remaining}{postfix}]", postfix="done 0, failed 0")
 
     def update(self, ok: bool) -> None:
         if ok:
@@ -78,36 +94,21 @@ class Progress:
             self._bar.set_postfix_str(f"done {self.done}, failed {self.failed}", refresh=False)
             self._bar.update(1)
 
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-        if self._redirect is not None:
-            self._redirect.__exit__(None, None, None)
-            self._redirect = None
 
-
-class IngestProgress:
+class IngestProgress(_BarAboveLogs):
     """The ingest's bar, fed by pipeline.ingest.folder: files read, then files mapped to records."""
 
     STAGES = {"reading": "reading exports", "mapping": "mapping rows"}
 
     def __init__(self, stream: TextIO, enabled: bool):
         self.stream, self.enabled = stream, enabled
-        self._bar = None
         self._stage = ""
-        self._redirect = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled or total == 0:
             return
         if self._bar is None:
-            from tqdm import tqdm
-
-            self._redirect = logs_above_bar(self.stream)
-            self._redirect.__enter__()
-            self._bar = tqdm(total=total, file=self.stream, unit="file", dynamic_ncols=True, leave=False,
-                             desc=self.STAGES.get(stage, stage))
+            self._open(self.stream, total=total, unit="file", leave=False, desc=self.STAGES.get(stage, stage))
             self._stage = stage
         if stage != self._stage:
             self._stage = stage
@@ -116,12 +117,3 @@ class IngestProgress:
         self._bar.update(done - self._bar.n)
         if stage == "mapping" and done >= total:
             self.close()
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-        if self._redirect is not None:
-            self._redirect.__exit__(None, None, None)
-            self._redirect = None
-

@@ -27,7 +27,7 @@ def client() -> ClientData:
         goals=[Goal("Open a second office", tags=["growth"], source="goals.csv:4")],
         decisions=[Decision("EOL-1A2B3C4D", "declined", decided_on=date(2026, 10, 1), source="decisions.csv:2")],
         exclusions=[Exclusion("PC-9", "lifecycle.*", "lab machine", until=date(2027, 1, 1))],
-        merge_conflicts=1, input_sources=["rmm.csv", "psa.csv"])
+        merge_conflicts=1, input_rows={"psa.csv": 2, "rmm.csv": 3}, concealed_activity_rows=1)
 
 
 @pytest.mark.parametrize("cls", ENTITIES, ids=lambda c: c.__name__)
